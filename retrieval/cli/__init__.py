@@ -1,0 +1,47 @@
+"""`python -m retrieval SUBCOMMAND ...`: one module per subcommand, no logic here.
+
+Each subcommand module exposes `register(subparsers)`, which adds its parser and
+sets `func` to a callable `func(args) -> int`.
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+
+from retrieval.errors import RetrievalError
+
+SUBCOMMANDS = ("ingest", "show", "build", "ask", "eval", "verify", "study", "terms")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m retrieval",
+        description="Citation-first question answering over Chinese policy documents.")
+    subparsers = parser.add_subparsers(dest="command", required=True)
+    for name in SUBCOMMANDS:
+        try:
+            module = importlib.import_module(f"retrieval.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"retrieval.cli.{name}":
+                raise
+            continue
+        module.register(subparsers)
+    return parser
+
+
+def print_json(data) -> None:
+    """Write one JSON value to stdout, UTF-8, no ASCII escaping."""
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except RetrievalError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        return 130

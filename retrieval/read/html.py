@@ -1,0 +1,102 @@
+"""HTML (.html/.htm): the main text only, as text, never as markup.
+
+BeautifulSoup (lxml parser) drops scripts, styles, forms, navigation, headers,
+footers, asides and any element whose class or id names a share widget, menu,
+breadcrumb, comment box or footer; then the main container (`<article>`, else
+`<main>`, else the element holding most paragraph text) is read block by block
+(`h1`-`h6` as headings, `p`, `li`, `blockquote`, `td`...). Text comes from
+`get_text`, so tags and attributes (`<img onerror=...>`) never reach it; tag-like
+text left after entity decoding (`&lt;script&gt;`) is removed as well.
+trafilatura is not used (not in requirements): it fails to import without
+the separate `lxml_html_clean` package, and BeautifulSoup is enough for the main text.
+"""
+from __future__ import annotations
+
+import re
+
+from bs4 import BeautifulSoup, Tag
+
+from retrieval.errors import DocumentError
+from retrieval.read.base import Block, RawText
+from retrieval.read.text import decode
+
+DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
+             "canvas", "form", "button", "input", "select", "textarea", "nav", "footer",
+             "aside", "head")
+NOISE = re.compile(r"share|social|nav|menu|breadcrumb|crumb|footer|sidebar|comment|"
+                   r"copyright|related|toolbar|advert|banner|qrcode|(?:^|[-_ ])ad(?:$|[-_ ])", re.I)
+BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre", "td", "th", "dd", "dt")
+TAG_LIKE = re.compile(r"</?[A-Za-z][^<>]*>")
+META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.I)
+
+
+def html_text(data: bytes, name: str) -> str:
+    """Decode with the declared charset when there is one, else UTF-8/GB18030."""
+    declared = META_CHARSET.search(data[:4096])
+    if declared:
+        try:
+            return data.decode(declared.group(1).decode("ascii"))
+        except (LookupError, UnicodeDecodeError):
+            pass
+    return decode(data, name)
+
+
+def is_noise(tag: Tag) -> bool:
+    attrs = " ".join([tag.get("id") or ""] + list(tag.get("class") or []))
+    return (bool(attrs.strip()) and bool(NOISE.search(attrs))) or tag.get("hidden") is not None
+
+
+def strip_noise(soup: BeautifulSoup) -> None:
+    for tag in soup.find_all(DROP_TAGS):
+        tag.decompose()
+    for tag in soup.find_all("header"):
+        if tag.find_parent("article") is None:  # a page header, not an article's own
+            tag.decompose()
+    for tag in soup.find_all(is_noise):
+        if not tag.decomposed:
+            tag.decompose()
+
+
+def main_container(soup: BeautifulSoup) -> Tag:
+    """`<article>`, else `<main>`, else the element whose direct `<p>` children hold most text."""
+    for name in ("article", "main"):
+        found = soup.find(name)
+        if found is not None and found.get_text(strip=True):
+            return found
+    best, best_len = soup.body or soup, 0
+    for tag in soup.find_all(True):
+        size = sum(len(p.get_text(strip=True)) for p in tag.find_all("p", recursive=False))
+        if size > best_len:
+            best, best_len = tag, size
+    return best
+
+
+def tag_text(tag: Tag) -> str:
+    text = " ".join(tag.get_text("").split())  # no separator: inline tags inside Chinese add no space
+    return TAG_LIKE.sub("", text).strip()
+
+
+def container_blocks(container: Tag) -> list[Block]:
+    blocks = []
+    for tag in container.find_all(BLOCK_TAGS):
+        if tag.find_parent(BLOCK_TAGS) is not None:
+            continue  # its text is part of the enclosing block
+        text = tag_text(tag)
+        if text:
+            blocks.append(Block(text, heading=tag.name[0] == "h" and tag.name[1:].isdigit()))
+    return blocks or [Block(t) for t in container.get_text("\n").splitlines() if TAG_LIKE.sub("", t).strip()]
+
+
+def read_html(data: bytes, name: str) -> RawText:
+    try:
+        soup = BeautifulSoup(html_text(data, name), "lxml")
+    except Exception as exc:  # lxml is lenient; this guards against the truly unparsable
+        raise DocumentError(f"{name}: cannot parse HTML: {exc}") from exc
+    title = tag_text(soup.title) if soup.title else ""
+    strip_noise(soup)
+    for br in soup.find_all("br"):
+        br.replace_with("\n")
+    blocks = container_blocks(main_container(soup))
+    if title and not any(b.heading for b in blocks[:1]):
+        blocks.insert(0, Block(title, heading=True))
+    return RawText(tuple(blocks), format="html")
