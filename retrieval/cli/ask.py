@@ -1,0 +1,84 @@
+"""`python -m retrieval ask [--index DIR] [--corpus DIR] [--top-k K] [--json | --jsonl] "QUESTION"`."""
+from __future__ import annotations
+
+import json
+import sys
+
+from retrieval.cite import citation
+from retrieval.cli import print_json
+from retrieval.engine import Engine
+from retrieval.result import error_result
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("ask", help="answer a question with a verbatim, cited passage")
+    p.add_argument("question", nargs="?", help="the question (simplified or traditional)")
+    p.add_argument("--index", default="index", help="index folder (default: index/)")
+    p.add_argument("--corpus", default="corpus",
+                   help="corpus folder; the index is built first when missing or stale (default: corpus/)")
+    p.add_argument("--top-k", type=int, default=5, help="passages to return (default 5)")
+    p.add_argument("--doc", action="append", default=None, help="search only this doc_id (repeatable)")
+    p.add_argument("--model", default=None, help="embedding model name or path")
+    out = p.add_mutually_exclusive_group()
+    out.add_argument("--json", action="store_true", help="print the JSON result")
+    out.add_argument("--jsonl", action="store_true",
+                     help='read {"question": ...} lines on stdin, write one JSON result a line')
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    if not args.jsonl and args.question is None:
+        print('error: give a question, e.g. python -m retrieval ask "什么是一岗双责？"', file=sys.stderr)
+        return 2
+    engine = Engine.open(args.index, args.corpus, model=args.model)
+    if args.jsonl:
+        return run_lines(engine, args.top_k, args.doc)
+    result = engine.ask(args.question, args.top_k, args.doc)
+    if args.json:
+        print_json(result)
+    else:
+        print(readable(result))
+    return 0
+
+
+def run_lines(engine: Engine, top_k: int, doc_ids) -> int:
+    for line in sys.stdin:
+        if not line.strip():
+            continue
+        try:
+            item = json.loads(line)
+            if not isinstance(item, dict):
+                raise ValueError("not a JSON object")
+            result = {**item, **engine.ask(item.get("question"), top_k, doc_ids)}
+        except ValueError as exc:
+            result = error_result(line.strip(), f"bad input line: {exc}")
+        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
+        sys.stdout.flush()
+    return 0
+
+
+def marked(p: dict) -> str:
+    text, out, at = p["text"], [], 0
+    for s, e in p["highlights"]:
+        out += [text[at:s], "【", text[s:e], "】"]
+        at = e
+    return "".join(out + [text[at:]])
+
+
+def readable(result: dict) -> str:
+    lines = [f"问：{result['question']}"]
+    if result.get("error"):
+        return "\n".join(lines + [f"无法回答：{result['error']}"])
+    passages = result["passages"]
+    if result["found"]:
+        top = passages[0]
+        lines += ["答（原文，【】为最相关的句子）：", f"  {marked(top)}", f"出处：{citation(top)}"]
+        rest, label = passages[1:], "其他出处："
+    else:
+        lines.append("语料库中没有找到这个问题的答案。")
+        rest, label = passages, "相关段落（仅供参考，并非答案）："
+    if rest:
+        lines.append(label)
+        lines += [f"  {p['rank']}. {p['text'][:80]}{'…' if len(p['text']) > 80 else ''}\n"
+                  f"     ——{citation(p)}" for p in rest]
+    return "\n".join(lines)

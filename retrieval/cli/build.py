@@ -1,0 +1,30 @@
+"""`python -m retrieval build [--corpus DIR] [--index DIR] [--model NAME] [--rebuild]`."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from retrieval.build import build_index
+from retrieval.cli import print_json
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("build", help="build or update the index (unchanged text is not re-embedded)")
+    p.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus/)")
+    p.add_argument("--index", default="index", help="index folder (default: index/)")
+    p.add_argument("--model", default=None, help="sentence-transformers model name or path "
+                   "(default: $RETRIEVAL_MODEL or the bundled m3e-small)")
+    p.add_argument("--rebuild", action="store_true", help="re-embed everything (the old index stays live until the new one is ready)")
+    p.add_argument("--json", action="store_true", help="print the build report as JSON")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    report = build_index(args.corpus, Path(args.index), model=args.model, reuse=not args.rebuild)
+    if args.json:
+        print_json(report.to_dict())
+        return 0
+    print(f"indexed {report.documents} documents, {report.chunks} chunks "
+          f"({report.embedded} embedded, {report.reused} reused) in {report.seconds}s -> {report.folder}")
+    for f in report.failures:
+        print(f"skipped {f.path}: {f.reason}")
+    return 0

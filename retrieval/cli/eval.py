@@ -1,0 +1,56 @@
+"""`python -m retrieval eval [--suite seed|cmrc2018_dev|drcd_dev|all] [--limit N] [--json]`."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from retrieval.cli import print_json
+from retrieval.engine import Engine
+from retrieval.evaluate import external, gold
+
+EXTERNAL = ("cmrc2018_dev", "drcd_dev")
+OFFTOPIC = 300     # CMRC 2018 questions asked of the seed corpus: none is answerable there
+
+
+def register(subparsers) -> None:
+    p = subparsers.add_parser("eval", help="evaluate on the seed gold set and the external QA sets")
+    p.add_argument("--suite", default="all", choices=("seed", *EXTERNAL, "all"))
+    p.add_argument("--index", default="index", help="seed index folder (default: index/)")
+    p.add_argument("--corpus", default="corpus", help="seed corpus folder (default: corpus/)")
+    p.add_argument("--cache", default=".eval-index", help="where external-set indexes are kept")
+    p.add_argument("--limit", type=int, default=None, help="only the first N questions of each external set")
+    p.add_argument("--model", default=None, help="embedding model name or path")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.add_argument("-o", "--output", default=None, help="also write the JSON report to this file")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    report = {}
+    if args.suite in ("seed", "all"):
+        engine = Engine.open(args.index, args.corpus, model=args.model)
+        offtopic = [q["question"] for q in external.load_questions("cmrc2018_dev", limit=OFFTOPIC)]
+        report["seed"] = gold.evaluate(engine, offtopic)
+    for name in EXTERNAL:
+        if args.suite in (name, "all"):
+            report[name] = external.evaluate(name, Path(args.cache), args.limit, args.model)
+    if args.output:
+        Path(args.output).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    if args.json:
+        print_json(report)
+    else:
+        print(tables(report))
+    return 0
+
+
+def tables(report: dict) -> str:
+    out = []
+    for suite, result in report.items():
+        modes = [m for m in ("hybrid", "bm25", "dense") if m in result]
+        keys = list(result[modes[0]].keys())
+        out += [f"\n{suite}", "| mode | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
+        out += ["| " + m + " | " + " | ".join(str(result[m][k]) for k in keys) + " |" for m in modes]
+        for extra in ("refusal", "calibration", "by_type"):
+            if extra in result:
+                out.append(f"{extra}: {json.dumps(result[extra], ensure_ascii=False)}")
+    return "\n".join(out)

@@ -1,0 +1,212 @@
+"""The engine: load an index once, answer questions with verbatim, cited passages."""
+from __future__ import annotations
+
+import math
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from retrieval import store
+from retrieval.answer import BUDGET, Passage, highlights, merge, widen
+from retrieval.build import build_index
+from retrieval.dense import Dense
+from retrieval.embed import Embedder
+from retrieval.errors import IndexCorruptError, IndexStaleError, QueryError
+from retrieval.fusion import ranked
+from retrieval.lexical import Lexical
+from retrieval.manifest import stale_reasons
+from retrieval.query import clean_question
+from retrieval.refusal import Evidence, decide
+from retrieval.result import error_result, make_result
+from retrieval.settings import model_name
+from retrieval.tokenize import Tokenizer, normalize
+from retrieval.types import Chunk, Document
+
+POOL = 50          # candidates taken from each retriever before fusion
+ALPHA = 0.6        # weight of BM25 against dense in the fused score (README, evaluation)
+MODES = ("hybrid", "bm25", "dense")
+
+
+class Engine:
+    def __init__(self, index_dir: Path, corpus_dir: Path | None, model: str | None):
+        self.index_dir, self.corpus_dir = Path(index_dir), corpus_dir and Path(corpus_dir)
+        self.embedder = Embedder(model)
+        self.lock = threading.Lock()
+        self.reload()
+
+    @classmethod
+    def open(cls, index_dir="index", corpus_dir="corpus", model=None, build=True) -> "Engine":
+        """Load the index; build it first when it is missing or stale and `build` is set."""
+        index_dir = Path(index_dir)
+        name = model_name(model)
+        if corpus_dir is not None and build and needs_build(index_dir, Path(corpus_dir), name):
+            build_index(corpus_dir, index_dir, model=model)
+        engine = cls(index_dir, corpus_dir, model)
+        if corpus_dir is not None and not build:
+            reasons = stale_reasons(engine.manifest, Path(corpus_dir), engine.embedder.name)
+            if reasons:
+                raise IndexStaleError(f"index {index_dir} is stale ({'; '.join(reasons[:3])}): "
+                                      f"run `python -m retrieval build --index {index_dir}`")
+        return engine
+
+    def reload(self) -> None:
+        """(Re)read the live index generation."""
+        folder = store.current(self.index_dir)
+        manifest = store.read_json(folder / "manifest.json")
+        check_model(manifest, self.embedder)
+        docs = [Document.from_dict(d) for d in store.read_jsonl(folder / "documents.jsonl")]
+        rows = store.read_jsonl(folder / "chunks.jsonl")
+        chunks = [Chunk(r["doc_id"], r["start"], r["end"], r["text"], r["paragraph"]) for r in rows]
+        lexical = Lexical.load(folder / "lexical", len(chunks))
+        dense = Dense.load(folder / "dense.faiss")
+        terms = (folder / "terms.txt").read_text(encoding="utf-8").split()
+        check_consistent(manifest, docs, chunks, dense)
+        with self.lock:
+            self.folder, self.manifest = folder, manifest
+            self.documents = {d.doc_id: d for d in docs}
+            self.chunks, self.lexical, self.dense = chunks, lexical, dense
+            self.tokenizer = Tokenizer(terms)
+            self.doc_rows = doc_rows(chunks)
+
+    def document(self, doc_id: str) -> Document:
+        return self.documents[doc_id]
+
+    def ask(self, question, top_k: int = 5, doc_ids=None) -> dict:
+        """The JSON result for a question (never raises for bad input: `error` says why)."""
+        try:
+            text = clean_question(question)
+        except QueryError as exc:
+            return error_result(question, str(exc))
+        top_k = max(1, min(int(top_k or 5), 50))
+        passages, evidence = self.retrieve(text, top_k, doc_ids)
+        found = decide(evidence)
+        return make_result(self, question, found, passages, self.highlighter(text))
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embedder.encode([normalize(text)])[0]
+
+    def retrieve(self, text: str, top_k: int, doc_ids=None, mode: str = "hybrid",
+                 qvec: np.ndarray | None = None) -> tuple[list[Passage], Evidence]:
+        """Passages for `text`, best first, and the evidence for the refusal decision.
+
+        `mode` "bm25" or "dense" uses one retriever only (for evaluation).
+        """
+        tokens = self.tokenizer(text)
+        mask = self.mask(doc_ids)
+        qvec = self.embed_query(text) if qvec is None else qvec
+        lexical = self.lexical.search(tokens, POOL, mask)
+        dense = self.dense.search(qvec, POOL, None if mask is None else np.flatnonzero(mask))
+        fused = {"bm25": lexical, "dense": dense}.get(mode) or fuse(lexical, dense, self.dense, qvec)
+        passages = self.assemble(ranked(fused), fused, top_k)
+        if mode == "hybrid" and not doc_ids:
+            passages = self.prefer_definition(text, passages, top_k)
+        return passages, self.evidence(tokens, passages, qvec)
+
+    def prefer_definition(self, text: str, passages: list[Passage], top_k: int) -> list[Passage]:
+        """For `什么是X`, put first the passage that spells X out (glossary), if there is one."""
+        from retrieval.glossary import definition_passage
+
+        span = definition_passage(self, text)
+        if span is None:
+            return passages
+        doc_id, start, end = span
+        row = next(r for r in self.doc_rows[doc_id] if self.chunks[r].end > start)
+        s, e = widen(self.documents[doc_id], Chunk(doc_id, start, end, "", self.chunks[row].paragraph))
+        best = Passage(doc_id, s, e, passages[0].score if passages else 1.0, self.chunks[row].paragraph, [row])
+        rest = [p for p in passages if not p.overlaps(best)]
+        return [best] + rest[:top_k - 1]
+
+    def mask(self, doc_ids) -> np.ndarray | None:
+        if not doc_ids:
+            return None
+        keep = np.zeros(len(self.chunks), dtype=bool)
+        for doc_id in doc_ids:
+            keep[self.doc_rows.get(doc_id, [])] = True
+        return keep
+
+    def assemble(self, order: list[int], fused: dict[int, float], top_k: int) -> list[Passage]:
+        passages: list[Passage] = []
+        for row in order:
+            chunk = self.chunks[row]
+            start, end = widen(self.documents[chunk.doc_id], chunk, BUDGET)
+            new = Passage(chunk.doc_id, start, end, fused[row], chunk.paragraph, [row])
+            if not merge(passages, new):
+                passages.append(new)
+            if len(passages) >= top_k:
+                break
+        return passages
+
+    def evidence(self, tokens: list[str], passages: list[Passage], qvec: np.ndarray) -> Evidence:
+        if not passages:
+            return Evidence(0.0, 0.0)
+        top = passages[0]
+        text = self.documents[top.doc_id].text[top.start:top.end]
+        cosine = float(np.max(self.dense.vectors(top.rows) @ qvec))
+        return Evidence(self.coverage(tokens, text), cosine)
+
+    def coverage(self, tokens: list[str], text: str) -> float:
+        """Share of the question's idf mass whose tokens occur in `text` (unknown tokens count fully)."""
+        unseen = math.log(1 + (self.lexical.size + 0.5) / 0.5)
+        weights = {t: self.lexical.idf(t) or unseen for t in set(tokens)}
+        total = sum(weights.values())
+        present = set(self.tokenizer(text))
+        return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+
+    def highlighter(self, text: str):
+        tokens = set(self.tokenizer(text))
+
+        def score(sentence: str) -> float:
+            return sum(self.lexical.idf(t) for t in tokens & set(self.tokenizer(sentence)))
+
+        return lambda passage: highlights(self.documents[passage.doc_id].text,
+                                          passage.start, passage.end, score)
+
+
+def fuse(lexical: dict[int, float], dense: dict[int, float], index: Dense, qvec) -> dict[int, float]:
+    """ALPHA * BM25 / max + (1 - ALPHA) * min-max cosine over the union of both candidate pools."""
+    pool = sorted(set(lexical) | set(dense))
+    if not pool:
+        return {}
+    cos = {r: dense[r] if r in dense else float(index.vectors([r])[0] @ qvec) for r in pool}
+    lo, hi = min(cos.values()), max(cos.values())
+    top = max(lexical.values(), default=0.0) or 1.0
+    return {r: ALPHA * lexical.get(r, 0.0) / top + (1 - ALPHA) * (cos[r] - lo) / (hi - lo or 1.0)
+            for r in pool}
+
+
+def doc_rows(chunks: list[Chunk]) -> dict[str, list[int]]:
+    rows: dict[str, list[int]] = {}
+    for i, c in enumerate(chunks):
+        rows.setdefault(c.doc_id, []).append(i)
+    return rows
+
+
+def needs_build(index_dir: Path, corpus_dir: Path, model: str) -> bool:
+    try:
+        manifest = store.read_json(store.current(index_dir) / "manifest.json")
+    except Exception:
+        return True
+    return bool(stale_reasons(manifest, corpus_dir, model))
+
+
+def check_model(manifest: dict, embedder: Embedder) -> None:
+    built = manifest.get("model", {})
+    if built.get("name") != embedder.name or built.get("dimension") != embedder.dim:
+        raise IndexStaleError(f"index was built with model {built.get('name')} "
+                              f"({built.get('dimension')} dims), not {embedder.name}: "
+                              "run `python -m retrieval build` with the same model")
+
+
+def check_consistent(manifest: dict, docs, chunks, dense: Dense) -> None:
+    counts = manifest.get("counts", {})
+    if (counts.get("chunks"), counts.get("documents")) != (len(chunks), len(docs)) or dense.size != len(chunks):
+        raise IndexCorruptError("index files disagree with the manifest "
+                                f"({len(chunks)} chunks, {dense.size} vectors, manifest {counts}): "
+                                "run `python -m retrieval build --rebuild`")
+    by_id = {d.doc_id: d for d in docs}
+    for c in chunks[:: max(1, len(chunks) // 50)]:
+        doc = by_id.get(c.doc_id)
+        if doc is None or doc.text[c.start:c.end] != c.text:
+            raise IndexCorruptError("a chunk no longer matches its document text: "
+                                    "run `python -m retrieval build --rebuild`")

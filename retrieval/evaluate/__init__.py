@@ -1,0 +1,1 @@
+"""Evaluations: the seed gold set, the external QA sets, the quotation set."""

@@ -1,0 +1,75 @@
+"""External QA sets (CMRC 2018 dev, DRCD dev): each passage becomes a corpus document.
+
+For every question and every mode (hybrid, BM25 only, dense only; the same passage
+assembly for all three) it measures: the top passage comes from the gold passage
+(@1, @5), the answer is contained in the top-1 passage (and in one of the top 5),
+and the median length of the top-1 passage.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from tqdm import tqdm
+
+from retrieval.build import build_from_documents
+from retrieval.engine import MODES, Engine
+from retrieval.evaluate.metrics import Tally, contains_answer
+from retrieval.tokenize import converter
+from retrieval.types import Document
+
+SHARED = Path(__file__).resolve().parents[2].parent / "shared" / "eval"
+
+
+def load_documents(name: str, folder: Path = SHARED) -> list[Document]:
+    """The passages of a set, folded to simplified characters like the corpus."""
+    t2s = converter()
+    docs = []
+    with open(folder / f"{name}.corpus.jsonl", encoding="utf-8") as fh:
+        for line in fh:
+            row = json.loads(line)
+            docs.append(Document(doc_id=row["context_id"], path=row["context_id"],
+                                 title=t2s.convert(row["title"]), text=t2s.convert(row["text"])))
+    return docs
+
+
+def load_questions(name: str, folder: Path = SHARED, limit: int | None = None) -> list[dict]:
+    with open(folder / f"{name}.questions.jsonl", encoding="utf-8") as fh:
+        rows = [json.loads(line) for line in fh]
+    return rows[:limit] if limit else rows
+
+
+def open_engine(name: str, cache: Path, model: str | None = None) -> Engine:
+    """An engine over the set's passages; the index is cached (built once, reused)."""
+    index_dir = cache / name
+    docs = load_documents(name)
+    try:
+        engine = Engine(index_dir, None, model)
+        if engine.manifest["counts"]["documents"] == len(docs):
+            return engine
+    except Exception:  # no cached index yet, or an unusable one: build it
+        pass
+    build_from_documents(docs, (), index_dir, model)
+    return Engine(index_dir, None, model)
+
+
+def score_question(engine: Engine, q: dict, tallies: dict[str, Tally]) -> None:
+    qvec = engine.embed_query(q["question"])
+    for mode in MODES:
+        passages, _ = engine.retrieve(q["question"], 5, mode=mode, qvec=qvec)
+        texts = [engine.documents[p.doc_id].text[p.start:p.end] for p in passages]
+        gold = [p.doc_id == q["context_id"] for p in passages]
+        hits = [g and contains_answer(t, q["answers"]) for g, t in zip(gold, texts)]
+        tally = tallies[mode]
+        tally.n += 1
+        tally.add(gold_at_1=bool(gold[:1] and gold[0]), gold_at_5=any(gold),
+                  answer_in_top1=bool(hits[:1] and hits[0]), answer_in_top5=any(hits))
+        tally.lengths.append(len(texts[0]) if texts else 0)
+
+
+def evaluate(name: str, cache: Path, limit: int | None = None, model: str | None = None) -> dict:
+    engine = open_engine(name, cache, model)
+    tallies = {mode: Tally() for mode in MODES}
+    for q in tqdm(load_questions(name, limit=limit), desc=name, unit="q"):
+        score_question(engine, q, tallies)
+    return {mode: t.summary() for mode, t in tallies.items()}

@@ -1,0 +1,97 @@
+"""The index manifest: what built the index, and whether it still matches the corpus."""
+from __future__ import annotations
+
+import hashlib
+import platform
+import time
+from importlib import metadata as pkg
+from pathlib import Path
+
+from retrieval import store
+from retrieval.corpus import corpus_files, file_sha256, relative_path
+from retrieval.dense import index_type
+from retrieval.metadata import read_sidecar
+from retrieval.settings import ChunkSettings
+
+PACKAGES = ("sentence-transformers", "torch", "transformers", "faiss-cpu", "bm25s", "jieba",
+            "OpenCC", "langchain-text-splitters", "numpy")
+PIPELINE_FILES = ("read", "clean.py", "metadata.py", "structure.py", "corpus.py", "chunk.py",
+                  "tokenize.py", "sentences.py", "build.py", "data/terms.txt")
+HERE = Path(__file__).parent
+
+
+def pipeline_signature() -> str:
+    """Hash of the code that turns files into chunks and tokens: a change means a rebuild."""
+    digest = hashlib.sha256()
+    for name in PIPELINE_FILES:
+        path = HERE / name
+        for file in sorted(path.rglob("*.py")) if path.is_dir() else [path]:
+            digest.update(file.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+def versions() -> dict[str, str]:
+    found = {"python": platform.python_version()}
+    for name in PACKAGES:
+        try:
+            found[name] = pkg.version(name)
+        except pkg.PackageNotFoundError:
+            pass
+    return found
+
+
+def make_manifest(documents, failures, chunks, embedder, tokenizer, settings: ChunkSettings, dense) -> dict:
+    counts: dict[str, int] = {}
+    for c in chunks:
+        counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
+    files = {d.path: {"doc_id": d.doc_id, "sha256": d.sha256, "chunks": counts.get(d.doc_id, 0)}
+             for d in documents}
+    return {
+        "schema_version": store.SCHEMA_VERSION,
+        "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
+        "model": {"name": embedder.name, "path": embedder.path, "dimension": embedder.dim,
+                  "input": "title：chunk"},
+        "tokenizer": tokenizer.signature,
+        "chunking": settings.to_dict(),
+        "pipeline": pipeline_signature(),
+        "faiss": {"type": index_type(len(chunks)), "metric": "inner_product", "normalised": True},
+        "counts": {"documents": len(documents), "chunks": len(chunks), "failures": len(failures)},
+        "files": files,
+        "failures": [{"path": f.path, "reason": f.reason, "sha256": f.sha256}
+                     for f in failures],
+        "versions": versions(),
+    }
+
+
+def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
+    """sha256 of every supported corpus file (plus its sidecar), by relative path."""
+    return {relative_path(p, corpus_dir): file_sha256(p, read_sidecar(p)[1])
+            for p in corpus_files(corpus_dir)}
+
+
+def stale_reasons(manifest: dict, corpus_dir: Path | None, model: str,
+                  settings: ChunkSettings = ChunkSettings()) -> list[str]:
+    """Why the index no longer matches the corpus and settings (empty: it matches)."""
+    reasons = []
+    if manifest.get("schema_version") != store.SCHEMA_VERSION:
+        reasons.append(f"schema version {manifest.get('schema_version')} != {store.SCHEMA_VERSION}")
+    if manifest.get("model", {}).get("name") != model:
+        reasons.append(f"model {manifest.get('model', {}).get('name')} != {model}")
+    if manifest.get("chunking") != settings.to_dict() | {"separators": list(settings.separators)}:
+        reasons.append("chunk settings changed")
+    if manifest.get("pipeline") != pipeline_signature():
+        reasons.append("the reading/cleaning/chunking code changed")
+    if corpus_dir is not None:
+        reasons += corpus_changes(manifest, corpus_dir)
+    return reasons
+
+
+def corpus_changes(manifest: dict, corpus_dir: Path) -> list[str]:
+    indexed = {path: f["sha256"] for path, f in manifest.get("files", {}).items()}
+    indexed |= {f["path"]: f.get("sha256", "") for f in manifest.get("failures", [])}
+    current = corpus_hashes(corpus_dir) if corpus_dir.is_dir() else {}
+    changes = [f"added {p}" for p in sorted(current.keys() - indexed.keys())]
+    changes += [f"removed {p}" for p in sorted(indexed.keys() - current.keys())]
+    changes += [f"changed {p}" for p in sorted(current.keys() & indexed.keys())
+                if current[p] != indexed[p]]
+    return changes

@@ -1,0 +1,108 @@
+"""The index on disk: a folder of plain files plus a human-readable manifest.
+
+    index/
+      CURRENT                 name of the live generation (replaced atomically)
+      gen-<time>-<id>/
+        manifest.json         schema, model, tokenizer, chunk settings, per-file sha256, counts, versions
+        documents.jsonl       one clean Document a line (the text citations slice)
+        chunks.jsonl          row i = chunk i: doc_id, start, end, paragraph, text, key
+        embeddings.npy        row i = normalised embedding of chunk i (float32)
+        dense.faiss           FAISS index over the same rows
+        lexical/              bm25s files (params, vocab, csc arrays)
+        terms.txt             the tokenizer's domain dictionary
+
+A build writes a new generation folder, then replaces CURRENT with one rename:
+a crash leaves the previous index in place. Old generations are removed after.
+"""
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import time
+import uuid
+from pathlib import Path
+
+from retrieval.errors import IndexCorruptError, IndexMissingError
+
+SCHEMA_VERSION = 1
+POINTER = "CURRENT"
+REQUIRED = ("manifest.json", "documents.jsonl", "chunks.jsonl", "embeddings.npy",
+            "dense.faiss", "lexical", "terms.txt")
+KEEP_GENERATIONS = 2
+
+
+def new_generation(root: Path) -> Path:
+    root.mkdir(parents=True, exist_ok=True)
+    name = f".tmp-gen-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:6]}"
+    folder = root / name
+    folder.mkdir()
+    return folder
+
+
+def fsync_tree(folder: Path) -> None:
+    for path in folder.rglob("*"):
+        if path.is_file():
+            with open(path, "rb") as fh:
+                os.fsync(fh.fileno())
+
+
+def publish(root: Path, tmp: Path) -> Path:
+    """Make `tmp` the live generation: rename it, then swap CURRENT atomically."""
+    fsync_tree(tmp)
+    final = root / tmp.name.removeprefix(".tmp-")
+    tmp.rename(final)
+    pointer_tmp = root / f".{POINTER}.{uuid.uuid4().hex[:6]}"
+    pointer_tmp.write_text(final.name + "\n", encoding="utf-8")
+    os.replace(pointer_tmp, root / POINTER)
+    prune(root, keep=final.name)
+    return final
+
+
+def prune(root: Path, keep: str) -> None:
+    """Remove abandoned temporary folders and all but the newest generations."""
+    for tmp in root.glob(".tmp-gen-*"):
+        shutil.rmtree(tmp, ignore_errors=True)
+    gens = sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.name)
+    for old in [g for g in gens if g.name != keep][:-(KEEP_GENERATIONS - 1) or None]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def current(root: Path) -> Path:
+    """Folder of the live generation, or a typed error saying what to run."""
+    pointer = root / POINTER
+    if not pointer.is_file():
+        raise IndexMissingError(
+            f"no index at {root}/: run `python -m retrieval build --index {root}`")
+    folder = root / pointer.read_text(encoding="utf-8").strip()
+    missing = [name for name in REQUIRED if not (folder / name).exists()]
+    if missing:
+        raise IndexCorruptError(
+            f"index {folder} is incomplete (missing {', '.join(missing)}): "
+            f"run `python -m retrieval build --index {root} --rebuild`")
+    return folder
+
+
+def write_jsonl(path: Path, rows) -> None:
+    with open(path, "w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    try:
+        with open(path, encoding="utf-8") as fh:
+            return [json.loads(line) for line in fh if line.strip()]
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(f"cannot read {path}: {exc}: rebuild the index") from exc
+
+
+def write_json(path: Path, data) -> None:
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+def read_json(path: Path) -> dict:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(f"cannot read {path}: {exc}: rebuild the index") from exc

@@ -1,0 +1,86 @@
+"""The one Chinese tokenizer, used for indexing and for queries alike.
+
+jieba in search mode (words plus their in-vocabulary sub-words), after the same
+normalisation as documents (traditional -> simplified, full width -> half width,
+lower case). A domain dictionary keeps formulations whole (`一岗双责`, `两个维护`):
+the curated list in `retrieval/data/terms.txt` plus terms quoted in the corpus.
+Stop words (function words and question phrasing such as 什么/是/吗/哪些) are dropped
+so that they never drown the content words of a question.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import re
+import unicodedata
+from functools import lru_cache
+from pathlib import Path
+
+import jieba
+import opencc
+
+TERMS_FILE = Path(__file__).parent / "data" / "terms.txt"
+NAME = "jieba-search+t2s+nfkc+domain-terms"
+QUOTED = re.compile(r"[“\"「『‘]([\u4e00-\u9fff0-9A-Za-z·]{2,8})[”\"」』’]")
+SUFFIXES = ("党支部", "党组织", "党员", "问题")
+WORD = re.compile(r"[\w\u4e00-\u9fff]")
+
+STOPWORDS = frozenset("""
+的 了 是 在 和 与 及 或 等 对 为 以 于 把 被 从 由 向 将 就 都 也 而 并 且 其 之 这 那 个
+着 过 吗 呢 吧 啊 呀 么 嘛 哪 谁 何 啥 几 多少 什么 怎么 怎样 怎么样 如何 为什么 为何 哪些 哪个
+哪里 哪儿 哪年 哪一 什么样 是否 是不是 有没有 能否 意思 啥意思 什么意思 含义 指 指的是 指什么 请问 请 一下
+有 有关 关于 我 我们 你 你们 他 她 它 他们 要 会 能 可以 应该 应当 该 所 这个 那个 这些 那些
+哪几 几种 哪几种 几个 哪几个 几项 哪几项 几条 多长 多长时间 多久 第几 几届 几轮 几次 哪天 哪一天
+哪一年 哪年 哪一期 哪一 为啥 咋 咋整 咋办 具体 分别 一共 总共 都是 还 很 说 呗 啥 具体是 是啥
+""".split())
+
+
+@lru_cache(maxsize=1)
+def converter() -> opencc.OpenCC:
+    return opencc.OpenCC("t2s")
+
+
+def normalize(text: str) -> str:
+    """Fold text the way the index sees it: NFKC width folding, t2s, lower case."""
+    return converter().convert(unicodedata.normalize("NFKC", text)).lower()
+
+
+def load_terms(path: Path = TERMS_FILE) -> list[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return [t.strip() for t in lines if t.strip() and not t.startswith("#")]
+
+
+def quoted_terms(texts) -> list[str]:
+    """Short quoted formulations in the texts: `“四强”党支部` gives `四强` and `四强党支部`."""
+    found: set[str] = set()
+    for text in texts:
+        for m in QUOTED.finditer(text):
+            term = m.group(1)
+            found.add(term)
+            tail = text[m.end():m.end() + 3]
+            found.update(term + s for s in SUFFIXES if tail.startswith(s))
+    return sorted(found)
+
+
+class Tokenizer:
+    """jieba search-mode tokenizer with a domain dictionary; picklable by its terms."""
+
+    def __init__(self, terms: list[str] | None = None):
+        self.terms = sorted(set(load_terms() if terms is None else terms))
+        self._jieba = jieba.Tokenizer()
+        self._jieba.initialize()
+        for term in self.terms:
+            self._jieba.add_word(normalize(term).replace("、", ""), freq=200000)
+
+    @property
+    def signature(self) -> str:
+        digest = hashlib.sha256("\n".join(self.terms).encode()).hexdigest()[:12]
+        return f"{NAME}:{digest}"
+
+    def __call__(self, text: str) -> list[str]:
+        words = self._jieba.cut_for_search(normalize(text))
+        return [w for w in words if WORD.search(w) and w.strip() and w not in STOPWORDS]
+
+
+logging.getLogger("jieba").setLevel(logging.WARNING)
+jieba.setLogLevel(logging.WARNING)

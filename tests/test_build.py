@@ -1,0 +1,127 @@
+"""Index builds: manifest, incremental updates, atomic writes, corruption detected on load."""
+import json
+import shutil
+
+import pytest
+
+from retrieval import build as build_module
+from retrieval import store
+from retrieval.build import build_index
+from retrieval.engine import Engine
+from retrieval.errors import IndexCorruptError, IndexMissingError, IndexStaleError
+
+DOC_A = "一、总体要求\n机关党建工作责任制是落实全面从严治党的关键举措。必须牵住责任制这个“牛鼻子”。\n"
+DOC_B = "领导班子成员要履行“一岗双责”，做到明责、履责、尽责。\n"
+DOC_C = "党支部要按照打造战斗堡垒的要求，提好年度支部落实机关党建的意见建议。\n"
+
+
+@pytest.fixture()
+def corpus(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "a.txt").write_text(DOC_A, encoding="utf-8")
+    (folder / "b.txt").write_text(DOC_B, encoding="utf-8")
+    return folder
+
+
+def manifest(index):
+    return json.loads((store.current(index) / "manifest.json").read_text(encoding="utf-8"))
+
+
+def test_manifest_records_what_built_the_index(corpus, tmp_path):
+    index = tmp_path / "index"
+    report = build_index(corpus, index)
+    m = manifest(index)
+    assert m["schema_version"] == store.SCHEMA_VERSION
+    assert m["model"]["name"] == "m3e-small" and m["model"]["dimension"] == 512
+    assert m["tokenizer"].startswith("jieba-search")
+    assert m["chunking"]["size"] == 300 and m["faiss"]["type"] == "flat-ip"
+    assert set(m["files"]) == {"a.txt", "b.txt"}
+    assert all(len(f["sha256"]) == 64 for f in m["files"].values())
+    assert m["counts"]["chunks"] == report.chunks == sum(f["chunks"] for f in m["files"].values())
+    assert {"faiss-cpu", "bm25s", "torch"} <= set(m["versions"])
+
+
+def test_incremental_build_embeds_only_new_text(corpus, tmp_path):
+    index = tmp_path / "index"
+    first = build_index(corpus, index)
+    assert first.embedded == first.chunks and first.reused == 0
+    again = build_index(corpus, index)
+    assert again.embedded == 0 and again.reused == first.chunks
+    (corpus / "c.txt").write_text(DOC_C, encoding="utf-8")
+    added = build_index(corpus, index)
+    assert added.embedded == 1 and added.chunks == first.chunks + 1
+    (corpus / "a.txt").unlink()
+    removed = build_index(corpus, index)
+    assert removed.embedded == 0 and set(manifest(index)["files"]) == {"b.txt", "c.txt"}
+
+
+def test_stale_index_is_rebuilt_by_open_and_refused_without_build(corpus, tmp_path):
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    (corpus / "c.txt").write_text(DOC_C, encoding="utf-8")
+    with pytest.raises(IndexStaleError, match="added c.txt"):
+        Engine.open(index, corpus, build=False)
+    engine = Engine.open(index, corpus)
+    assert "c" in engine.documents
+
+
+def test_a_failed_build_leaves_the_previous_index(corpus, tmp_path, monkeypatch):
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    live = store.current(index)
+    (corpus / "c.txt").write_text(DOC_C, encoding="utf-8")
+
+    def crash(*args, **kwargs):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(build_module, "write_generation", crash)
+    with pytest.raises(OSError):
+        build_index(corpus, index)
+    assert store.current(index) == live
+    assert set(Engine(index, None, None).documents) == {"a", "b"}
+
+
+def test_broken_file_is_reported_and_the_rest_builds(corpus, tmp_path):
+    (corpus / "broken.docx").write_bytes(b"PK\x03\x04 not really a docx")
+    report = build_index(corpus, tmp_path / "index")
+    assert [f.path for f in report.failures] == ["broken.docx"]
+    assert report.documents == 2
+    # an unchanged broken file does not make the index stale
+    Engine.open(tmp_path / "index", corpus, build=False)
+
+
+def test_missing_and_corrupt_indexes_say_what_to_run(corpus, tmp_path):
+    with pytest.raises(IndexMissingError, match="retrieval build"):
+        Engine(tmp_path / "nothing", None, None)
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    folder = store.current(index)
+    (folder / "dense.faiss").unlink()
+    with pytest.raises(IndexCorruptError, match="rebuild"):
+        Engine(index, None, None)
+    build_index(corpus, index)
+    folder = store.current(index)
+    (folder / "chunks.jsonl").write_text('{"doc_id": "a", "start": 0', encoding="utf-8")
+    with pytest.raises(IndexCorruptError):
+        Engine(index, None, None)
+
+
+def test_mismatched_model_is_refused(corpus, tmp_path):
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    path = store.current(index) / "manifest.json"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    data["model"]["name"] = "some/other-model"
+    path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(IndexStaleError, match="other-model"):
+        Engine(index, None, None)
+
+
+def test_old_generations_are_pruned(corpus, tmp_path):
+    index = tmp_path / "index"
+    for _ in range(4):
+        build_index(corpus, index)
+    assert len(list(index.glob("gen-*"))) == store.KEEP_GENERATIONS
+    assert not list(index.glob(".tmp-*"))
+    shutil.rmtree(index)

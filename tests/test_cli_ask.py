@@ -1,0 +1,64 @@
+"""The command-line contract of build and ask (in process, real index)."""
+import io
+import json
+
+from retrieval.cli import main
+
+CORPUS = "corpus"
+
+
+def run(capsys, *argv):
+    code = main(list(argv))
+    out = capsys.readouterr()
+    return code, out.out, out.err
+
+
+def test_ask_json(seed_index, capsys):
+    code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "--json",
+                       "--top-k", "2", "什么是一岗双责？")
+    result = json.loads(out)
+    assert code == 0 and result["found"] and len(result["passages"]) <= 2
+    assert "一岗双责" in result["answer"]["text"]
+
+
+def test_ask_readable_shows_quote_and_citation(seed_index, capsys):
+    code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "什么是一岗双责？")
+    assert code == 0 and "出处：《以党建“第一责任”引领和保障发展》，郑州日报，2021年11月15日" in out
+    assert "【" in out
+
+
+def test_ask_not_found_is_plain(seed_index, capsys):
+    code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "红烧肉怎么做")
+    assert code == 0 and "没有找到" in out and "并非答案" in out
+
+
+def test_ask_jsonl_keeps_order_and_echoes_fields(seed_index, capsys, monkeypatch):
+    lines = ['{"question": "四个带头是什么", "id": 1}', "not json", '{"question": ""}', "[1, 2]",
+             '{"question": "两张皮", "id": 4, "extra": {"x": 1}}']
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "--jsonl", "--top-k", "1")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 5
+    assert rows[0]["id"] == 1 and rows[0]["found"]
+    assert "bad input line" in rows[1]["error"] and "bad input line" in rows[3]["error"]
+    assert "empty" in rows[2]["error"]
+    assert rows[4]["extra"] == {"x": 1} and rows[4]["id"] == 4
+
+
+def test_ask_without_question_is_a_usage_error(seed_index, capsys):
+    code, _, err = run(capsys, "ask", "--index", str(seed_index))
+    assert code == 2 and "give a question" in err
+
+
+def test_ask_on_a_missing_corpus_is_a_clean_error(tmp_path, capsys):
+    code, _, err = run(capsys, "ask", "--index", str(tmp_path / "idx"), "--corpus", str(tmp_path / "none"), "x")
+    assert code != 0 and "error:" in err and "Traceback" not in err
+
+
+def test_build_reports_counts(tmp_path, capsys):
+    corpus = tmp_path / "c"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text("机关党建工作责任制是落实全面从严治党的关键举措。\n", encoding="utf-8")
+    code, out, _ = run(capsys, "build", "--corpus", str(corpus), "--index", str(tmp_path / "i"), "--json")
+    report = json.loads(out)
+    assert code == 0 and report["documents"] == 1 and report["chunks"] == 1

@@ -1,0 +1,104 @@
+"""The engine over the real seed corpus, with the real model, FAISS and BM25."""
+import pytest
+
+from retrieval.engine import fuse
+from retrieval.dense import Dense
+
+import numpy as np
+
+
+def check_passages(engine, result):
+    for p in result["passages"]:
+        doc = engine.documents[p["doc_id"]]
+        assert doc.text[p["start"]:p["end"]] == p["text"]
+        assert p["path"] == doc.path and p["title"] == doc.title
+        for s, e in p["highlights"]:
+            assert 0 <= s < e <= len(p["text"])
+
+
+def test_definition_question_gets_the_cited_passage(seed_engine):
+    result = seed_engine.ask("什么是一岗双责？", top_k=3)
+    assert result["found"] is True
+    top = result["passages"][0]
+    assert "一岗双责" in top["text"]
+    assert result["answer"] == {k: top[k] for k in ("text", "doc_id", "start", "end")}
+    assert any("一岗双责" in top["text"][s:e] for s, e in top["highlights"])
+    check_passages(seed_engine, result)
+
+
+def test_json_contract_fields(seed_engine):
+    result = seed_engine.ask("四个带头是什么", top_k=4)
+    assert set(result) == {"question", "found", "answer", "passages"}
+    assert [p["rank"] for p in result["passages"]] == list(range(1, len(result["passages"]) + 1))
+    assert set(result["passages"][0]) == {"rank", "doc_id", "path", "title", "source", "date", "section",
+                                          "paragraph", "page", "start", "end", "text", "highlights", "score"}
+
+
+def test_traditional_question_matches_simplified_text(seed_engine):
+    simplified = seed_engine.ask("机关党建主体责任", top_k=3)
+    traditional = seed_engine.ask("機關黨建主體責任", top_k=3)
+    assert traditional["found"]
+    assert [p["doc_id"] for p in traditional["passages"]] == [p["doc_id"] for p in simplified["passages"]]
+
+
+def test_section_and_paragraph_are_cited(seed_engine):
+    result = seed_engine.ask("实施强基提质行动，着力提高机关基层党组织建设质量", top_k=1)
+    top = result["passages"][0]
+    assert top["doc_id"] == "2024-jiguan-dangjian-nianzhong-tuijinhui-jianghua"
+    assert top["section"] == "二、（三）" and top["paragraph"] >= 1
+
+
+@pytest.mark.parametrize("question", ["明天北京会下雨吗？", "红烧肉怎么做才肥而不腻？",
+                                      "Python 里怎么把一个列表倒序排列？"])
+def test_off_topic_questions_are_not_answered(seed_engine, question):
+    result = seed_engine.ask(question)
+    assert result["found"] is False and result["answer"] is None
+    check_passages(seed_engine, result)   # related passages still come, labelled by found=false
+
+
+@pytest.mark.parametrize("question, message", [
+    ("", "empty"), ("   \n\t ", "empty"), ("问" * 10_000, "too long"), ("\x00\x01\x02", "empty"),
+    ("？？！！", "no words"), (None, "must be text"), (42, "must be text")])
+def test_bad_input_gives_an_error_result(seed_engine, question, message):
+    result = seed_engine.ask(question)
+    assert result["found"] is False and result["passages"] == [] and message in result["error"]
+
+
+def test_hostile_and_odd_unicode_questions_do_not_crash(seed_engine):
+    for q in ["<script>alert(1)</script>一岗双责", "<img src=x onerror=alert(1)>", "ｆｕｌｌ　ｗｉｄｔｈ两张皮",
+              "一岗双责\u200b\u202e", "😀😀 两个维护 😀"]:
+        result = seed_engine.ask(q)
+        assert "error" not in result or result["passages"] == []
+        check_passages(seed_engine, result)
+
+
+def test_document_filter_restricts_the_search(seed_engine):
+    doc = "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren"
+    result = seed_engine.ask("机关党建", top_k=5, doc_ids=[doc])
+    assert result["passages"] and {p["doc_id"] for p in result["passages"]} == {doc}
+    assert seed_engine.ask("机关党建", doc_ids=["no-such-doc"])["passages"] == []
+
+
+def test_passages_of_one_document_never_overlap(seed_engine):
+    result = seed_engine.ask("机关党建工作责任制", top_k=10)
+    spans = sorted((p["doc_id"], p["start"], p["end"]) for p in result["passages"])
+    for (d1, s1, e1), (d2, s2, e2) in zip(spans, spans[1:]):
+        assert d1 != d2 or e1 < s2
+    assert len(result["passages"]) <= 10
+
+
+def test_fuse_combines_normalised_scores():
+    vectors = np.eye(3, dtype="float32")
+    index = Dense.build(vectors, 3)
+    qvec = np.array([1.0, 0.0, 0.0], dtype="float32")
+    fused = fuse({1: 4.0, 2: 2.0}, {0: 1.0}, index, qvec)
+    assert fused[1] == pytest.approx(0.6 * 1.0 + 0.4 * 0.0)
+    assert fused[0] == pytest.approx(0.4 * 1.0)
+    assert fused[2] == pytest.approx(0.6 * 0.5)
+    assert fuse({}, {}, index, qvec) == {}
+
+
+def test_every_chunk_slices_its_document(seed_engine):
+    assert seed_engine.chunks
+    for chunk in seed_engine.chunks:
+        assert seed_engine.documents[chunk.doc_id].text[chunk.start:chunk.end] == chunk.text
