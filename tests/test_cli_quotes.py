@@ -1,0 +1,62 @@
+"""CLI: verify, study and terms on the seed index (JSON shape, files written, clean errors)."""
+from __future__ import annotations
+
+import io
+import json
+
+import docx
+
+from retrieval.cli import main
+from tests.conftest import CORPUS
+
+
+def run(capsys, seed_index, *argv):
+    code = main([*argv, "--index", str(seed_index), "--corpus", str(CORPUS)])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def test_verify_json(capsys, seed_index, seed_engine):
+    code, out, _ = run(capsys, seed_index, "verify", "--json", "牵住責任制這個“牛鼻子”")
+    data = json.loads(out)
+    assert code == 0 and data["verdict"] == "exact"
+    assert set(data) >= {"verdict", "similarity", "source", "original", "diff", "parts"}
+    src = data["source"]
+    assert set(src) >= {"doc_id", "path", "title", "source", "date", "section", "paragraph", "start", "end"}
+    assert seed_engine.documents[src["doc_id"]].text[src["start"]:src["end"]] == data["original"]
+
+
+def test_verify_text_shows_differences(capsys, seed_index):
+    code, out, _ = run(capsys, seed_index, "verify", "各部门党组要牢固树立抓机关党建是本职、不抓机关党建是失职")
+    assert code == 0 and "variant" in out and "[+党委）]" in out and "出处：《" in out
+
+
+def test_verify_empty_quote_is_a_clean_error(capsys, seed_index):
+    code, out, err = run(capsys, seed_index, "verify", "。。")
+    assert code == 2 and err.startswith("error:") and "Traceback" not in err
+
+
+def test_study_markdown_to_stdout_and_docx_file(capsys, seed_index, tmp_path):
+    code, out, _ = run(capsys, seed_index, "study", "两张皮")
+    assert code == 0 and out.startswith("# 学习材料：两张皮") and "## 来源列表" in out
+    target = tmp_path / "pack.docx"
+    code, _, err = run(capsys, seed_index, "study", "两张皮", "--format", "docx", "-o", str(target))
+    assert code == 0 and "passages" in err
+    texts = [p.text for p in docx.Document(io.BytesIO(target.read_bytes())).paragraphs]
+    assert "学习材料：两张皮" in texts and any(t.startswith("——《") for t in texts)
+
+
+def test_study_docx_needs_output(capsys, seed_index):
+    code, _, err = run(capsys, seed_index, "study", "两张皮", "--format", "docx")
+    assert code == 2 and "-o" in err
+
+
+def test_terms_list_and_one_term(capsys, seed_index):
+    code, out, _ = run(capsys, seed_index, "terms", "--json")
+    terms = {t["term"]: t for t in json.loads(out)}
+    assert code == 0 and terms["两个维护"]["count"] == 9
+    code, out, _ = run(capsys, seed_index, "terms", "--json", "“四强”党支部")
+    data = json.loads(out)
+    assert data["term"] == "四强党支部" and data["statements"][0]["kind"] == "enumerates"
+    code, _, err = run(capsys, seed_index, "terms", "四个全面")
+    assert code == 2 and "not a formulation" in err

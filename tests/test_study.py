@@ -1,0 +1,88 @@
+"""Study pack on the real seed corpus: relevance, order, exact slices, Markdown and .docx export."""
+from __future__ import annotations
+
+import io
+
+import docx
+import pytest
+
+from retrieval.errors import QueryError
+from retrieval.export import md_escape, to_docx, to_markdown
+from retrieval.study import study_pack
+
+ZHENGZHOU = "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren"
+
+
+@pytest.fixture(scope="module")
+def liangzhangpi(seed_engine):
+    return study_pack(seed_engine, "两张皮")
+
+
+def test_every_passage_states_the_topic_and_is_an_exact_slice(seed_engine, liangzhangpi):
+    assert len(liangzhangpi.excerpts) >= 3 and len(liangzhangpi.sources) >= 3
+    for e in liangzhangpi.excerpts:
+        assert "两张皮" in e.text
+        assert seed_engine.documents[e.doc_id].text[e.start:e.end] == e.text
+        assert e.citation.startswith("《") and "段" in e.citation
+
+
+def test_grouped_by_document_in_corpus_order_then_by_position(seed_engine, liangzhangpi):
+    order = list(seed_engine.documents)
+    keys = [(order.index(e.doc_id), e.start) for e in liangzhangpi.excerpts]
+    assert keys == sorted(keys)
+    for a, b in zip(liangzhangpi.excerpts, liangzhangpi.excerpts[1:]):
+        assert a.doc_id != b.doc_id or a.end <= b.start          # no overlaps
+    assert sum(s["count"] for s in liangzhangpi.sources) == len(liangzhangpi.excerpts)
+
+
+def test_topic_passages_cover_the_topic_words(seed_engine):
+    pack = study_pack(seed_engine, "落实机关党建主体责任")
+    assert len(pack.sources) >= 3
+    assert all("主体责任" in e.text and "机关党建" in e.text for e in pack.excerpts)
+
+
+def test_restricted_to_documents(seed_engine):
+    pack = study_pack(seed_engine, "两张皮", [ZHENGZHOU])
+    assert pack.excerpts and {e.doc_id for e in pack.excerpts} == {ZHENGZHOU}
+    with pytest.raises(QueryError):
+        study_pack(seed_engine, "两张皮", ["no-such-doc"])
+
+
+def test_unrelated_topic_gives_an_empty_pack(seed_engine):
+    pack = study_pack(seed_engine, "足球比赛")
+    assert pack.excerpts == () and "没有" in to_markdown(pack)
+
+
+def test_markdown_has_title_quotes_citations_and_sources(liangzhangpi):
+    md = to_markdown(liangzhangpi)
+    assert md.startswith("# 学习材料：两张皮")
+    for e in liangzhangpi.excerpts:
+        assert f"> ——{md_escape(e.citation)}" in md
+    assert "## 来源列表" in md and md.count(".txt，") == len(liangzhangpi.sources)
+
+
+def test_markdown_escapes_markup():
+    assert md_escape("**市 <b>") == r"\*\*市 \<b\>"
+
+
+def test_docx_opens_and_holds_quotes_citations_and_sources(liangzhangpi):
+    document = docx.Document(io.BytesIO(to_docx(liangzhangpi)))
+    paragraphs = [(p.style.name, p.text) for p in document.paragraphs]
+    texts = [t for _, t in paragraphs]
+    assert texts[0] == "学习材料：两张皮"
+    quotes = [t for style, t in paragraphs if style == "Quote"]
+    assert quotes == [e.text for e in liangzhangpi.excerpts]
+    for e in liangzhangpi.excerpts:
+        assert f"——{e.citation}" in texts
+    assert "来源列表" in texts
+    assert len([1 for style, _ in paragraphs if style == "List Number"]) == len(liangzhangpi.sources)
+
+
+def test_study_tab_offers_markdown_and_docx(seed_engine):
+    from ui.context import AppContext
+    from ui.study_tab import handle_study
+    html, files = handle_study(AppContext(seed_engine), "两张皮", [])
+    assert "两张皮" in html and [f.rsplit(".", 1)[1] for f in files] == ["md", "docx"]
+    assert docx.Document(files[1]).paragraphs[0].text == "学习材料：两张皮"
+    html, files = handle_study(AppContext(seed_engine), "", [])
+    assert files is None and "qa-notice-error" in html
