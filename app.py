@@ -1,0 +1,76 @@
+"""The web app: `python app.py [--host 127.0.0.1] [--port 7860] [--index index/] [--corpus corpus/]`.
+
+Loads the engine once (building the index first when it is missing or stale),
+lays out one tab per `ui` module and serves with a queue. No retrieval logic here.
+"""
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")   # before gradio is imported
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+
+import argparse  # noqa: E402
+import sys  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+import gradio as gr  # noqa: E402
+
+from retrieval.engine import Engine  # noqa: E402
+from retrieval.errors import RetrievalError  # noqa: E402
+from ui import ask, corpus, study_tab, terms_tab, verify_tab  # noqa: E402
+from ui.context import AppContext, admin_password_from_env  # noqa: E402
+from ui.render import header_html  # noqa: E402
+from ui.theme import launch_options  # noqa: E402
+
+TITLE = "政策文献引文问答"
+TAGLINE = "逐字引用原文 · 注明确切出处 · 不生成任何文字"
+TABS = [("问答", "ask", ask.build), ("引文核对", "verify", verify_tab.build), ("学习材料", "study", study_tab.build),
+        ("提法", "terms", terms_tab.build), ("语料库", "corpus", corpus.build)]
+CONCURRENCY = 4        # questions answered at once (CPU-bound); the rest wait in the queue
+QUEUE_SIZE = 200
+
+
+def create_app(ctx: AppContext) -> gr.Blocks:
+    """The Blocks of every tab, queued. Later tabs: append `(label, id, build)` to `TABS`."""
+    with gr.Blocks(title=TITLE, analytics_enabled=False) as demo:
+        gr.HTML(header_html(TITLE, TAGLINE), js_on_load=None)
+        with gr.Tabs():
+            for label, tab_id, build in TABS:
+                with gr.Tab(label, id=tab_id):
+                    build(ctx)
+        ctx.finish()
+    return demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+
+
+def launch(demo: gr.Blocks, host: str, port: int, block: bool = True, max_upload_mb: int = 20):
+    """Serve on `host:port`, never a share link; `block=False` returns at once (tests)."""
+    return demo.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=not block,
+                       show_error=False, footer_links=["api"], ssr_mode=False, mcp_server=False,
+                       enable_monitoring=False, pwa=False, max_file_size=f"{max_upload_mb}mb",
+                       quiet=not block, **launch_options())
+
+
+def parse_args(argv=None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=f"{TITLE}: the web app.")
+    parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
+    parser.add_argument("--port", type=int, default=7860, help="port (default: %(default)s)")
+    parser.add_argument("--index", default="index", help="index folder (default: %(default)s)")
+    parser.add_argument("--corpus", default="corpus", help="corpus folder (default: %(default)s)")
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    try:
+        engine = Engine.open(args.index, args.corpus)
+    except RetrievalError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    ctx = AppContext(engine, Path(args.corpus), Path(args.index), admin_password_from_env())
+    launch(create_app(ctx), args.host, args.port, max_upload_mb=ctx.max_upload_mb)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,149 @@
+"""The 问答 tab: a question box, the answer thread, options, and the original-text pane.
+
+Handlers are plain functions of the `AppContext` (tested without a server);
+`build(ctx)` only lays out components and wires events. The same engine call
+is exposed as the API endpoint `ask(question, top_k)`, returning the JSON text
+that `python -m retrieval ask --json` prints.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from functools import partial
+from pathlib import Path
+
+import gradio as gr
+
+from retrieval.errors import RetrievalError
+from retrieval.result import error_result
+from ui.context import AppContext
+from ui.document import document_html
+from ui.render import notice
+from ui.reply import EMPTY, conversation_html, welcome_html
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = ("什么是一岗双责？", "机关党建工作责任制的“牛鼻子”是什么？",
+            "如何破解党建和业务“两张皮”问题？", "什麼是模範機關？")
+MAX_TURNS = 10            # turns kept in a session's thread
+DEFAULT_TOP_K, MAX_TOP_K = 5, 20
+THREAD_JS = (Path(__file__).with_name("thread.js")).read_text(encoding="utf-8")
+SCROLL_TO_LAST = ("() => setTimeout(() => { const t = document.querySelectorAll('.qa-exchange');"
+                  " if (t.length) t[t.length - 1].scrollIntoView({behavior: 'smooth', block: 'start'}); }, 80)")
+SCROLL_TO_CITED = ("() => setTimeout(() => { const m = document.querySelector('#doc-viewer #cited');"
+                   " const y = window.scrollY; if (m) { m.scrollIntoView({block: 'center'});"
+                   " window.scrollTo(0, y); } }, 250)")
+
+
+def run_ask(ctx: AppContext, question, top_k=DEFAULT_TOP_K, doc_ids=None) -> dict:
+    """`engine.ask`, with any library error turned into the result's `error` (never raises)."""
+    try:
+        return ctx.engine.ask(question, top_k=top_k, doc_ids=list(doc_ids or []) or None)
+    except RetrievalError as exc:
+        return error_result(question, str(exc))
+    except Exception:  # an unexpected bug must not show a traceback to the reader
+        log.exception("ask failed for %r", question)
+        return error_result(question, "检索时出现内部错误，请稍后再试或联系管理员。")
+
+
+def thread_html(ctx: AppContext, history: list[dict], extra: str = "") -> str:
+    if not history and not extra:
+        return welcome_html(ctx.engine.documents)
+    return conversation_html(history, ctx.engine.documents, extra)
+
+
+def handle_ask(ctx: AppContext, question, top_k, doc_ids, history):
+    """-> (thread HTML, new history, text left in the question box)."""
+    history = list(history or [])
+    if not isinstance(question, str) or not question.strip():
+        return thread_html(ctx, history, notice(EMPTY, "info")), history, ""
+    result = run_ask(ctx, question, top_k or DEFAULT_TOP_K, doc_ids)
+    history = (history + [result])[-MAX_TURNS:]
+    return thread_html(ctx, history), history, ""
+
+
+def handle_open(ctx: AppContext, data) -> tuple[str, bool]:
+    """Whole document for a "查看全文" click `{doc_id, start, end}` -> (HTML, open the pane)."""
+    data = data if isinstance(data, dict) else {}
+    doc = ctx.engine.documents.get(str(data.get("doc_id", "")))
+    if doc is None:
+        return notice("找不到这篇文献（索引可能已更新），请重新提问。", "error"), True
+    try:
+        start, end = int(data.get("start", 0)), int(data.get("end", 0))
+    except (TypeError, ValueError):
+        start = end = 0
+    start, end = max(0, min(start, len(doc.text))), max(0, min(end, len(doc.text)))
+    return document_html(doc, start, end), True
+
+
+def doc_choices(ctx: AppContext) -> list[tuple[str, str]]:
+    return [(doc.title or doc_id, doc_id) for doc_id, doc in ctx.engine.documents.items()]
+
+
+def api_function(ctx: AppContext):
+    """The typed function behind the `ask` API endpoint.
+
+    It returns the JSON text that `python -m retrieval ask --json` prints, not a
+    dict: gradio_client 2.7 takes any returned dict with a string "path" key (every
+    passage has one) for a file and tries to download it.
+    """
+
+    def ask(question: str, top_k: int = DEFAULT_TOP_K) -> str:
+        """Verbatim, cited passages answering `question`, as JSON text (parse with json.loads)."""
+        return json.dumps(run_ask(ctx, question, top_k), ensure_ascii=False, indent=2)
+
+    return ask
+
+
+def build(ctx: AppContext) -> None:
+    """Lay out the 问答 tab inside the current `gr.Tab` and wire its events."""
+    history = gr.State([])
+    with gr.Column(elem_classes="qa-main"):
+        thread = gr.HTML(welcome_html(ctx.engine.documents), js_on_load=THREAD_JS,
+                         elem_id="qa-thread", apply_default_css=False)
+        with gr.Row(elem_classes="qa-input-row", equal_height=True):
+            question = gr.Textbox(placeholder="输入问题（简体或繁体），例如：什么是一岗双责？",
+                                  show_label=False, lines=1, max_lines=4, max_length=2000,
+                                  scale=8, autofocus=True, elem_id="qa-question")
+            submit = gr.Button("提问", variant="primary", scale=1, min_width=96, elem_id="qa-submit")
+        examples = example_buttons()
+        with gr.Accordion("检索选项", open=False, elem_classes="qa-options"):
+            with gr.Row():
+                top_k = gr.Slider(1, MAX_TOP_K, value=DEFAULT_TOP_K, step=1, label="返回段落数",
+                                  info="最佳答案之外，再列出的相关段落数量", scale=1)
+                docs = gr.Dropdown(doc_choices(ctx), value=[], multiselect=True, scale=2,
+                                   label="限定文献", info="只在所选文献中检索；留空则检索全部")
+    with gr.Sidebar(label="原文", open=False, position="right", width="46%",
+                    elem_id="doc-sidebar") as sidebar:
+        viewer = gr.HTML("", elem_id="doc-viewer", apply_default_css=False, js_on_load=None)
+    wire(ctx, thread, question, submit, examples, top_k, docs, history, viewer, sidebar)
+    ctx.on_corpus_change(docs, lambda: gr.Dropdown(choices=doc_choices(ctx), value=[]))
+    gr.api(api_function(ctx), api_name="ask", concurrency_id="ask")
+
+
+def example_buttons() -> list[tuple[gr.Button, str]]:
+    with gr.Row(elem_classes="qa-examples"):
+        gr.HTML('<span class="qa-examples-label">示例问题</span>', apply_default_css=False, js_on_load=None)
+        return [(gr.Button(q, size="sm", elem_classes="qa-example"), q) for q in EXAMPLES]
+
+
+def wire(ctx, thread, question, submit, examples, top_k, docs, history, viewer, sidebar) -> None:
+    ask = partial(handle_ask, ctx)
+    io = dict(fn=ask, inputs=[question, top_k, docs, history], outputs=[thread, history, question],
+              api_visibility="private", concurrency_id="ask", show_progress="minimal")
+    submit.click(**io).then(None, js=SCROLL_TO_LAST)
+    question.submit(**io).then(None, js=SCROLL_TO_LAST)
+    for button, text in examples:
+        button.click(constant(text), outputs=question, api_visibility="private", queue=False) \
+            .then(**io).then(None, js=SCROLL_TO_LAST)
+
+    def open_document(evt: gr.EventData):
+        html, _ = handle_open(ctx, getattr(evt, "_data", None))
+        return html, gr.Sidebar(open=True)
+
+    thread.click(open_document, outputs=[viewer, sidebar], api_visibility="private") \
+        .then(None, js=SCROLL_TO_CITED)
+
+
+def constant(value):
+    return lambda: value

@@ -1,0 +1,76 @@
+"""Escaped HTML for passages, citations and notices (the only place the UI builds HTML).
+
+Every piece of document or question text goes through `esc` before it is put
+into markup: a passage that contains `<script>` or `<img onerror=...>` is shown
+as text and runs nothing. Offsets (highlights, the cited span) are applied to
+the raw text first and each slice is escaped on its own, so escaping never
+shifts an offset. Citation strings come from `retrieval.cite` (the same as the CLI's).
+"""
+from __future__ import annotations
+
+import html
+
+from retrieval.cite import book_title, citation, cn_date, location, quotation
+
+__all__ = ["book_title", "citation", "cn_date", "location", "quotation", "esc", "marked",
+           "passage_card", "notice", "question_bubble", "section_title", "header_html"]
+
+LABELS = {"answer": "最佳答案", "more": "更多出处", "related": "相关段落 · 非答案"}
+
+
+def esc(value) -> str:
+    """`value` as HTML text: `<`, `>`, `&` and both quotes escaped."""
+    return html.escape("" if value is None else str(value), quote=True)
+
+
+def marked(text: str, spans, css: str = "hl") -> str:
+    """`text` escaped, with each `(start, end)` span (relative to `text`) wrapped in <mark>."""
+    out, at = [], 0
+    for start, end in sorted((max(0, int(s)), min(len(text), int(e))) for s, e in spans or ()):
+        if start < at or start >= end:
+            continue
+        out.append(esc(text[at:start]))
+        out.append(f'<mark class="{css}">{esc(text[start:end])}</mark>')
+        at = end
+    out.append(esc(text[at:]))
+    return "".join(out)
+
+
+def card_actions(passage: dict) -> str:
+    return (
+        '<div class="qa-actions">'
+        '<button type="button" class="qa-btn qa-copy" title="复制带引文的出处">复制引用</button>'
+        f'<button type="button" class="qa-btn qa-open" data-doc="{esc(passage["doc_id"])}" '
+        f'data-start="{int(passage["start"])}" data-end="{int(passage["end"])}">查看全文</button>'
+        f'<textarea class="qa-copy-src" readonly hidden>{esc(quotation(passage))}</textarea>'
+        "</div>")
+
+
+def passage_card(passage: dict, kind: str = "answer", context: str = "") -> str:
+    """One passage: label, verbatim text with highlights, citation, actions, expandable context."""
+    details = (f'<details class="qa-context"><summary>展开上下文</summary>{context}</details>'
+               if context else "")
+    return (
+        f'<article class="qa-card qa-{kind}" data-rank="{int(passage.get("rank") or 0)}">'
+        f'<div class="qa-card-head"><span class="qa-badge">{LABELS[kind]}</span>'
+        f'<span class="qa-doc">{esc(book_title(passage.get("title", "")))}</span></div>'
+        f'<blockquote class="qa-quote">{marked(passage["text"], passage.get("highlights"))}</blockquote>'
+        f'<p class="qa-cite">{esc(citation(passage))}</p>'
+        f"{card_actions(passage)}{details}</article>")
+
+
+def notice(message: str, kind: str = "info") -> str:
+    """A plain message box (`info`, `empty`, `error`)."""
+    return f'<div class="qa-notice qa-notice-{kind}">{esc(message)}</div>'
+
+
+def question_bubble(question: str) -> str:
+    return f'<div class="qa-question">{esc(question)}</div>'
+
+
+def section_title(text: str) -> str:
+    return f'<h4 class="qa-section-title">{esc(text)}</h4>'
+
+
+def header_html(title: str, tagline: str) -> str:
+    return f'<div class="app-header"><h1>{esc(title)}</h1><span>{esc(tagline)}</span></div>'

@@ -1,0 +1,72 @@
+"""One question and its reply as HTML, from the JSON result of `Engine.ask`.
+
+Found: the best passage as the answer card, then the further passages, each
+cited. Not found: a plain "the corpus holds no answer" notice, then the closest
+passages labelled "related, not an answer". An `error` becomes a notice.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from retrieval.types import Document
+from ui.document import context_html
+from ui.render import esc, notice, passage_card, question_bubble, section_title
+
+NOT_FOUND = "语料库中没有能回答这个问题的段落。下面是最接近的段落，仅供参考，不构成答案。"
+NOT_FOUND_BARE = "语料库中没有能回答这个问题的段落。"
+EMPTY = "请输入一个问题，例如：什么是一岗双责？"
+
+
+def card(passage: dict, kind: str, documents: Mapping[str, Document]) -> str:
+    doc = documents.get(passage["doc_id"])
+    context = context_html(doc, passage["start"], passage["end"]) if doc else ""
+    return passage_card(passage, kind, context)
+
+
+def found_html(result: dict, documents: Mapping[str, Document]) -> str:
+    best, *more = result["passages"]
+    parts = [card(best, "answer", documents)]
+    if more:
+        parts.append(section_title(f"其他相关出处（{len(more)}）"))
+        parts.extend(card(p, "more", documents) for p in more)
+    return "".join(parts)
+
+
+def not_found_html(result: dict, documents: Mapping[str, Document]) -> str:
+    related = result.get("passages") or []
+    if not related:
+        return notice(NOT_FOUND_BARE, "empty")
+    cards = "".join(card(p, "related", documents) for p in related)
+    return notice(NOT_FOUND, "empty") + section_title("相关段落（非答案）") + cards
+
+
+def reply_html(result: dict, documents: Mapping[str, Document]) -> str:
+    if result.get("error"):
+        return notice(f"无法检索这个问题：{result['error']}", "error")
+    if result.get("found") and result.get("passages"):
+        return found_html(result, documents)
+    return not_found_html(result, documents)
+
+
+def exchange_html(result: dict, documents: Mapping[str, Document]) -> str:
+    """Question bubble plus reply, as one chat turn."""
+    return (f'<section class="qa-exchange">{question_bubble(result.get("question", ""))}'
+            f'<div class="qa-reply">{reply_html(result, documents)}</div></section>')
+
+
+def conversation_html(results: list[dict], documents: Mapping[str, Document], extra: str = "") -> str:
+    """All turns, oldest first, plus an optional trailing notice (e.g. for empty input)."""
+    turns = "".join(exchange_html(r, documents) for r in results)
+    return f'<div class="qa-thread">{turns}{extra}</div>'
+
+
+def welcome_html(documents: Mapping[str, Document]) -> str:
+    """The first screen: what the corpus holds and how answers look."""
+    titles = "".join(f"<li>{esc(d.title)}</li>" for d in list(documents.values())[:8])
+    more = f"<li>……共 {len(documents)} 篇</li>" if len(documents) > 8 else ""
+    return (
+        '<div class="qa-welcome"><p>每个回答都是语料库中的<b>原文段落</b>，逐字引用，'
+        "并注明标题、来源、日期、章节和段落；系统不生成任何文字。"
+        "找不到答案时会直接说明，并列出相关段落供参考。</p>"
+        f'<p class="qa-welcome-sub">当前语料库收录 {len(documents)} 篇文献：</p>'
+        f'<ul class="qa-welcome-docs">{titles}{more}</ul></div>')

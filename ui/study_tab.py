@@ -1,0 +1,70 @@
+"""The 学习材料 tab: a topic (optionally some documents) -> cited passages, Markdown and .docx downloads."""
+from __future__ import annotations
+
+import logging
+import tempfile
+from functools import partial
+from pathlib import Path
+
+import gradio as gr
+
+from retrieval.errors import RetrievalError
+from retrieval.export import to_docx, to_markdown
+from retrieval.study import Pack, study_pack
+from ui.context import AppContext
+from ui.render import book_title, esc, notice
+
+log = logging.getLogger(__name__)
+EXAMPLES = ("落实机关党建主体责任", "两张皮")
+
+
+def pack_html(pack: Pack) -> str:
+    if not pack.excerpts:
+        return notice(f"语料中没有与“{pack.topic}”相关的段落。", "empty")
+    parts = [f'<p class="corpus-summary">主题：{esc(pack.topic)} · {len(pack.sources)} 篇文献 · '
+             f'{len(pack.excerpts)} 段原文</p>']
+    for e in pack.excerpts:
+        parts.append(f'<article class="qa-card qa-more"><div class="qa-card-head"><span class="qa-doc">'
+                     f'{esc(book_title(e.source["title"]))}</span></div>'
+                     f'<blockquote class="qa-quote">{esc(e.text)}</blockquote>'
+                     f'<p class="qa-cite">{esc(e.citation)}</p></article>')
+    return "".join(parts)
+
+
+def write_files(pack: Pack) -> list[str]:
+    folder = Path(tempfile.mkdtemp(prefix="study-"))
+    name = "".join(c for c in pack.topic if c.isalnum())[:30] or "study"
+    md, dx = folder / f"学习材料-{name}.md", folder / f"学习材料-{name}.docx"
+    md.write_text(to_markdown(pack), encoding="utf-8")
+    dx.write_bytes(to_docx(pack))
+    return [str(md), str(dx)]
+
+
+def handle_study(ctx: AppContext, topic, doc_ids) -> tuple[str, list[str] | None]:
+    """-> (HTML of the pack, [markdown path, docx path]) ; errors become a notice."""
+    try:
+        pack = study_pack(ctx.engine, topic, list(doc_ids or []) or None)
+    except RetrievalError as exc:
+        return notice(f"无法生成学习材料：{exc}", "error"), None
+    except Exception:
+        log.exception("study failed for %r", topic)
+        return notice("生成学习材料时出现内部错误，请稍后再试。", "error"), None
+    return pack_html(pack), (write_files(pack) if pack.excerpts else None)
+
+
+def doc_choices(ctx: AppContext) -> list[tuple[str, str]]:
+    return [(doc.title or doc_id, doc_id) for doc_id, doc in ctx.engine.documents.items()]
+
+
+def build(ctx: AppContext) -> None:
+    """Lay out the 学习材料 tab inside the current `gr.Tab`."""
+    with gr.Row():
+        topic = gr.Textbox(label="主题", placeholder="例如：" + " / ".join(EXAMPLES), scale=3, max_length=200)
+        docs = gr.Dropdown(doc_choices(ctx), value=[], multiselect=True, label="限定文献（可选）", scale=2)
+    button = gr.Button("生成学习材料", variant="primary")
+    files = gr.File(label="下载（Markdown / Word）", file_count="multiple", interactive=False)
+    out = gr.HTML("", apply_default_css=False)
+    run = partial(handle_study, ctx)
+    button.click(run, inputs=[topic, docs], outputs=[out, files], api_visibility="private", concurrency_id="ask")
+    topic.submit(run, inputs=[topic, docs], outputs=[out, files], api_visibility="private", concurrency_id="ask")
+    ctx.on_corpus_change(docs, lambda: gr.Dropdown(choices=doc_choices(ctx), value=[]))

@@ -1,0 +1,163 @@
+"""Adding uploaded files to the corpus safely, then rebuilding the index (an administrator action).
+
+Each file is checked before it touches the corpus: type (extension), size, and a
+safe name (no folders, no hidden or control characters; `../../etc/passwd.txt`
+becomes `etc-passwd.txt`). It is then read in a temporary folder with the same
+loader the index uses, so an unreadable file is reported and never enters the
+corpus. Good files are stored under `<corpus>/uploads/` with a name that clashes
+with no existing file or doc_id (`-2`, `-3`, ... appended), created exclusively.
+If the rebuild fails, or the build itself rejects a new file, that file is
+removed again, so corpus and index stay as they were.
+"""
+from __future__ import annotations
+
+import logging
+import re
+import shutil
+import tempfile
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path, PurePosixPath
+
+from retrieval.build import build_index
+from retrieval.corpus import load_document
+from retrieval.errors import DocumentError
+
+log = logging.getLogger(__name__)
+
+ALLOWED = (".txt", ".md", ".html", ".docx", ".pdf")
+UPLOAD_FOLDER = "uploads"
+MAX_STEM = 80
+UNSAFE = re.compile(r"[^\w\u3400-\u9fff\uf900-\ufaff.（）()《》-]+")
+BUILD_LOCK = threading.Lock()
+
+
+class UploadError(Exception):
+    """A file was refused; the message says why (shown to the administrator)."""
+
+
+@dataclass
+class AddReport:
+    added: list[str] = field(default_factory=list)        # corpus-relative paths now indexed
+    rejected: list[str] = field(default_factory=list)     # "name: reason"
+    build: object = None                                   # retrieval.build.BuildReport
+    error: str = ""                                        # the rebuild failed: nothing changed
+
+
+def safe_name(original: str) -> str:
+    """A plain file name for `original`: last path part only, unsafe characters folded to '-'."""
+    name = PurePosixPath(str(original).replace("\\", "/")).name
+    name = unicodedata.normalize("NFC", name)
+    ext = PurePosixPath(name).suffix.lower()
+    if ext not in ALLOWED:
+        raise UploadError(f"{name or '(无名文件)'}：不支持的文件类型，只接受 {' '.join(ALLOWED)}")
+    stem = UNSAFE.sub("-", name[: -len(ext)]).strip(".-_ ")
+    stem = re.sub(r"-{2,}", "-", stem)[:MAX_STEM] or "upload"
+    return stem + ext
+
+
+def check_size(path: Path, max_bytes: int) -> None:
+    size = path.stat().st_size
+    if size == 0:
+        raise UploadError(f"{path.name}：文件为空")
+    if size > max_bytes:
+        raise UploadError(f"{path.name}：文件过大（{size / 2**20:.1f} MB，上限 {max_bytes / 2**20:.0f} MB）")
+
+
+def validate(upload: str | Path, max_bytes: int, original: str | None = None) -> str:
+    """The safe name of a readable upload; `UploadError` (with the reason) otherwise."""
+    path = Path(upload)
+    if not path.is_file():
+        raise UploadError(f"{path.name}：上传的文件不存在")
+    name = safe_name(original or path.name)
+    check_size(path, max_bytes)
+    with tempfile.TemporaryDirectory(prefix="upload-check-") as tmp:
+        trial = Path(tmp) / name
+        shutil.copyfile(path, trial)
+        try:
+            load_document(trial, tmp)
+        except DocumentError as exc:
+            raise UploadError(f"{name}：无法读取（{exc}）") from exc
+    return name
+
+
+def taken_stems(folder: Path) -> set[str]:
+    """Stems in `folder` (any extension, case-folded): a new file must not share one (doc_id clash)."""
+    return {p.stem.casefold() for p in folder.iterdir()} if folder.is_dir() else set()
+
+
+def store(upload: str | Path, name: str, corpus_dir: Path) -> Path:
+    """Copy `upload` into `<corpus>/uploads/` under a fresh name; never overwrites anything."""
+    folder = corpus_dir / UPLOAD_FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    stem, ext = name[: -len(PurePosixPath(name).suffix)], PurePosixPath(name).suffix
+    for n in range(1, 1000):
+        candidate = f"{stem}{'' if n == 1 else f'-{n}'}{ext}"
+        if candidate.rsplit(".", 1)[0].casefold() in taken_stems(folder):
+            continue
+        target = folder / candidate
+        try:
+            with open(target, "xb") as out, open(upload, "rb") as src:
+                shutil.copyfileobj(src, out)
+        except FileExistsError:
+            continue
+        return target
+    raise UploadError(f"{name}：同名文件过多，请改名后再上传")
+
+
+def accept(uploads, max_bytes: int, corpus_dir: Path, report: AddReport) -> list[Path]:
+    """Validate and store each upload; refused ones go to `report.rejected`."""
+    stored = []
+    for upload in uploads:
+        try:
+            stored.append(store(upload, validate(upload, max_bytes), corpus_dir))
+        except UploadError as exc:
+            report.rejected.append(str(exc))
+    return stored
+
+
+def relative(paths: list[Path], corpus_dir: Path) -> list[str]:
+    return [p.resolve().relative_to(corpus_dir.resolve()).as_posix() for p in paths]
+
+
+def remove(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+
+
+def rebuild(corpus_dir: Path, index_dir: Path, model, stored: list[Path], progress, report: AddReport):
+    """Build the index; drop new files the build rejects (and rebuild without them)."""
+    build = build_index(corpus_dir, index_dir, model=model, progress=progress)
+    failed = {f.path: f.reason for f in build.failures}
+    bad = [p for p, rel in zip(stored, relative(stored, corpus_dir)) if rel in failed]
+    if bad:
+        report.rejected += [f"{p.name}：{failed[r]}" for p, r in zip(bad, relative(bad, corpus_dir))]
+        remove(bad)
+        build = build_index(corpus_dir, index_dir, model=model, progress=progress)
+    report.added = relative([p for p in stored if p not in bad], corpus_dir)
+    return build
+
+
+def add_documents(engine, uploads, corpus_dir, index_dir, max_bytes: int, progress=None) -> AddReport:
+    """Check, store and index `uploads`; then reload `engine`. Never leaves half a change."""
+    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    report = AddReport()
+    if not BUILD_LOCK.acquire(blocking=False):
+        report.error = "另一个重建任务正在进行，请稍后再试。"
+        return report
+    try:
+        stored = accept(uploads or [], max_bytes, corpus_dir, report)
+        if not stored:
+            return report
+        try:
+            report.build = rebuild(corpus_dir, index_dir, engine.embedder.name, stored, progress, report)
+        except Exception as exc:  # whatever failed, the corpus must go back to how it was
+            log.exception("rebuild after upload failed")
+            remove(stored)
+            report.added, report.error = [], f"重建索引失败，语料库和索引保持原样：{exc}"
+            return report
+        engine.reload()
+        return report
+    finally:
+        BUILD_LOCK.release()

@@ -1,0 +1,107 @@
+"""The 引文核对 tab: paste a quotation, get the verdict, the cited original and coloured differences.
+
+`verify_html(ctx, quote)` is the handler (tested without a server); every piece of
+quotation or document text is escaped by `ui.render.esc`.
+"""
+from __future__ import annotations
+
+import json
+import logging
+from functools import partial
+
+import gradio as gr
+
+from retrieval.errors import RetrievalError
+from retrieval.verify import Verifier, check_dict
+from ui.context import AppContext
+from ui.render import citation, esc, notice
+
+log = logging.getLogger(__name__)
+
+VERDICTS = {"exact": ("原文一致", "ok"), "variant": ("与原文有出入", "warn"),
+            "stitched": ("拼接引文：出自多处", "warn"), "partial": ("部分出自语料", "bad"),
+            "not_found": ("语料中未找到", "bad")}
+LEGEND = ('<p class="vq-legend"><del class="vq-extra">引文多出</del> '
+          '<ins class="vq-missing">原文有而引文缺</ins> '
+          '<span class="vq-replace"><del>引文</del><ins>原文</ins></span> 替换</p>')
+STYLE = ("<style>.vq-extra,.vq-replace del{background:#fde2e2;color:#8a1f1f}"
+         ".vq-missing,.vq-replace ins{background:#def5e4;color:#1f6b35;text-decoration:none}"
+         ".vq-verdict-ok{color:#2f7d4a}.vq-verdict-warn{color:#8a6411}.vq-verdict-bad{color:#8a1f1f}"
+         ".vq-part{margin-left:18px}.vq-legend{font-size:13px;color:#667}</style>")
+EXAMPLE = "各部门党组要牢固树立抓机关党建是本职、不抓机关党建是失职、抓不好机关党建是渎职的理念。"
+
+
+def verifier(ctx: AppContext) -> Verifier:
+    if getattr(ctx, "_verifier", None) is None or ctx._verifier.engine is not ctx.engine:
+        ctx._verifier = Verifier(ctx.engine)
+    return ctx._verifier
+
+
+def diff_html(ops: list[dict]) -> str:
+    pieces = []
+    for op in ops:
+        q, s = esc(op["quote"]), esc(op["source"])
+        pieces.append({"equal": s, "extra": f'<del class="vq-extra">{q}</del>',
+                       "missing": f'<ins class="vq-missing">{s}</ins>',
+                       "replace": f'<span class="vq-replace"><del>{q}</del><ins>{s}</ins></span>'}[op["op"]])
+    return "".join(pieces)
+
+
+def located_html(item: dict) -> str:
+    changed = any(op["op"] != "equal" for op in item["diff"])
+    more = f"（语料中出现 {item['occurrences']} 次，显示第一处）" if item.get("occurrences", 0) > 1 else ""
+    rows = [f'<blockquote class="qa-quote">{esc(item["original"])}</blockquote>',
+            f'<p class="qa-cite">{esc(citation(item["source"]))}{esc(more)}</p>']
+    if changed:
+        rows.append(f'<p class="vq-diff">差异：{diff_html(item["diff"])}</p>')
+    return "".join(rows)
+
+
+def result_html(r: dict) -> str:
+    label, kind = VERDICTS[r["verdict"]]
+    head = (f'<h4 class="vq-verdict-{kind}">{esc(label)}（{esc(r["verdict"])}，'
+            f'相似度 {r["similarity"]:.2f}）</h4>')
+    body = [located_html(r)] if r["source"] else []
+    for n, part in enumerate(r["parts"], start=1):
+        plabel, pkind = VERDICTS[part["verdict"]]
+        body.append(f'<div class="vq-part"><p>第{n}句：{esc(part["text"])} '
+                    f'<b class="vq-verdict-{pkind}">{esc(plabel)}</b></p>'
+                    f'{located_html(part) if part["source"] else ""}</div>')
+    note = notice(r["note"], "info") if r.get("note") else ""
+    return f'{STYLE}<div class="qa-card">{head}{"".join(body)}{note}{LEGEND}</div>'
+
+
+def verify_html(ctx: AppContext, quote) -> str:
+    """The verdict card for a quotation (errors become a notice, never a traceback)."""
+    try:
+        return result_html(check_dict(ctx.engine, verifier(ctx).check(quote)))
+    except RetrievalError as exc:
+        return notice(f"无法核对：{exc}", "error")
+    except Exception:
+        log.exception("verify failed for %r", quote)
+        return notice("核对时出现内部错误，请稍后再试。", "error")
+
+
+def verify_json(ctx: AppContext, quote: str) -> str:
+    """The API form: the same JSON as `python -m retrieval verify --json` (errors in `"error"`)."""
+    try:
+        return json.dumps(check_dict(ctx.engine, verifier(ctx).check(quote)), ensure_ascii=False)
+    except RetrievalError as exc:
+        return json.dumps({"quote": quote, "verdict": "not_found", "error": str(exc)}, ensure_ascii=False)
+
+
+def build(ctx: AppContext) -> None:
+    """Lay out the 引文核对 tab inside the current `gr.Tab`."""
+    quote = gr.Textbox(label="待核对的引文", lines=4, max_length=2000,
+                       placeholder=f"粘贴讲稿或幻灯片中的引文，例如：{EXAMPLE}")
+    button = gr.Button("核对", variant="primary")
+    out = gr.HTML("", apply_default_css=False)
+    check = partial(verify_html, ctx)
+    button.click(check, inputs=quote, outputs=out, api_visibility="private", concurrency_id="ask")
+    quote.submit(check, inputs=quote, outputs=out, api_visibility="private", concurrency_id="ask")
+
+    def verify(quote: str) -> str:
+        """Check a quotation; the JSON of `python -m retrieval verify --json`."""
+        return verify_json(ctx, quote)
+
+    gr.api(verify, api_name="verify", concurrency_id="ask")
