@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 import threading
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from retrieval.types import Chunk, Document
 POOL = 50          # candidates taken from each retriever before fusion
 ALPHA = 0.6        # weight of BM25 against dense in the fused score (README, evaluation)
 MODES = ("hybrid", "bm25", "dense")
+SUBSTANCE = 20     # Han characters a chunk needs to rank on its own merit ("同志们：" has 3)
+HAN = re.compile(r"[\u3400-\u9fff]")
 
 
 class Engine:
@@ -68,6 +71,7 @@ class Engine:
             self.chunks, self.lexical, self.dense = chunks, lexical, dense
             self.tokenizer = Tokenizer(terms)
             self.doc_rows = doc_rows(chunks)
+            self.substance = [min(1.0, len(HAN.findall(c.text)) / SUBSTANCE) for c in chunks]
 
     def document(self, doc_id: str) -> Document:
         return self.documents[doc_id]
@@ -97,7 +101,8 @@ class Engine:
         qvec = self.embed_query(text) if qvec is None else qvec
         lexical = self.lexical.search(tokens, POOL, mask)
         dense = self.dense.search(qvec, POOL, None if mask is None else np.flatnonzero(mask))
-        fused = {"bm25": lexical, "dense": dense}.get(mode) or fuse(lexical, dense, self.dense, qvec)
+        fused = {"bm25": lexical, "dense": dense}.get(mode) or \
+            {r: v * self.substance[r] for r, v in fuse(lexical, dense, self.dense, qvec).items()}
         passages = self.assemble(ranked(fused), fused, top_k)
         if mode == "hybrid" and not doc_ids:
             passages = self.prefer_definition(text, passages, top_k)

@@ -102,3 +102,11 @@ def test_every_chunk_slices_its_document(seed_engine):
     assert seed_engine.chunks
     for chunk in seed_engine.chunks:
         assert seed_engine.documents[chunk.doc_id].text[chunk.start:chunk.end] == chunk.text
+
+
+def test_contentless_lines_never_answer(seed_engine):
+    # "我就讲这么多，谢谢大家！" and "同志们：" are short enough for BM25 to overrate them.
+    for question in ("在机关里为啥大家都不乐意去干搞党建的岗位？", "部委机关党组的头头们在党建里该扮演什么角色？"):
+        top = seed_engine.ask(question, top_k=3)["passages"][0]["text"]
+        assert top not in {"我就讲这么多，谢谢大家！", "同志们："}, (question, top)
+        assert len(top) >= 20
