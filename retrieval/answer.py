@@ -60,12 +60,24 @@ def widen(doc: Document, chunk: Chunk, budget: int = BUDGET) -> tuple[int, int]:
     return spans[lo][0], spans[hi][1]
 
 
-def merge(passages: list[Passage], new: Passage, limit: int = 2 * BUDGET) -> bool:
-    """Fold `new` into an overlapping or touching passage of the same document; True if merged."""
+def merge(passages: list[Passage], new: Passage, limit: int = BUDGET) -> bool:
+    """Fold `new` into a passage of its document that it overlaps or touches; True if nothing is left.
+
+    The union is kept when it fits `limit` (a passage stays a quotation, not a page);
+    otherwise `new` is cut down to the sentences not already shown, so no text is shown twice.
+    """
     for p in passages:
-        if p.overlaps(new) and max(p.end, new.end) - min(p.start, new.start) <= limit:
+        if not p.overlaps(new):
+            continue
+        if max(p.end, new.end) - min(p.start, new.start) <= limit:
             p.start, p.end = min(p.start, new.start), max(p.end, new.end)
             p.rows.extend(new.rows)
+            return True
+        if new.start < p.start:
+            new.end = min(new.end, p.start)
+        else:
+            new.start = max(new.start, p.end)
+        if new.end <= new.start:
             return True
     return False
 

@@ -18,7 +18,7 @@ from retrieval.fusion import ranked
 from retrieval.lexical import Lexical
 from retrieval.manifest import stale_reasons
 from retrieval.query import clean_question
-from retrieval.refusal import Evidence, decide
+from retrieval.refusal import Evidence, decide, typed_answer
 from retrieval.result import error_result, make_result
 from retrieval.settings import model_name
 from retrieval.tokenize import Tokenizer, normalize
@@ -106,7 +106,7 @@ class Engine:
         passages = self.assemble(ranked(fused), fused, top_k)
         if mode == "hybrid" and not doc_ids:
             passages = self.prefer_definition(text, passages, top_k)
-        return passages, self.evidence(tokens, passages, qvec)
+        return passages, self.evidence(text, tokens, passages, qvec)
 
     def prefer_definition(self, text: str, passages: list[Passage], top_k: int) -> list[Passage]:
         """For `什么是X`, put first the passage that spells X out (glossary), if there is one."""
@@ -142,13 +142,13 @@ class Engine:
                 break
         return passages
 
-    def evidence(self, tokens: list[str], passages: list[Passage], qvec: np.ndarray) -> Evidence:
+    def evidence(self, question: str, tokens: list[str], passages: list[Passage], qvec: np.ndarray) -> Evidence:
         if not passages:
             return Evidence(0.0, 0.0)
         top = passages[0]
         text = self.documents[top.doc_id].text[top.start:top.end]
         cosine = float(np.max(self.dense.vectors(top.rows) @ qvec))
-        return Evidence(self.coverage(tokens, text), cosine)
+        return Evidence(self.coverage(tokens, text), cosine, typed_answer(normalize(question), text))
 
     def coverage(self, tokens: list[str], text: str) -> float:
         """Share of the question's idf mass whose tokens occur in `text` (unknown tokens count fully)."""

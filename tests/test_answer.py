@@ -37,6 +37,17 @@ def test_merge_joins_overlapping_passages_of_one_document():
     assert not merge(kept, Passage("d", 30, 40, 0.4, 0, [3]))
 
 
+def test_merge_never_grows_a_passage_past_the_limit_nor_repeats_text():
+    kept = [Passage("d", 100, 200, 1.0, 0, [0])]
+    assert merge(kept, Passage("d", 120, 180, 0.5, 0, [1]), limit=150)      # inside: nothing new
+    later = Passage("d", 150, 300, 0.4, 0, [2])
+    assert not merge(kept, later, limit=150)                                 # too long together
+    assert (later.start, later.end) == (200, 300) and (kept[0].start, kept[0].end) == (100, 200)
+    earlier = Passage("d", 20, 120, 0.3, 0, [3])
+    assert not merge(kept, earlier, limit=150)
+    assert (earlier.start, earlier.end) == (20, 100)
+
+
 def test_highlights_mark_the_best_sentences_relative_to_the_passage():
     marks = highlights(TEXT, 0, 18, lambda s: 2.0 if "第二" in s else 0.1)
     assert [TEXT[s:e] for s, e in marks] == ["第二句话很长一些。"]

@@ -1,0 +1,39 @@
+"""The refusal decision: pure functions over evidence, with hand-made cases."""
+from retrieval.refusal import Evidence, asked_kinds, decide, typed_answer
+
+
+def test_strong_coverage_or_cosine_answers():
+    assert decide(Evidence(0.9, 0.5)) and decide(Evidence(0.1, 0.9))
+    assert not decide(Evidence(0.2, 0.6))
+
+
+def test_an_untyped_passage_vetoes_even_strong_signals():
+    assert not decide(Evidence(1.0, 0.95, typed=False))
+
+
+def test_what_a_question_asks_for():
+    assert asked_kinds("第三批“四强”党支部一共命名了多少个？") == ["count"]
+    assert asked_kinds("这次工作会议有几个部门作会议发言？") == ["count"]
+    assert asked_kinds("会议是哪天在哪里召开的？") == ["date"]
+    assert asked_kinds("河南省第十一次党代会是哪一天开幕的？") == ["date"]
+    # ordinals and enumerations ask for no count
+    assert asked_kinds("开展的是第几轮专项督查？") == []
+    assert asked_kinds("项目工作法有哪几个“化”的要求？") == []
+    assert asked_kinds("什么是一岗双责？") == []
+
+
+def test_count_questions_need_a_count_the_question_does_not_hold():
+    question = "第三批“四强”党支部一共命名了多少个？"
+    assert not typed_answer(question, "评定命名第三批中央和国家机关“四强”党支部，开展经验交流。")
+    assert typed_answer(question, "评定命名第三批“四强”党支部120个。")
+    assert typed_answer("有多少个部门作了书面交流？", "另有25个部门作了书面交流。")
+
+
+def test_date_questions_need_a_date():
+    question = "河南省第十一次党代会是哪一天开幕的？"
+    assert not typed_answer(question, "在中国共产党百年华诞的历史节点，省第十一次党代会绘就了宏伟蓝图。")
+    assert typed_answer("会议是哪天召开的？", "会议1月26日在京召开。")
+
+
+def test_other_questions_are_always_typed():
+    assert typed_answer("什么是一岗双责？", "一岗双责是指……")
