@@ -10,7 +10,7 @@ seed gold set (answerable and unanswerable questions) plus 300 off-topic CMRC
 questions; see README "Refusal". Another model needs its own calibration.
 
 A third signal vetoes an answer: a question that asks for a count (`多少个`, `几名`)
-or a date (`哪一天`, `何时`) is not answered by a passage holding no count or
+or a date (`哪一天`, `哪一年`) is not answered by a passage holding no count or
 date of its own (numbers the question itself contains do not count). Near-miss
 questions ("第三批“四强”党支部一共命名了多少个？") match a passage on every word
 but the one thing they ask for.
@@ -24,28 +24,33 @@ MIN_COVERAGE = 0.5
 MIN_COSINE = 0.76
 
 
-NUM = r"(?:\d+(?:\.\d+)?|[一二三四五六七八九十百千万两]+)"
-ASKS = {"count": re.compile(r"多少|(?<![第哪])几[个名位项次家批条篇轮种类所支场人]"),
-        "date": re.compile(r"哪一?[天年日]|何时|什么时候|哪个月|几月|几号")}
-GIVES = {"count": re.compile(rf"(?<!第){NUM}(?:多|余)?[个名位项次家批条篇轮种类所支场人万亿%％]"),
-         "date": re.compile(r"\d{4}年|\d{1,2}月|\d{1,2}日|[一二三四五六七八九十]{1,3}月")}
+NUM = r"(?:\d+(?:[.,]\d+)*|[〇零一二三四五六七八九十百千万两]+)"
+UNIT = "个名位项次家批条篇轮种类所支场人头首对枚集处间代届岁万亿%％元米克吨件部本册章节期"
+ASKS = {"count": re.compile(r"(?<!第)多少|(?<![第哪])几[个名位项次家批条篇轮种类所支场人头首对枚集处间代届岁]"),
+        "day": re.compile(r"哪一?[天日]|几号"), "month": re.compile(r"哪个月|几月"),
+        "year": re.compile(r"哪一?年")}
+GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
+         "day": re.compile(rf"{NUM}\s*[日号]"), "month": re.compile(rf"{NUM}\s*月"),
+         "year": re.compile(rf"{NUM}\s*年|\d+年代")}
+VAGUE = {"百年", "千年", "万年", "百个", "千个", "万个"}     # "百年华诞" names no date
 
 
 @dataclass(frozen=True)
 class Evidence:
     coverage: float
     cosine: float
-    typed: bool = True     # the passage holds the kind of thing asked for (a count, a date)
+    typed: bool = True     # the passage holds the kind of thing asked for (a count, a day, month or year)
 
 
 def asked_kinds(question: str) -> list[str]:
-    """What the question asks for: "count", "date", both or neither."""
+    """What the question asks for: "count", "day", "month", "year", or nothing of these."""
     return [kind for kind, pattern in ASKS.items() if pattern.search(question)]
 
 
 def gives_kind(kind: str, question: str, passage: str) -> bool:
     """The passage states a `kind` (count or date) that the question does not already contain."""
-    return any(m.group() not in question for m in GIVES[kind].finditer(passage))
+    return any(m.group() not in question and re.sub(r"\s", "", m.group()) not in VAGUE
+               for m in GIVES[kind].finditer(passage))
 
 
 def typed_answer(question: str, passage: str) -> bool:

@@ -14,8 +14,11 @@ def test_an_untyped_passage_vetoes_even_strong_signals():
 def test_what_a_question_asks_for():
     assert asked_kinds("第三批“四强”党支部一共命名了多少个？") == ["count"]
     assert asked_kinds("这次工作会议有几个部门作会议发言？") == ["count"]
-    assert asked_kinds("会议是哪天在哪里召开的？") == ["date"]
-    assert asked_kinds("河南省第十一次党代会是哪一天开幕的？") == ["date"]
+    assert asked_kinds("会议是哪天在哪里召开的？") == ["day"]
+    assert asked_kinds("河南省第十一次党代会是哪一天开幕的？") == ["day"]
+    assert asked_kinds("条例最近一次是哪一年修订的？") == ["year"]
+    assert asked_kinds("什么时候开花？") == []          # open "when": eras, seasons, "夜间" all answer it
+    assert asked_kinds("是百济第多少代国王？") == []
     # ordinals and enumerations ask for no count
     assert asked_kinds("开展的是第几轮专项督查？") == []
     assert asked_kinds("项目工作法有哪几个“化”的要求？") == []
@@ -27,12 +30,16 @@ def test_count_questions_need_a_count_the_question_does_not_hold():
     assert not typed_answer(question, "评定命名第三批中央和国家机关“四强”党支部，开展经验交流。")
     assert typed_answer(question, "评定命名第三批“四强”党支部120个。")
     assert typed_answer("有多少个部门作了书面交流？", "另有25个部门作了书面交流。")
+    assert typed_answer("一共修改了多少处？", "作者一共修改了2558处。")
 
 
 def test_date_questions_need_a_date():
     question = "河南省第十一次党代会是哪一天开幕的？"
     assert not typed_answer(question, "在中国共产党百年华诞的历史节点，省第十一次党代会绘就了宏伟蓝图。")
     assert typed_answer("会议是哪天召开的？", "会议1月26日在京召开。")
+    assert not typed_answer("会议是哪天召开的？", "2021年，会议在京召开。")       # a year is not a day
+    assert typed_answer("学院成立于哪一年？", "学院成立于1985 年。")
+    assert typed_answer("永昌大君在哪一年被杀？", "光海君七年，永昌大君被杀。")
 
 
 def test_other_questions_are_always_typed():
