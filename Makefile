@@ -23,11 +23,14 @@ build: $(STAMP)
 ingest: $(STAMP)
 	$(PY) -m retrieval ingest --corpus corpus
 
-# Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser).
+# Debian's chromium for the browser tests (Playwright drives it; it never downloads a browser),
+# and a CJK font so that the screenshots under tests/artifacts/ are readable (optional).
 browser:
 	@command -v chromium >/dev/null 2>&1 || { \
 	  (apt-get update -qq && apt-get install -y -qq chromium >/dev/null) || \
 	  (sudo apt-get update -qq && sudo apt-get install -y -qq chromium >/dev/null); }
+	@test -n "$$(fc-list :lang=zh 2>/dev/null)" || apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || \
+	  sudo apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || echo "no CJK font: screenshots will show boxes"
 
 test: $(STAMP) browser
 	$(PY) -m pytest -q -m "not slow" tests
