@@ -28,7 +28,9 @@ def load_model(name_or_path: str):
     os.environ.setdefault("TRANSFORMERS_VERBOSITY", "error")
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
     from sentence_transformers import SentenceTransformer
+    from transformers.utils import logging as hf_logging
 
+    hf_logging.disable_progress_bar()          # no "Loading weights" bar on every command
     return SentenceTransformer(name_or_path, device="cpu")
 
 
