@@ -62,3 +62,8 @@ def test_build_reports_counts(tmp_path, capsys):
     code, out, _ = run(capsys, "build", "--corpus", str(corpus), "--index", str(tmp_path / "i"), "--json")
     report = json.loads(out)
     assert code == 0 and report["documents"] == 1 and report["chunks"] == 1
+    code, out, _ = run(capsys, "build", "--corpus", str(corpus), "--index", str(tmp_path / "i"), "--json")
+    assert code == 0 and json.loads(out) == {"up_to_date": True, "folder": report["folder"]}
+    (corpus / "b.txt").write_text("一岗双责。\n", encoding="utf-8")
+    code, out, _ = run(capsys, "build", "--corpus", str(corpus), "--index", str(tmp_path / "i"), "--json")
+    assert json.loads(out)["documents"] == 2 and json.loads(out)["reused"] == 1

@@ -4,6 +4,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from retrieval.build import build_index
+from retrieval.engine import needs_build
+from retrieval.settings import model_name
+from retrieval.store import current
 from retrieval.cli import print_json
 
 
@@ -19,6 +22,11 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
+    if not args.rebuild and not needs_build(Path(args.index), Path(args.corpus), model_name(args.model)):
+        folder = current(Path(args.index))
+        print_json({"up_to_date": True, "folder": str(folder)}) if args.json else \
+            print(f"index is up to date: {folder} (nothing to do; --rebuild re-embeds everything)")
+        return 0
     report = build_index(args.corpus, Path(args.index), model=args.model, reuse=not args.rebuild)
     if args.json:
         print_json(report.to_dict())
