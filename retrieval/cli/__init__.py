@@ -31,6 +31,13 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def add_engine_args(p: argparse.ArgumentParser) -> None:
+    """--index, --corpus and --model, as every command that opens the engine takes them."""
+    p.add_argument("--index", default="index", help="index folder (default: index/)")
+    p.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus/)")
+    p.add_argument("--model", default=None, help="embedding model name or path")
+
+
 def print_json(data) -> None:
     """Write one JSON value to stdout, UTF-8, no ASCII escaping."""
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")

@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from retrieval.cli import print_json
+from retrieval.cli import add_engine_args, print_json
 from retrieval.engine import Engine
 from retrieval.errors import QueryError, RetrievalError
 from retrieval.export import to_docx, to_markdown
@@ -21,9 +21,7 @@ def register(subparsers) -> None:
     p.add_argument("--doc", action="append", default=None, help="only this doc_id (repeatable)")
     p.add_argument("--format", choices=("md", "docx", "json"), default="md", help="default: md")
     p.add_argument("-o", "--output", help="write to this file")
-    p.add_argument("--index", default="index", help="index folder (default: index/)")
-    p.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus/)")
-    p.add_argument("--model", default=None, help="embedding model name or path")
+    add_engine_args(p)
     p.set_defaults(func=run)
 
 

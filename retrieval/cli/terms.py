@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from retrieval.cite import citation
-from retrieval.cli import print_json
+from retrieval.cli import add_engine_args, print_json
 from retrieval.engine import Engine
 from retrieval.errors import QueryError
 from retrieval.align import fold
@@ -20,9 +20,7 @@ def register(subparsers) -> None:
     p.add_argument("term", nargs="?", help="one formulation, e.g. 四强党支部 (quotes and width ignored)")
     p.add_argument("--json", action="store_true", help="print JSON")
     p.add_argument("--all", action="store_true", help="every statement, not only the first few")
-    p.add_argument("--index", default="index", help="index folder (default: index/)")
-    p.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus/)")
-    p.add_argument("--model", default=None, help="embedding model name or path")
+    add_engine_args(p)
     p.set_defaults(func=run)
 
 

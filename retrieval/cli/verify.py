@@ -4,7 +4,7 @@ from __future__ import annotations
 import sys
 
 from retrieval.cite import citation
-from retrieval.cli import print_json
+from retrieval.cli import add_engine_args, print_json
 from retrieval.engine import Engine
 from retrieval.evaluate.quotes import evaluate, load_quotes, print_summary, summary
 from retrieval.verify import Verifier, check_dict
@@ -22,9 +22,7 @@ def register(subparsers) -> None:
     p.add_argument("quote", nargs="?", help="the quotation (simplified or traditional, any punctuation)")
     p.add_argument("--json", action="store_true", help="print the JSON result")
     p.add_argument("--eval", metavar="JSONL", help="evaluate on a quotation set (eval/quotes.jsonl)")
-    p.add_argument("--index", default="index", help="index folder (default: index/)")
-    p.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus/)")
-    p.add_argument("--model", default=None, help="embedding model name or path")
+    add_engine_args(p)
     p.set_defaults(func=run)
 
 
