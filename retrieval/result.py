@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from retrieval.answer import Passage
+from retrieval.slices import source_dict
 
 
 def error_result(question, message: str) -> dict:
@@ -10,16 +11,10 @@ def error_result(question, message: str) -> dict:
 
 
 def passage_dict(engine, rank: int, p: Passage, marks) -> dict:
+    """The citation fields of the passage (`slices.source_dict`), its text, highlights and score."""
     doc = engine.documents[p.doc_id]
-    para = doc.paragraphs[p.paragraph] if doc.paragraphs else None
-    return {
-        "rank": rank, "doc_id": doc.doc_id, "path": doc.path, "title": doc.title,
-        "source": doc.source, "date": doc.date,
-        "section": para.section if para else "", "paragraph": para.number if para else 1,
-        "page": para.page if para else None,
-        "start": p.start, "end": p.end, "text": doc.text[p.start:p.end],
-        "highlights": [list(h) for h in marks(p)], "score": round(float(p.score), 4),
-    }
+    return {"rank": rank, **source_dict(doc, p.start, p.end), "text": doc.text[p.start:p.end],
+            "highlights": [list(h) for h in marks(p)], "score": round(float(p.score), 4)}
 
 
 def make_result(engine, question: str, found: bool, passages: list[Passage], marks) -> dict:
