@@ -173,7 +173,8 @@ def fuse(lexical: dict[int, float], dense: dict[int, float], index: Dense, qvec)
     pool = sorted(set(lexical) | set(dense))
     if not pool:
         return {}
-    cos = {r: dense[r] if r in dense else float(index.vectors([r])[0] @ qvec) for r in pool}
+    missing = [r for r in pool if r not in dense]          # BM25-only candidates: look their cosine up
+    cos = dict(dense) | dict(zip(missing, (index.vectors(missing) @ qvec).tolist() if missing else ()))
     lo, hi = min(cos.values()), max(cos.values())
     top = max(lexical.values(), default=0.0) or 1.0
     return {r: ALPHA * lexical.get(r, 0.0) / top + (1 - ALPHA) * (cos[r] - lo) / (hi - lo or 1.0)
