@@ -23,10 +23,10 @@ from dataclasses import dataclass
 MIN_COVERAGE = 0.5
 MIN_COSINE = 0.76
 
-
 NUM = r"(?:\d+(?:[.,]\d+)*|[〇零一二三四五六七八九十百千万两]+)"
-UNIT = "个名位项次家批条篇轮种类所支场人头首对枚集处间代届岁万亿%％元米克吨件部本册章节期"
-ASKS = {"count": re.compile(r"(?<!第)多少|(?<![第哪])几[个名位项次家批条篇轮种类所支场人头首对枚集处间代届岁]"),
+COUNTED = "个名位项次家批条篇轮种类所支场人头首对枚集处间代届岁"   # 几个, 几名, ... ask for a count
+UNIT = COUNTED + "万亿%％元米克吨件部本册章节期"                 # what a stated count may end with
+ASKS = {"count": re.compile(rf"(?<!第)多少|(?<![第哪])几[{COUNTED}]"),
         "day": re.compile(r"哪一?[天日]|几号"), "month": re.compile(r"哪个月|几月"),
         "year": re.compile(r"哪一?年")}
 GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
