@@ -16,7 +16,7 @@ from retrieval.embed import Embedder
 from retrieval.errors import IndexCorruptError, IndexStaleError, QueryError
 from retrieval.fusion import ranked
 from retrieval.lexical import Lexical
-from retrieval.manifest import stale_reasons
+from retrieval.manifest import needs_build, stale_reasons
 from retrieval.query import clean_question
 from retrieval.refusal import Evidence, decide, typed_answer
 from retrieval.result import error_result, make_result
@@ -72,9 +72,6 @@ class Engine:
             self.tokenizer = Tokenizer(terms)
             self.doc_rows = doc_rows(chunks)
             self.substance = [min(1.0, len(HAN.findall(c.text)) / SUBSTANCE) for c in chunks]
-
-    def document(self, doc_id: str) -> Document:
-        return self.documents[doc_id]
 
     def ask(self, question, top_k: int = 5, doc_ids=None) -> dict:
         """The JSON result for a question (never raises for bad input: `error` says why)."""
@@ -186,14 +183,6 @@ def doc_rows(chunks: list[Chunk]) -> dict[str, list[int]]:
     for i, c in enumerate(chunks):
         rows.setdefault(c.doc_id, []).append(i)
     return rows
-
-
-def needs_build(index_dir: Path, corpus_dir: Path, model: str) -> bool:
-    try:
-        manifest = store.read_json(store.current(index_dir) / "manifest.json")
-    except Exception:
-        return True
-    return bool(stale_reasons(manifest, corpus_dir, model))
 
 
 def check_model(manifest: dict, embedder: Embedder) -> None:

@@ -95,3 +95,12 @@ def corpus_changes(manifest: dict, corpus_dir: Path) -> list[str]:
     changes += [f"changed {p}" for p in sorted(current.keys() & indexed.keys())
                 if current[p] != indexed[p]]
     return changes
+
+
+def needs_build(index_dir: Path, corpus_dir: Path, model: str) -> bool:
+    """True when `index_dir` has no readable live index or it is stale for the corpus and model."""
+    try:
+        manifest = store.read_json(store.current(index_dir) / "manifest.json")
+    except Exception:
+        return True
+    return bool(stale_reasons(manifest, corpus_dir, model))

@@ -4,7 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from retrieval.build import build_index
-from retrieval.engine import needs_build
+from retrieval.manifest import needs_build
 from retrieval.settings import model_name
 from retrieval.store import current
 from retrieval.cli import print_json
