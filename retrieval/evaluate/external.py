@@ -8,6 +8,7 @@ and the median length of the top-1 passage.
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from pathlib import Path
 
 from tqdm import tqdm
@@ -15,6 +16,7 @@ from tqdm import tqdm
 from retrieval.build import build_from_documents
 from retrieval.engine import MODES, Engine
 from retrieval.evaluate.metrics import Tally, contains_answer
+from retrieval.refusal import Evidence, decide
 from retrieval.tokenize import converter
 from retrieval.types import Document
 
@@ -53,10 +55,13 @@ def open_engine(name: str, cache: Path, model: str | None = None) -> Engine:
     return Engine(index_dir, None, model)
 
 
-def score_question(engine: Engine, q: dict, tallies: dict[str, Tally]) -> None:
+def score_question(engine: Engine, q: dict, tallies: dict[str, Tally]) -> Evidence:
+    """Tally the question in every mode; return the hybrid engine's refusal evidence."""
     qvec = engine.embed_query(q["question"])
     for mode in MODES:
-        passages, _ = engine.retrieve(q["question"], 5, mode=mode, qvec=qvec)
+        passages, evidence = engine.retrieve(q["question"], 5, mode=mode, qvec=qvec)
+        if mode == "hybrid":
+            hybrid = evidence
         texts = [engine.documents[p.doc_id].text[p.start:p.end] for p in passages]
         gold = [p.doc_id == q["context_id"] for p in passages]
         hits = [g and contains_answer(t, q["answers"]) for g, t in zip(gold, texts)]
@@ -65,11 +70,21 @@ def score_question(engine: Engine, q: dict, tallies: dict[str, Tally]) -> None:
         tally.add(gold_at_1=bool(gold[:1] and gold[0]), gold_at_5=any(gold),
                   answer_in_top1=bool(hits[:1] and hits[0]), answer_in_top5=any(hits))
         tally.lengths.append(len(texts[0]) if texts else 0)
+    return hybrid
 
 
 def evaluate(name: str, cache: Path, limit: int | None = None, model: str | None = None) -> dict:
     engine = open_engine(name, cache, model)
     tallies = {mode: Tally() for mode in MODES}
-    for q in tqdm(load_questions(name, limit=limit), desc=name, unit="q"):
-        score_question(engine, q, tallies)
-    return {mode: t.summary() for mode, t in tallies.items()}
+    evidence = [score_question(engine, q, tallies)
+                for q in tqdm(load_questions(name, limit=limit), desc=name, unit="q")]
+    return {**{mode: t.summary() for mode, t in tallies.items()}, "answered": answered(evidence)}
+
+
+def answered(evidence: list[Evidence]) -> dict:
+    """Every question of these sets is answerable: the share `found` is true for, with and
+    without the answer-type rule of `retrieval.refusal` (the share that rule alone refuses)."""
+    n = len(evidence) or 1
+    return {"answered": round(sum(map(decide, evidence)) / n, 3),
+            "answered_without_answer_type_rule":
+                round(sum(decide(replace(e, typed=True)) for e in evidence) / n, 3)}
