@@ -1,4 +1,4 @@
-"""Citations as people write them: `《标题》，来源，日期，二、（三） 第2段`."""
+"""Citations as people write them: `作者单位：《标题》，来源，日期，二、（三） 第2段`."""
 from __future__ import annotations
 
 
@@ -26,10 +26,11 @@ def location(passage: dict) -> str:
 
 
 def citation(passage: dict) -> str:
-    """`《标题》，来源，日期，二、（三） 第2段` (empty fields left out)."""
+    """`作者单位：《标题》，来源，日期，二、（三） 第2段` (empty fields left out)."""
     fields = [book_title(passage.get("title", "")), passage.get("source") or "",
               cn_date(passage.get("date") or ""), location(passage)]
-    return "，".join(f for f in fields if f)
+    author = passage.get("author") or ""
+    return (f"{author}：" if author else "") + "，".join(f for f in fields if f)
 
 
 def quotation(passage: dict) -> str:

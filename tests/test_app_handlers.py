@@ -37,6 +37,8 @@ def test_citation_line_has_title_source_date_section_and_paragraph():
     p = {"title": "以党建“第一责任”引领和保障发展", "source": "郑州日报", "date": "2021-11-15",
          "section": "二、（三）", "paragraph": 2, "page": None}
     assert citation(p) == "《以党建“第一责任”引领和保障发展》，郑州日报，2021年11月15日，二、（三） 第2段"
+    assert citation({**p, "author": "郑州市委市直机关工委"}) == \
+        "郑州市委市直机关工委：《以党建“第一责任”引领和保障发展》，郑州日报，2021年11月15日，二、（三） 第2段"
 
 
 def test_citation_leaves_out_empty_fields_adds_pdf_page_and_nests_book_marks():
@@ -85,7 +87,8 @@ def test_answer_citation_for_the_zhengzhou_passage(ctx):
     _, result, _ = ask_once(ctx, YGSZ)
     best = result["passages"][0]
     assert best["doc_id"] == "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren"
-    assert citation(best).startswith("《以党建“第一责任”引领和保障发展》，郑州日报，2021年11月15日，")
+    assert best["author"] == "郑州市委市直机关工委"
+    assert citation(best).startswith("郑州市委市直机关工委：《以党建“第一责任”引领和保障发展》，郑州日报，2021年11月15日，")
 
 
 def test_traditional_question_gets_the_same_best_passage(ctx):

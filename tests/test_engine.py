@@ -30,8 +30,8 @@ def test_json_contract_fields(seed_engine):
     result = seed_engine.ask("四个带头是什么", top_k=4)
     assert set(result) == {"question", "found", "answer", "passages"}
     assert [p["rank"] for p in result["passages"]] == list(range(1, len(result["passages"]) + 1))
-    assert set(result["passages"][0]) == {"rank", "doc_id", "path", "title", "source", "date", "section",
-                                          "paragraph", "page", "start", "end", "text", "highlights", "score"}
+    assert set(result["passages"][0]) == {"rank", "doc_id", "path", "title", "source", "date", "author",
+                                          "section", "paragraph", "page", "start", "end", "text", "highlights", "score"}
 
 
 def test_traditional_question_matches_simplified_text(seed_engine):

@@ -23,7 +23,8 @@ def test_every_passage_states_the_topic_and_is_an_exact_slice(seed_engine, liang
     for e in liangzhangpi.excerpts:
         assert "两张皮" in e.text
         assert seed_engine.documents[e.doc_id].text[e.start:e.end] == e.text
-        assert e.citation.startswith("《") and "段" in e.citation
+        doc = seed_engine.documents[e.doc_id]
+        assert e.citation.startswith(f"{doc.author}：《" if doc.author else "《") and "段" in e.citation
 
 
 def test_grouped_by_document_in_corpus_order_then_by_position(seed_engine, liangzhangpi):

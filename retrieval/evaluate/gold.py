@@ -27,7 +27,7 @@ def first_hit(engine: Engine, passages, item: dict) -> int | None:
     docs = set(item.get("docs") or [item["doc"]])
     for rank, p in enumerate(passages, start=1):
         doc = engine.documents[p.doc_id]
-        shown = " ".join((doc.text[p.start:p.end], doc.title, doc.source, doc.date))  # passage + citation
+        shown = " ".join((doc.text[p.start:p.end], doc.author, doc.title, doc.source, doc.date))  # + citation
         if p.doc_id in docs and contains_answer(shown, item["answer"]):
             return rank
     return None
