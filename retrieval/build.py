@@ -16,6 +16,7 @@ from retrieval.dense import Dense
 from retrieval.embed import Embedder, text_key
 from retrieval.lexical import Lexical
 from retrieval.manifest import corpus_hashes, make_manifest
+from retrieval.sentences import SENTENCE_MIN_HAN, han_count, sentence_spans
 from retrieval.settings import ChunkSettings
 from retrieval.tokenize import Tokenizer, load_terms, quoted_terms
 from retrieval.types import Chunk, Document, Failure
@@ -32,6 +33,7 @@ class BuildReport:
     failures: tuple[Failure, ...]
     seconds: float
     folder: str
+    sentences: int = 0      # sentences embedded on their own (see `chunk_sentences`)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -42,18 +44,53 @@ def embed_input(doc: Document, chunk: Chunk) -> str:
     return f"{doc.title}：{chunk.text}"
 
 
+@dataclass(frozen=True)
+class Sentence:
+    """A sentence of chunk `row`, embedded on its own: `text[start:end]` of the chunk's document."""
+
+    row: int
+    start: int
+    end: int
+
+
+def chunk_sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
+    """The sentences of every chunk with at least SENTENCE_MIN_HAN Han characters, by row."""
+    out = []
+    for row, c in enumerate(chunks):
+        for s, e in sentence_spans(c.text):
+            if han_count(c.text[s:e]) >= SENTENCE_MIN_HAN:
+                out.append(Sentence(row, c.start + s, c.start + e))
+    return out
+
+
+def sentence_input(doc: Document, sentence: Sentence) -> str:
+    """What the model sees for a sentence: the document title as context, then the sentence."""
+    return f"{doc.title}：{doc.text[sentence.start:sentence.end]}"
+
+
 def previous_cache(index_dir: Path, model: str) -> dict[str, np.ndarray]:
-    """Embeddings of the live index by content key, when it used the same model."""
+    """Embeddings of the live index (chunks and sentences) by content key, when it used the same model."""
     try:
         folder = store.current(index_dir)
+    except Exception:  # no previous index, or an incomplete one (e.g. of an older schema)
+        folder = store.live_folder(index_dir)
+    try:
         manifest = store.read_json(folder / "manifest.json")
-        if manifest.get("model", {}).get("name") != model:
-            return {}
-        rows = store.read_jsonl(folder / "chunks.jsonl")
-        vectors = np.load(folder / "embeddings.npy")
     except Exception:  # no usable previous index: embed everything
         return {}
-    return {row["key"]: vectors[i] for i, row in enumerate(rows) if i < len(vectors)}
+    if manifest.get("model", {}).get("name") != model:
+        return {}
+    cache = {}
+    for rows_file, vectors_file in (("chunks.jsonl", "embeddings.npy"),
+                                    ("sentences.jsonl", "sentence_embeddings.npy")):
+        try:
+            rows = store.read_jsonl(folder / rows_file)
+            vectors = np.load(folder / vectors_file)
+        except Exception:  # this part is missing or unreadable: embed it again
+            continue
+        cache |= {row["key"]: vectors[i] for i, row in enumerate(rows)
+                  if i < len(vectors) and "key" in row}
+    return cache
 
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, model: str | None = None,
@@ -84,26 +121,31 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     report(0.1, f"{len(documents)} documents, {len(chunks)} chunks")
     embedder = Embedder(model)
     inputs = [embed_input(by_id[c.doc_id], c) for c in chunks]
+    sentences = chunk_sentences(chunks)
+    sentence_inputs = [sentence_input(by_id[chunks[s.row].doc_id], s) for s in sentences]
     cache = previous_cache(index_dir, embedder.name) if reuse else {}
     reused = sum(text_key(t) in cache for t in set(inputs))
-    vectors = embed_with_progress(embedder, inputs, cache, report)
+    vectors = embed_with_progress(embedder, inputs + sentence_inputs, cache, report)
+    vectors, sentence_vectors = vectors[:len(inputs)], vectors[len(inputs):]
     report(0.85, "indexing")
     lexical = Lexical.build([tokenizer(t) for t in inputs])
     dense = Dense.build(vectors, embedder.dim)
+    sentence_dense = Dense.build(sentence_vectors, embedder.dim)
     tmp = store.new_generation(index_dir)
     write_generation(tmp, documents, failures, chunks, inputs, vectors, lexical, dense, tokenizer,
-                     embedder, settings)
+                     embedder, settings, len(sentences))
+    write_sentences(tmp, sentences, sentence_inputs, sentence_vectors, sentence_dense)
     folder = store.publish(index_dir, tmp)
     report(1.0, "index ready")
     new = len(set(inputs)) - reused
     return BuildReport(len(documents), len(chunks), new, len(chunks) - new if chunks else 0,
-                       tuple(failures), round(time.perf_counter() - started, 2), str(folder))
+                       tuple(failures), round(time.perf_counter() - started, 2), str(folder), len(sentences))
 
 
 def embed_with_progress(embedder: Embedder, inputs: list[str], cache: dict, report: Progress) -> np.ndarray:
     missing = sorted({text_key(t): t for t in inputs if text_key(t) not in cache}.items())
     batch = 64
-    with tqdm(total=len(missing), desc="embedding", unit="chunk", disable=not missing) as bar:
+    with tqdm(total=len(missing), desc="embedding", unit="text", disable=not missing) as bar:
         for at in range(0, len(missing), batch):
             part = missing[at:at + batch]
             cache.update(zip((k for k, _ in part), embedder.encode([t for _, t in part])))
@@ -115,7 +157,7 @@ def embed_with_progress(embedder: Embedder, inputs: list[str], cache: dict, repo
 
 
 def write_generation(folder: Path, documents, failures, chunks, inputs, vectors, lexical, dense,
-                     tokenizer, embedder, settings) -> None:
+                     tokenizer, embedder, settings, sentences: int) -> None:
     store.write_jsonl(folder / "documents.jsonl", (d.to_dict() for d in documents))
     store.write_jsonl(folder / "chunks.jsonl", (
         {**c.to_dict(), "key": text_key(t)} for c, t in zip(chunks, inputs)))
@@ -123,5 +165,13 @@ def write_generation(folder: Path, documents, failures, chunks, inputs, vectors,
     dense.save(folder / "dense.faiss")
     lexical.save(folder / "lexical")
     (folder / "terms.txt").write_text("\n".join(tokenizer.terms) + "\n", encoding="utf-8")
-    manifest = make_manifest(documents, failures, chunks, embedder, tokenizer, settings, dense)
+    manifest = make_manifest(documents, failures, chunks, embedder, tokenizer, settings, dense, sentences)
     store.write_json(folder / "manifest.json", manifest)
+
+
+def write_sentences(folder: Path, sentences: list[Sentence], inputs: list[str], vectors: np.ndarray,
+                    dense: Dense) -> None:
+    store.write_jsonl(folder / "sentences.jsonl", (
+        {**asdict(s), "key": text_key(t)} for s, t in zip(sentences, inputs)))
+    np.save(folder / "sentence_embeddings.npy", vectors)
+    dense.save(folder / "sentences.faiss")

@@ -25,7 +25,8 @@ from retrieval.tokenize import Tokenizer, normalize
 from retrieval.types import Chunk, Document
 
 POOL = 50          # candidates taken from each retriever before fusion
-ALPHA = 0.6        # weight of BM25 against dense in the fused score (README, evaluation)
+ALPHA = 0.5        # weight of BM25 against dense in the fused score (README, evaluation)
+SENTENCE_WEIGHT = 0.5   # dense score = (1 - w) * chunk cosine + w * cosine of the chunk's best sentence
 MODES = ("hybrid", "bm25", "dense")
 SUBSTANCE = 20     # Han characters a chunk needs to rank on its own merit ("同志们：" has 3)
 HAN = re.compile(r"[\u3400-\u9fff]")
@@ -63,12 +64,19 @@ class Engine:
         chunks = [Chunk(r["doc_id"], r["start"], r["end"], r["text"], r["paragraph"]) for r in rows]
         lexical = Lexical.load(folder / "lexical", len(chunks))
         dense = Dense.load(folder / "dense.faiss")
+        sentences = Dense.load(folder / "sentences.faiss")
+        sentence_rows = np.array([r["row"] for r in store.read_jsonl(folder / "sentences.jsonl")], dtype="int64")
+        sentence_vectors = store.load_array(folder / "sentence_embeddings.npy")
         terms = (folder / "terms.txt").read_text(encoding="utf-8").split()
         check_consistent(manifest, docs, chunks, dense)
+        check_sentences(manifest, chunks, sentences, sentence_rows, sentence_vectors)
         with self.lock:
             self.folder, self.manifest = folder, manifest
             self.documents = {d.doc_id: d for d in docs}
             self.chunks, self.lexical, self.dense = chunks, lexical, dense
+            self.sentences, self.sentence_rows, self.sentence_vectors = sentences, sentence_rows, sentence_vectors
+            # the sentences of chunk r are sentence_vectors[sentence_ptr[r]:sentence_ptr[r + 1]]
+            self.sentence_ptr = np.searchsorted(sentence_rows, np.arange(len(chunks) + 1))
             self.tokenizer = Tokenizer(terms)
             self.doc_rows = doc_rows(chunks)
             self.substance = [min(1.0, len(HAN.findall(c.text)) / SUBSTANCE) for c in chunks]
@@ -97,13 +105,38 @@ class Engine:
         mask = self.mask(doc_ids)
         qvec = self.embed_query(text) if qvec is None else qvec
         lexical = self.lexical.search(tokens, POOL, mask)
-        dense = self.dense.search(qvec, POOL, None if mask is None else np.flatnonzero(mask))
+        dense = self.dense_search(qvec, mask)
         fused = {"bm25": lexical, "dense": dense}.get(mode) or \
-            {r: v * self.substance[r] for r, v in fuse(lexical, dense, self.dense, qvec).items()}
+            {r: v * self.substance[r] for r, v in fuse(lexical, dense, self.dense_scores, qvec).items()}
         passages = self.assemble(ranked(fused), fused, top_k)
         if mode == "hybrid" and not doc_ids:
             passages = self.prefer_definition(text, passages, top_k)
         return passages, self.evidence(text, tokens, passages, qvec)
+
+    def dense_search(self, qvec: np.ndarray, mask: np.ndarray | None) -> dict[int, float]:
+        """Dense candidates (the best chunks and the chunks of the best sentences) with their dense scores."""
+        rows = set(self.dense.search(qvec, POOL, None if mask is None else np.flatnonzero(mask)))
+        ids = None if mask is None else np.flatnonzero(mask[self.sentence_rows])
+        if ids is None or len(ids):
+            rows |= {int(self.sentence_rows[j]) for j in self.sentences.search(qvec, 2 * POOL, ids)}
+        return dict(zip(sorted(rows), self.dense_scores(sorted(rows), qvec)))
+
+    def dense_scores(self, rows: list[int], qvec: np.ndarray) -> list[float]:
+        """(1 - SENTENCE_WEIGHT) * chunk cosine + SENTENCE_WEIGHT * best sentence cosine, per row.
+
+        A long chunk's one vector blurs the sentence that answers; its best sentence's
+        vector does not (README, evaluation). A chunk with no sentence of its own uses
+        its chunk cosine for both parts.
+        """
+        if not rows:
+            return []
+        chunk = self.dense.vectors(rows) @ qvec
+        out = []
+        for row, c in zip(rows, chunk.tolist()):
+            lo, hi = self.sentence_ptr[row], self.sentence_ptr[row + 1]
+            best = float(np.max(self.sentence_vectors[lo:hi] @ qvec)) if hi > lo else c
+            out.append((1 - SENTENCE_WEIGHT) * c + SENTENCE_WEIGHT * best)
+        return out
 
     def prefer_definition(self, text: str, passages: list[Passage], top_k: int) -> list[Passage]:
         """For `什么是X`, put first the passage that spells X out (glossary), if there is one."""
@@ -165,16 +198,19 @@ class Engine:
                                           passage.start, passage.end, score)
 
 
-def fuse(lexical: dict[int, float], dense: dict[int, float], index: Dense, qvec) -> dict[int, float]:
-    """ALPHA * BM25 / max + (1 - ALPHA) * min-max cosine over the union of both candidate pools."""
+def fuse(lexical: dict[int, float], dense: dict[int, float], dense_scores, qvec) -> dict[int, float]:
+    """ALPHA * BM25 / max + (1 - ALPHA) * min-max dense score over the union of both candidate pools.
+
+    `dense_scores(rows, qvec)` gives the dense score of rows only BM25 found.
+    """
     pool = sorted(set(lexical) | set(dense))
     if not pool:
         return {}
-    missing = [r for r in pool if r not in dense]          # BM25-only candidates: look their cosine up
-    cos = dict(dense) | dict(zip(missing, (index.vectors(missing) @ qvec).tolist() if missing else ()))
-    lo, hi = min(cos.values()), max(cos.values())
+    missing = [r for r in pool if r not in dense]          # BM25-only candidates: look their score up
+    near = dict(dense) | dict(zip(missing, dense_scores(missing, qvec) if missing else ()))
+    lo, hi = min(near.values()), max(near.values())
     top = max(lexical.values(), default=0.0) or 1.0
-    return {r: ALPHA * lexical.get(r, 0.0) / top + (1 - ALPHA) * (cos[r] - lo) / (hi - lo or 1.0)
+    return {r: ALPHA * lexical.get(r, 0.0) / top + (1 - ALPHA) * (near[r] - lo) / (hi - lo or 1.0)
             for r in pool}
 
 
@@ -191,6 +227,15 @@ def check_model(manifest: dict, embedder: Embedder) -> None:
         raise IndexStaleError(f"index was built with model {built.get('name')} "
                               f"({built.get('dimension')} dims), not {embedder.name}: "
                               "run `python -m retrieval build` with the same model")
+
+
+def check_sentences(manifest: dict, chunks, sentences: Dense, rows: np.ndarray, vectors: np.ndarray) -> None:
+    n = manifest.get("counts", {}).get("sentences")
+    if not (n == sentences.size == len(rows) == len(vectors)) or \
+            (len(rows) and (rows.min() < 0 or rows.max() >= len(chunks) or np.any(np.diff(rows) < 0))):
+        raise IndexCorruptError(f"sentence files disagree with the manifest ({len(rows)} sentences, "
+                                f"{sentences.size} vectors, manifest {n}): "
+                                "run `python -m retrieval build --rebuild`")
 
 
 def check_consistent(manifest: dict, docs, chunks, dense: Dense) -> None:

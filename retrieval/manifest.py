@@ -11,6 +11,7 @@ from retrieval import store
 from retrieval.corpus import corpus_files, file_sha256, relative_path
 from retrieval.dense import index_type
 from retrieval.metadata import read_sidecar
+from retrieval.sentences import SENTENCE_MIN_HAN
 from retrieval.settings import ChunkSettings
 
 PACKAGES = ("sentence-transformers", "torch", "transformers", "faiss-cpu", "bm25s", "jieba",
@@ -40,7 +41,8 @@ def versions() -> dict[str, str]:
     return found
 
 
-def make_manifest(documents, failures, chunks, embedder, tokenizer, settings: ChunkSettings, dense) -> dict:
+def make_manifest(documents, failures, chunks, embedder, tokenizer, settings: ChunkSettings, dense,
+                  sentences: int = 0) -> dict:
     counts: dict[str, int] = {}
     for c in chunks:
         counts[c.doc_id] = counts.get(c.doc_id, 0) + 1
@@ -50,12 +52,15 @@ def make_manifest(documents, failures, chunks, embedder, tokenizer, settings: Ch
         "schema_version": store.SCHEMA_VERSION,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "model": {"name": embedder.name, "path": embedder.path, "dimension": embedder.dim,
-                  "input": "title：chunk"},
+                  "input": "title：chunk, and title：sentence for every sentence of a chunk "
+                           f"with at least {SENTENCE_MIN_HAN} Han characters"},
         "tokenizer": tokenizer.signature,
         "chunking": settings.to_dict(),
         "pipeline": pipeline_signature(),
-        "faiss": {"type": index_type(len(chunks)), "metric": "inner_product", "normalised": True},
-        "counts": {"documents": len(documents), "chunks": len(chunks), "failures": len(failures)},
+        "faiss": {"type": index_type(len(chunks)), "sentences": index_type(sentences),
+                  "metric": "inner_product", "normalised": True},
+        "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": sentences,
+                   "failures": len(failures)},
         "files": files,
         "failures": [{"path": f.path, "reason": f.reason, "sha256": f.sha256}
                      for f in failures],

@@ -3,6 +3,9 @@ from __future__ import annotations
 
 import re
 
+SENTENCE_MIN_HAN = 6    # a sentence embedded on its own has this many Han characters ("同志们：" has 3)
+HAN = re.compile(r"[\u3400-\u9fff]")
+
 # A sentence runs to a terminal mark (with any closing quotes/brackets after it) or a line end.
 SENTENCE = re.compile(r"[^。！？!?；;\n]+(?:[。！？!?；;]+[”’」』）)]*)?|[。！？!?；;]+")
 
@@ -20,3 +23,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
         if e > s:
             spans.append((s, e))
     return spans
+
+
+def han_count(text: str) -> int:
+    return len(HAN.findall(text))

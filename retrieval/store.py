@@ -8,6 +8,8 @@
         chunks.jsonl          row i = chunk i: doc_id, start, end, paragraph, text, key
         embeddings.npy        row i = normalised embedding of chunk i (float32)
         dense.faiss           FAISS index over the same rows
+        sentences.jsonl       sentence j of the chunks: row (its chunk), start, end, key
+        sentence_embeddings.npy, sentences.faiss   the same for the sentences
         lexical/              bm25s files (params, vocab, csc arrays)
         terms.txt             the tokenizer's domain dictionary
 
@@ -23,12 +25,15 @@ import time
 import uuid
 from pathlib import Path
 
+import numpy as np
+
 from retrieval.errors import IndexCorruptError, IndexMissingError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 POINTER = "CURRENT"
 REQUIRED = ("manifest.json", "documents.jsonl", "chunks.jsonl", "embeddings.npy",
-            "dense.faiss", "lexical", "terms.txt")
+            "dense.faiss", "sentences.jsonl", "sentence_embeddings.npy", "sentences.faiss",
+            "lexical", "terms.txt")
 KEEP_GENERATIONS = 2
 
 
@@ -68,6 +73,14 @@ def prune(root: Path, keep: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def live_folder(root: Path) -> Path:
+    """The folder CURRENT names, complete or not (`current` checks it)."""
+    try:
+        return root / (root / POINTER).read_text(encoding="utf-8").strip()
+    except OSError:
+        return root / POINTER     # no index: a path that holds nothing
+
+
 def current(root: Path) -> Path:
     """Folder of the live generation, or a typed error saying what to run."""
     pointer = root / POINTER
@@ -104,5 +117,13 @@ def write_json(path: Path, data) -> None:
 def read_json(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        raise IndexCorruptError(f"cannot read {path}: {exc}: rebuild the index") from exc
+
+
+def load_array(path: Path):
+    """A saved numpy array, memory-mapped (read on demand, not loaded whole)."""
+    try:
+        return np.load(path, mmap_mode="r")
     except (OSError, ValueError) as exc:
         raise IndexCorruptError(f"cannot read {path}: {exc}: rebuild the index") from exc

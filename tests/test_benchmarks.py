@@ -33,7 +33,8 @@ def test_index_sizes_add_up(tmp_path):
 
 
 def test_table_rows_show_a_dash_for_missing_numbers():
-    table = bench.markdown_table({"seed": {"build": {"documents": 5, "chunks": 98}, "faiss": "flat"}})
-    assert "| documents / chunks | 5 / 98 |" in table
+    table = bench.markdown_table({"seed": {"build": {"documents": 5, "chunks": 98, "sentences": 269},
+                                           "faiss": "flat"}})
+    assert "| documents / chunks / sentences | 5 / 98 / 269 |" in table
     assert "| FAISS index type | flat |" in table
     assert "| full build from scratch (s) | – |" in table

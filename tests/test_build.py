@@ -125,3 +125,58 @@ def test_old_generations_are_pruned(corpus, tmp_path):
     assert len(list(index.glob("gen-*"))) == store.KEEP_GENERATIONS
     assert not list(index.glob(".tmp-*"))
     shutil.rmtree(index)
+
+
+def test_sentences_are_indexed_with_their_chunk_and_reused(corpus, tmp_path, monkeypatch):
+    index = tmp_path / "index"
+    first = build_index(corpus, index)
+    folder = store.current(index)
+    m = manifest(index)
+    rows = store.read_jsonl(folder / "sentences.jsonl")
+    chunks = store.read_jsonl(folder / "chunks.jsonl")
+    docs = {d["doc_id"]: d["text"] for d in store.read_jsonl(folder / "documents.jsonl")}
+    # DOC_A's body has two sentences, DOC_B's one; the heading is not chunked
+    assert [docs[chunks[r["row"]]["doc_id"]][r["start"]:r["end"]] for r in rows] == [
+        "机关党建工作责任制是落实全面从严治党的关键举措。", "必须牵住责任制这个“牛鼻子”。",
+        "领导班子成员要履行“一岗双责”，做到明责、履责、尽责。"]
+    assert all(chunks[r["row"]]["start"] <= r["start"] < r["end"] <= chunks[r["row"]]["end"] for r in rows)
+    assert m["counts"]["sentences"] == first.sentences == len(rows) == 3
+    assert m["faiss"]["sentences"] == "flat-ip" and "title：sentence" in m["model"]["input"]
+    encoded = []
+    original = build_module.Embedder.encode
+    monkeypatch.setattr(build_module.Embedder, "encode",
+                        lambda self, texts: encoded.extend(texts) or original(self, texts))
+    build_index(corpus, index)
+    assert encoded == []                              # chunks and sentences all came from the cache
+
+
+def test_an_index_of_the_older_schema_is_rebuilt_reusing_its_chunk_vectors(corpus, tmp_path, monkeypatch):
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    folder = store.current(index)
+    for name in ("sentences.jsonl", "sentence_embeddings.npy", "sentences.faiss"):
+        (folder / name).unlink()
+    data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    data["schema_version"] = 1
+    (folder / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="sentences"):
+        Engine(index, None, None)
+    encoded = []
+    original = build_module.Embedder.encode
+    monkeypatch.setattr(build_module.Embedder, "encode",
+                        lambda self, texts: encoded.extend(texts) or original(self, texts))
+    engine = Engine.open(index, corpus)
+    assert len(engine.sentence_rows) == 3
+    # only DOC_A's two sentences: DOC_B's one sentence is its whole chunk (same input, same key, reused)
+    assert encoded == ["一、总体要求：机关党建工作责任制是落实全面从严治党的关键举措。",
+                       "一、总体要求：必须牵住责任制这个“牛鼻子”。"]
+
+
+def test_sentence_files_that_disagree_are_refused(corpus, tmp_path):
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    folder = store.current(index)
+    rows = store.read_jsonl(folder / "sentences.jsonl")
+    store.write_jsonl(folder / "sentences.jsonl", rows[:-1])
+    with pytest.raises(IndexCorruptError, match="sentence files disagree"):
+        Engine(index, None, None)

@@ -1,10 +1,10 @@
 """The engine over the real seed corpus, with the real model, FAISS and BM25."""
+import numpy as np
 import pytest
 
-from retrieval.engine import fuse
+from retrieval import store
 from retrieval.dense import Dense
-
-import numpy as np
+from retrieval.engine import ALPHA, fuse
 
 
 def check_passages(engine, result):
@@ -91,11 +91,18 @@ def test_fuse_combines_normalised_scores():
     vectors = np.eye(3, dtype="float32")
     index = Dense.build(vectors, 3)
     qvec = np.array([1.0, 0.0, 0.0], dtype="float32")
-    fused = fuse({1: 4.0, 2: 2.0}, {0: 1.0}, index, qvec)
-    assert fused[1] == pytest.approx(0.6 * 1.0 + 0.4 * 0.0)
-    assert fused[0] == pytest.approx(0.4 * 1.0)
-    assert fused[2] == pytest.approx(0.6 * 0.5)
-    assert fuse({}, {}, index, qvec) == {}
+    looked_up = []
+
+    def cosines(rows, q):
+        looked_up.append(rows)
+        return (index.vectors(rows) @ q).tolist()
+
+    fused = fuse({1: 4.0, 2: 2.0}, {0: 1.0}, cosines, qvec)
+    assert looked_up == [[1, 2]]          # only the BM25-only rows, in one call
+    assert fused[1] == pytest.approx(ALPHA * 1.0 + (1 - ALPHA) * 0.0)
+    assert fused[0] == pytest.approx((1 - ALPHA) * 1.0)
+    assert fused[2] == pytest.approx(ALPHA * 0.5)
+    assert fuse({}, {}, cosines, qvec) == {}
 
 
 def test_every_chunk_slices_its_document(seed_engine):
@@ -110,3 +117,28 @@ def test_contentless_lines_never_answer(seed_engine):
         top = seed_engine.ask(question, top_k=3)["passages"][0]["text"]
         assert top not in {"我就讲这么多，谢谢大家！", "同志们："}, (question, top)
         assert len(top) >= 20
+
+
+def test_dense_score_is_chunk_cosine_mixed_with_its_best_sentence(seed_engine):
+    from retrieval.engine import SENTENCE_WEIGHT
+
+    qvec = seed_engine.embed_query("党建工作考核与干部任职挂钩")
+    scores = seed_engine.dense_search(qvec, None)
+    assert len(scores) >= 50
+    folder = seed_engine.folder
+    sentences = [r for r in store.read_jsonl(folder / "sentences.jsonl")]
+    for row in list(scores)[:10]:
+        chunk = float(seed_engine.dense.vectors([row])[0] @ qvec)
+        own = [j for j, r in enumerate(sentences) if r["row"] == row]
+        best = max(float(seed_engine.sentence_vectors[j] @ qvec) for j in own) if own else chunk
+        assert scores[row] == pytest.approx((1 - SENTENCE_WEIGHT) * chunk + SENTENCE_WEIGHT * best, abs=1e-5)
+    # the sentence that says it lifts its chunk to the top of the dense ranking
+    top = max(scores, key=scores.get)
+    assert "干部任职挂钩" in seed_engine.chunks[top].text
+
+
+def test_dense_search_respects_a_document_filter(seed_engine):
+    doc = "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren"
+    qvec = seed_engine.embed_query("党建工作考核与干部任职挂钩")
+    scores = seed_engine.dense_search(qvec, seed_engine.mask([doc]))
+    assert scores and {seed_engine.chunks[r].doc_id for r in scores} == {doc}

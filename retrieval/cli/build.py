@@ -32,7 +32,8 @@ def run(args) -> int:
         print_json(report.to_dict())
         return 0
     print(f"indexed {report.documents} documents, {report.chunks} chunks "
-          f"({report.embedded} embedded, {report.reused} reused) in {report.seconds}s -> {report.folder}")
+          f"({report.embedded} embedded, {report.reused} reused) and their {report.sentences} sentences "
+          f"in {report.seconds}s -> {report.folder}")
     for f in report.failures:
         print(f"skipped {f.path}: {f.reason}")
     return 0
