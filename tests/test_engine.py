@@ -142,3 +142,17 @@ def test_dense_search_respects_a_document_filter(seed_engine):
     qvec = seed_engine.embed_query("党建工作考核与干部任职挂钩")
     scores = seed_engine.dense_search(qvec, seed_engine.mask([doc]))
     assert scores and {seed_engine.chunks[r].doc_id for r in scores} == {doc}
+
+
+def test_a_question_naming_a_document_prefers_it(seed_engine):
+    qizhi = "qizhi-2024-11-luoshi-jiguan-dangjian-zhuti-zeren"
+    assert seed_engine.named_documents("《旗帜》这篇文章刊登在哪一期？") == {qizhi}          # its periodical
+    assert seed_engine.named_documents("《牵住“牛鼻子” 下好“一盘棋”》是谁写的") == {        # title start, quote styles
+        "qianzhu-niubizi-jiguan-dangjian-zerenzhi-yanjiu"}
+    assert seed_engine.named_documents("《以黨建「第一責任」引領和保障發展》") == {             # traditional
+        "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren"}
+    assert seed_engine.named_documents("《意见》明确了哪些履责重点？") == set()                # names a regulation
+    assert seed_engine.named_documents("什么是一岗双责？") == set()
+    result = seed_engine.ask("《旗帜》这篇关于落实机关党建主体责任的文章刊登在哪一期？", top_k=3)
+    assert result["passages"][0]["doc_id"] == qizhi
+    assert "2024年第11期" in result["passages"][0]["source"]
