@@ -198,7 +198,10 @@ class Engine:
         top = passages[0]
         text = self.documents[top.doc_id].text[top.start:top.end]
         cosine = float(np.max(self.dense.vectors(top.rows) @ qvec))
-        return Evidence(self.coverage(tokens, text), cosine, typed_answer(normalize(question), text))
+        sentence = max((float(np.max(self.sentence_vectors[lo:hi] @ qvec))
+                        for lo, hi in ((self.sentence_ptr[r], self.sentence_ptr[r + 1]) for r in top.rows)
+                        if hi > lo), default=0.0)
+        return Evidence(self.coverage(tokens, text), cosine, typed_answer(normalize(question), text), sentence)
 
     def coverage(self, tokens: list[str], text: str) -> float:
         """Share of the question's idf mass whose tokens occur in `text` (unknown tokens count fully)."""

@@ -1,13 +1,15 @@
 """Whether the best passage answers the question at all (an honest "not found").
 
-Two signals of the top passage: `coverage`, the share of the question's idf
-mass found in the passage (rare words weigh most; words the corpus never uses
-weigh the most), and `cosine`, its dense similarity to the question. A question
-is answered when either signal is strong: lexical coverage catches questions
-asked in the corpus's own words, the cosine catches paraphrases. The thresholds
-were calibrated for m3e-small by `python -m retrieval eval --suite seed` on the
-seed gold set (answerable and unanswerable questions) plus 300 off-topic CMRC
-questions; see README "Refusal". Another model needs its own calibration.
+Signals of the top passage: `coverage`, the share of the question's idf mass
+found in the passage (rare words weigh most; words the corpus never uses weigh
+the most), `cosine`, the dense similarity of its chunk to the question, and
+`sentence`, that of its best sentence. A question is answered when coverage or
+either cosine is strong: lexical coverage catches questions asked in the
+corpus's own words, the cosines catch paraphrases (a sentence that says it
+exactly scores higher than the chunk around it). The thresholds were calibrated
+for m3e-small by `python -m retrieval eval --suite seed` on the seed gold set
+(answerable and unanswerable questions) plus 300 off-topic CMRC questions; see
+README "Refusal". Another model needs its own calibration.
 
 A third signal vetoes an answer: a question that asks for a count (`多少个`, `几名`)
 or a date (`哪一天`, `哪一年`) is not answered by a passage holding no count or
@@ -20,8 +22,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-MIN_COVERAGE = 0.5
-MIN_COSINE = 0.76
+MIN_COVERAGE = 0.6
+MIN_COSINE = 0.76      # for the chunk and for its best sentence alike
 
 NUM = r"(?:\d+(?:[.,]\d+)*|[〇零一二三四五六七八九十百千万两]+)"
 COUNTED = "个名位项次家批条篇轮种类所支场人头首对枚集处间代届岁"   # 几个, 几名, ... ask for a count
@@ -40,6 +42,7 @@ class Evidence:
     coverage: float
     cosine: float
     typed: bool = True     # the passage holds the kind of thing asked for (a count, a day, month or year)
+    sentence: float = 0.0  # cosine of the passage's best sentence
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -62,4 +65,4 @@ def decide(evidence: Evidence, min_coverage: float = MIN_COVERAGE,
     """True when the top passage is taken as an answer."""
     if not evidence.typed:
         return False
-    return evidence.coverage >= min_coverage or evidence.cosine >= min_cosine
+    return evidence.coverage >= min_coverage or max(evidence.cosine, evidence.sentence) >= min_cosine

@@ -5,6 +5,12 @@ from retrieval.refusal import Evidence, asked_kinds, decide, typed_answer
 def test_strong_coverage_or_cosine_answers():
     assert decide(Evidence(0.9, 0.5)) and decide(Evidence(0.1, 0.9))
     assert not decide(Evidence(0.2, 0.6))
+    assert not decide(Evidence(0.55, 0.6))                    # half the question's words are not enough
+
+
+def test_a_close_sentence_answers_like_a_close_chunk():
+    assert decide(Evidence(0.2, 0.6, sentence=0.8))
+    assert not decide(Evidence(0.2, 0.6, sentence=0.7))
 
 
 def test_an_untyped_passage_vetoes_even_strong_signals():
