@@ -1,9 +1,29 @@
-"""The `answered` summary of the external evaluations (a pure function over evidence)."""
+"""External evaluations: the `answered` summary (pure) and the cached index of a set."""
+import json
+
+from retrieval import store
+from retrieval.evaluate import external
 from retrieval.evaluate.external import answered
 from retrieval.refusal import Evidence
+from retrieval.types import Document
 
 
 def test_answered_with_and_without_the_answer_type_rule():
     evidence = [Evidence(0.9, 0.8), Evidence(0.9, 0.8, typed=False), Evidence(0.1, 0.5), Evidence(0.1, 0.9)]
     assert answered(evidence) == {"answered": 0.5, "answered_without_answer_type_rule": 0.75}
     assert answered([]) == {"answered": 0.0, "answered_without_answer_type_rule": 0.0}
+
+
+def test_a_cached_set_index_is_reused_until_the_pipeline_changes(tmp_path, monkeypatch):
+    docs = [Document("p1", "p1", "甲", "机关党建工作责任制是落实全面从严治党的关键举措。"),
+            Document("p2", "p2", "乙", "领导班子成员要履行“一岗双责”，做到明责、履责、尽责。")]
+    monkeypatch.setattr(external, "load_documents", lambda name: docs)
+    first = external.open_engine("tiny", tmp_path).folder
+    assert external.open_engine("tiny", tmp_path).folder == first          # cached
+    path = first / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["pipeline"] = "older-code"
+    path.write_text(json.dumps(manifest), encoding="utf-8")
+    rebuilt = external.open_engine("tiny", tmp_path)
+    assert rebuilt.folder != first and store.current(tmp_path / "tiny") == rebuilt.folder
+    assert set(rebuilt.documents) == {"p1", "p2"}

@@ -15,6 +15,7 @@ from tqdm import tqdm
 
 from retrieval.build import build_from_documents
 from retrieval.engine import MODES, Engine
+from retrieval.manifest import stale_reasons
 from retrieval.evaluate.metrics import Tally, contains_answer
 from retrieval.refusal import Evidence, decide
 from retrieval.tokenize import converter
@@ -47,9 +48,10 @@ def open_engine(name: str, cache: Path, model: str | None = None) -> Engine:
     docs = load_documents(name)
     try:
         engine = Engine(index_dir, None, model)
-        if engine.manifest["counts"]["documents"] == len(docs):
+        if engine.manifest["counts"]["documents"] == len(docs) and \
+                not stale_reasons(engine.manifest, None, engine.embedder.name):
             return engine
-    except Exception:  # no cached index yet, or an unusable one: build it
+    except Exception:  # no cached index yet, or an unusable one: build it (reusing its vectors)
         pass
     build_from_documents(docs, (), index_dir, model)
     return Engine(index_dir, None, model)
