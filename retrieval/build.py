@@ -70,10 +70,7 @@ def sentence_input(doc: Document, sentence: Sentence) -> str:
 
 def previous_cache(index_dir: Path, model: str) -> dict[str, np.ndarray]:
     """Embeddings of the live index (chunks and sentences) by content key, when it used the same model."""
-    try:
-        folder = store.current(index_dir)
-    except Exception:  # no previous index, or an incomplete one (e.g. of an older schema)
-        folder = store.live_folder(index_dir)
+    folder = store.live_folder(index_dir)   # complete or not: an older schema's vectors are reused too
     try:
         manifest = store.read_json(folder / "manifest.json")
     except Exception:  # no usable previous index: embed everything

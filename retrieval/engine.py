@@ -21,7 +21,8 @@ from retrieval.query import clean_question
 from retrieval.refusal import Evidence, decide, typed_answer
 from retrieval.result import error_result, make_result
 from retrieval.settings import model_name
-from retrieval.tokenize import Tokenizer, normalize
+from retrieval.sentences import han_count
+from retrieval.tokenize import Tokenizer, fold, normalize
 from retrieval.types import Chunk, Document
 
 POOL = 50          # candidates taken from each retriever before fusion
@@ -29,7 +30,6 @@ ALPHA = 0.5        # weight of BM25 against dense in the fused score (README, ev
 SENTENCE_WEIGHT = 0.5   # dense score = (1 - w) * chunk cosine + w * cosine of the chunk's best sentence
 MODES = ("hybrid", "bm25", "dense")
 SUBSTANCE = 20     # Han characters a chunk needs to rank on its own merit ("同志们：" has 3)
-HAN = re.compile(r"[\u3400-\u9fff]")
 NAMED = re.compile(r"《([^》]{2,60})》")
 NAMED_BOOST = 0.2  # passages of a document the question names by title (《…》) score 1.2 times higher
 NAMED_MAX = 3      # a name that fits more documents than this names none in particular
@@ -82,8 +82,9 @@ class Engine:
             self.sentence_ptr = np.searchsorted(sentence_rows, np.arange(len(chunks) + 1))
             self.tokenizer = Tokenizer(terms)
             self.doc_rows = doc_rows(chunks)
-            self.substance = [min(1.0, len(HAN.findall(c.text)) / SUBSTANCE) for c in chunks]
-            self.names = {d.doc_id: (fold(d.title), {fold(n) for n in NAMED.findall(d.source)}) for d in docs}
+            self.substance = [min(1.0, han_count(c.text) / SUBSTANCE) for c in chunks]
+            self.names = {d.doc_id: (fold(d.title or ""), {fold(n) for n in NAMED.findall(d.source or "")})
+                          for d in docs}
 
     def ask(self, question, top_k: int = 5, doc_ids=None) -> dict:
         """The JSON result for a question (never raises for bad input: `error` says why)."""
@@ -153,10 +154,14 @@ class Engine:
         chunk = self.dense.vectors(rows) @ qvec
         out = []
         for row, c in zip(rows, chunk.tolist()):
-            lo, hi = self.sentence_ptr[row], self.sentence_ptr[row + 1]
-            best = float(np.max(self.sentence_vectors[lo:hi] @ qvec)) if hi > lo else c
-            out.append((1 - SENTENCE_WEIGHT) * c + SENTENCE_WEIGHT * best)
+            best = self.sentence_cosine(row, qvec)
+            out.append((1 - SENTENCE_WEIGHT) * c + SENTENCE_WEIGHT * (c if best is None else best))
         return out
+
+    def sentence_cosine(self, row: int, qvec: np.ndarray) -> float | None:
+        """Cosine of chunk `row`'s best sentence (None when no sentence of it is embedded)."""
+        lo, hi = self.sentence_ptr[row], self.sentence_ptr[row + 1]
+        return float(np.max(self.sentence_vectors[lo:hi] @ qvec)) if hi > lo else None
 
     def prefer_definition(self, text: str, passages: list[Passage], top_k: int) -> list[Passage]:
         """For `什么是X`, put first the passage that spells X out (glossary), if there is one."""
@@ -198,9 +203,8 @@ class Engine:
         top = passages[0]
         text = self.documents[top.doc_id].text[top.start:top.end]
         cosine = float(np.max(self.dense.vectors(top.rows) @ qvec))
-        sentence = max((float(np.max(self.sentence_vectors[lo:hi] @ qvec))
-                        for lo, hi in ((self.sentence_ptr[r], self.sentence_ptr[r + 1]) for r in top.rows)
-                        if hi > lo), default=0.0)
+        sentence = max((s for s in (self.sentence_cosine(r, qvec) for r in top.rows) if s is not None),
+                       default=0.0)
         return Evidence(self.coverage(tokens, text), cosine, typed_answer(normalize(question), text), sentence)
 
     def coverage(self, tokens: list[str], text: str) -> float:
@@ -235,11 +239,6 @@ def fuse(lexical: dict[int, float], dense: dict[int, float], dense_scores, qvec)
     top = max(lexical.values(), default=0.0) or 1.0
     return {r: ALPHA * lexical.get(r, 0.0) / top + (1 - ALPHA) * (near[r] - lo) / (hi - lo or 1.0)
             for r in pool}
-
-
-def fold(text: str) -> str:
-    """Letters and digits only, folded like the index (t2s, width, case): for matching names."""
-    return re.sub(r"[\W_]", "", normalize(text or ""))
 
 
 def doc_rows(chunks: list[Chunk]) -> dict[str, list[int]]:

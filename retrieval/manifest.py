@@ -42,7 +42,7 @@ def versions() -> dict[str, str]:
 
 
 def make_manifest(documents, failures, chunks, embedder, tokenizer, settings: ChunkSettings, dense,
-                  sentences: int = 0) -> dict:
+                  sentences: int) -> dict:
     counts: dict[str, int] = {}
     for c in chunks:
         counts[c.doc_id] = counts.get(c.doc_id, 0) + 1

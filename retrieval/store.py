@@ -87,7 +87,7 @@ def current(root: Path) -> Path:
     if not pointer.is_file():
         raise IndexMissingError(
             f"no index at {root}/: run `python -m retrieval build --index {root}`")
-    folder = root / pointer.read_text(encoding="utf-8").strip()
+    folder = live_folder(root)
     missing = [name for name in REQUIRED if not (folder / name).exists()]
     if missing:
         raise IndexCorruptError(

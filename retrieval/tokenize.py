@@ -24,6 +24,7 @@ NAME = "jieba-search+t2s+nfkc+domain-terms"
 QUOTED = re.compile(r"[“\"「『‘]([\u4e00-\u9fff0-9A-Za-z·]{2,8})[”\"」』’]")
 SUFFIXES = ("党支部", "党组织", "党员", "问题")
 WORD = re.compile(r"[\w\u4e00-\u9fff]")
+NON_WORD = re.compile(r"[\W_]+")
 
 STOPWORDS = frozenset("""
 的 了 是 在 和 与 及 或 等 对 为 以 于 把 被 从 由 向 将 就 都 也 而 并 且 其 之 这 那 个
@@ -43,6 +44,11 @@ def converter() -> opencc.OpenCC:
 def normalize(text: str) -> str:
     """Fold text the way the index sees it: NFKC width folding, t2s, lower case."""
     return converter().convert(unicodedata.normalize("NFKC", text)).lower()
+
+
+def fold(text: str) -> str:
+    """`normalize`d, then letters and digits only: for matching answers and names."""
+    return NON_WORD.sub("", normalize(text))
 
 
 def load_terms(path: Path = TERMS_FILE) -> list[str]:

@@ -1,18 +1,10 @@
 """Matching answers in passages, and the summary measures of a run."""
 from __future__ import annotations
 
-import re
 import statistics
 from dataclasses import dataclass, field
 
-from retrieval.tokenize import normalize
-
-NON_WORD = re.compile(r"[\W_]+")
-
-
-def fold(text: str) -> str:
-    """Text as answers are matched: t2s, width folded, punctuation and white space removed."""
-    return NON_WORD.sub("", normalize(text))
+from retrieval.tokenize import fold  # answers are matched folded: t2s, width, no punctuation or space
 
 
 def contains_answer(passage_text: str, answers: list[str]) -> bool:
