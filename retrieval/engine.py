@@ -111,8 +111,13 @@ class Engine:
         qvec = self.embed_query(text) if qvec is None else qvec
         lexical = self.lexical.search(tokens, POOL, mask)
         dense = self.dense_search(qvec, mask)
-        fused = {"bm25": lexical, "dense": dense}.get(mode) or self.weigh(
-            fuse(lexical, dense, self.dense_scores, qvec), self.named_documents(text) if not doc_ids else set())
+        if mode == "bm25":
+            fused = lexical
+        elif mode == "dense":
+            fused = dense
+        else:
+            fused = self.weigh(fuse(lexical, dense, self.dense_scores, qvec),
+                               self.named_documents(text) if not doc_ids else set())
         passages = self.assemble(ranked(fused), fused, top_k)
         if mode == "hybrid" and not doc_ids:
             passages = self.prefer_definition(text, passages, top_k)

@@ -156,3 +156,11 @@ def test_a_question_naming_a_document_prefers_it(seed_engine):
     result = seed_engine.ask("《旗帜》这篇关于落实机关党建主体责任的文章刊登在哪一期？", top_k=3)
     assert result["passages"][0]["doc_id"] == qizhi
     assert "2024年第11期" in result["passages"][0]["source"]
+
+
+def test_a_single_retriever_mode_that_finds_nothing_returns_nothing(seed_engine):
+    # no token of this question is in the BM25 vocabulary: BM25 alone has no candidate
+    assert seed_engine.lexical.known(seed_engine.tokenizer("qwxzv")) == []
+    passages, _ = seed_engine.retrieve("qwxzv", 5, mode="bm25")
+    assert passages == []
+    assert seed_engine.retrieve("qwxzv", 5, mode="hybrid")[0]      # the dense side still has candidates
