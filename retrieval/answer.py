@@ -13,6 +13,7 @@ from retrieval.types import Chunk, Document
 
 BUDGET = 360          # characters; median top-1 passage stays under 350 (README, evaluation)
 HIGHLIGHT_SHARE = 0.6  # a sentence is highlighted when it scores >= this share of the best
+HIGHLIGHT_DENSE = 0.5  # weight of the sentence's cosine against its shared rare words (README, evaluation)
 
 
 @dataclass
@@ -82,11 +83,24 @@ def merge(passages: list[Passage], new: Passage, limit: int = BUDGET) -> bool:
     return False
 
 
-def highlights(text: str, start: int, end: int, score) -> list[tuple[int, int]]:
-    """Sentences of `text[start:end]` scoring near the best, as offsets relative to `start`."""
+def highlights(text: str, start: int, end: int, lexical, cosine=None) -> list[tuple[int, int]]:
+    """Sentences of `text[start:end]` scoring near the best, as offsets relative to `start`.
+
+    A sentence scores (1 - HIGHLIGHT_DENSE) * its `lexical(sentence)` score as a share of the
+    passage's best + HIGHLIGHT_DENSE * its `cosine(s, e)` to the question, min-max scaled over
+    the passage's sentences. `cosine` gives None for a sentence with no vector (too short to be
+    embedded), which then scores by its words alone; without `cosine` only words count.
+    """
     spans = sentence_spans(text, start, end)
-    scored = [(score(text[s:e]), s, e) for s, e in spans]
-    best = max((sc for sc, _, _ in scored), default=0.0)
+    words = [lexical(text[s:e]) for s, e in spans]
+    top = max(words, default=0.0) or 1.0
+    near = [cosine(s, e) if cosine else None for s, e in spans]
+    known = [c for c in near if c is not None]
+    lo, hi = (min(known), max(known)) if known else (0.0, 0.0)
+    w = HIGHLIGHT_DENSE if known else 0.0
+    scored = [(1 - w) * x / top + w * (0.0 if c is None else (c - lo) / (hi - lo) if hi > lo else 1.0)
+              for x, c in zip(words, near)]
+    best = max(scored, default=0.0)
     if best <= 0:
         return []
-    return [(s - start, e - start) for sc, s, e in scored if sc >= HIGHLIGHT_SHARE * best]
+    return [(s - start, e - start) for sc, (s, e) in zip(scored, spans) if sc >= HIGHLIGHT_SHARE * best]

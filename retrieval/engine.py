@@ -68,7 +68,9 @@ class Engine:
         lexical = Lexical.load(folder / "lexical", len(chunks))
         dense = Dense.load(folder / "dense.faiss")
         sentences = Dense.load(folder / "sentences.faiss")
-        sentence_rows = np.array([r["row"] for r in store.read_jsonl(folder / "sentences.jsonl")], dtype="int64")
+        spans = np.array([(r["row"], r["start"], r["end"]) for r in store.read_jsonl(folder / "sentences.jsonl")],
+                         dtype="int64").reshape(-1, 3)
+        sentence_rows = spans[:, 0]
         sentence_vectors = store.load_array(folder / "sentence_embeddings.npy")
         terms = (folder / "terms.txt").read_text(encoding="utf-8").split()
         check_consistent(manifest, docs, chunks, dense)
@@ -78,6 +80,7 @@ class Engine:
             self.documents = {d.doc_id: d for d in docs}
             self.chunks, self.lexical, self.dense = chunks, lexical, dense
             self.sentences, self.sentence_rows, self.sentence_vectors = sentences, sentence_rows, sentence_vectors
+            self.sentence_spans = spans[:, 1:]        # document offsets of sentence j
             # the sentences of chunk r are sentence_vectors[sentence_ptr[r]:sentence_ptr[r + 1]]
             self.sentence_ptr = np.searchsorted(sentence_rows, np.arange(len(chunks) + 1))
             self.tokenizer = Tokenizer(terms)
@@ -93,9 +96,10 @@ class Engine:
         except QueryError as exc:
             return error_result(question, str(exc))
         top_k = max(1, min(int(top_k or 5), 50))
-        passages, evidence = self.retrieve(text, top_k, doc_ids)
+        qvec = self.embed_query(text)
+        passages, evidence = self.retrieve(text, top_k, doc_ids, qvec=qvec)
         found = decide(evidence)
-        return make_result(self, question, found, passages, self.highlighter(text))
+        return make_result(self, question, found, passages, self.highlighter(text, qvec))
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.encode([normalize(text)])[0]
@@ -220,14 +224,36 @@ class Engine:
         present = set(self.tokenizer(text))
         return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
 
-    def highlighter(self, text: str):
+    def highlighter(self, text: str, qvec: np.ndarray):
+        """passage -> its highlights: sentences sharing the question's rare words and near it in meaning."""
         tokens = set(self.tokenizer(text))
 
-        def score(sentence: str) -> float:
+        def words(sentence: str) -> float:
             return sum(self.lexical.idf(t) for t in tokens & set(self.tokenizer(sentence)))
 
-        return lambda passage: highlights(self.documents[passage.doc_id].text,
-                                          passage.start, passage.end, score)
+        def marks(passage: Passage) -> list[tuple[int, int]]:
+            vectors = self.passage_sentences(passage)
+
+            def cosine(start: int, end: int) -> float | None:
+                j = vectors.get((start, end))
+                return None if j is None else float(self.sentence_vectors[j] @ qvec)
+
+            return highlights(self.documents[passage.doc_id].text, passage.start, passage.end, words, cosine)
+
+        return marks
+
+    def passage_sentences(self, passage: Passage) -> dict[tuple[int, int], int]:
+        """{(start, end): sentence j} for the embedded sentences of the passage's chunks and their
+        neighbours (a widened passage reaches into the chunks beside its own)."""
+        rows = {n for r in passage.rows for n in (r - 1, r, r + 1)
+                if 0 <= n < len(self.chunks) and self.chunks[n].doc_id == passage.doc_id}
+        out = {}
+        for r in rows:
+            for j in range(self.sentence_ptr[r], self.sentence_ptr[r + 1]):
+                s, e = self.sentence_spans[j]
+                if passage.start <= s and e <= passage.end:
+                    out[(int(s), int(e))] = j
+        return out
 
 
 def fuse(lexical: dict[int, float], dense: dict[int, float], dense_scores, qvec) -> dict[int, float]:

@@ -52,3 +52,20 @@ def test_highlights_mark_the_best_sentences_relative_to_the_passage():
     marks = highlights(TEXT, 0, 18, lambda s: 2.0 if "第二" in s else 0.1)
     assert [TEXT[s:e] for s, e in marks] == ["第二句话很长一些。"]
     assert highlights(TEXT, 0, 18, lambda s: 0.0) == []
+
+
+def test_highlights_weigh_the_sentence_cosine_against_shared_words():
+    # sentence 1 shares a word or two, sentence 2 shares fewer but is nearest in meaning
+    words = {"第一句话。": 1.0, "第二句话很长一些。": 0.5, "第三句。": 0.0}
+    near = {0: 0.60, 5: 0.90, 14: None}                  # the third is too short to be embedded
+    marks = highlights(TEXT, 0, 18, lambda s: words[s], lambda s, e: near[s])
+    assert [TEXT[s:e] for s, e in marks] == ["第一句话。", "第二句话很长一些。"]
+    # without cosines the words alone decide; a passage with no vector at all falls back to them too
+    assert [TEXT[s:e] for s, e in highlights(TEXT, 0, 18, lambda s: words[s])] == ["第一句话。"]
+    assert [TEXT[s:e] for s, e in highlights(TEXT, 0, 18, lambda s: words[s], lambda s, e: None)] == ["第一句话。"]
+
+
+def test_highlights_by_meaning_alone_when_no_word_is_shared():
+    near = {0: 0.70, 5: 0.71, 14: 0.95}
+    marks = highlights(TEXT, 0, 18, lambda s: 0.0, lambda s, e: near[s])
+    assert [TEXT[s:e] for s, e in marks] == ["第三句。"]

@@ -26,6 +26,27 @@ def test_definition_question_gets_the_cited_passage(seed_engine):
     check_passages(seed_engine, result)
 
 
+def test_highlight_is_the_sentence_that_answers_not_only_the_one_sharing_words(seed_engine):
+    # the answer sentence (同谋划、同部署、同推进、同考核) shares few rare words with the question;
+    # its cosine to the question puts it among the highlights
+    result = seed_engine.ask("党建工作与业务工作要做到哪“四同”？", top_k=3)
+    top = result["passages"][0]
+    marked = [top["text"][s:e] for s, e in top["highlights"]]
+    assert any("同谋划、同部署、同推进、同考核" in m for m in marked), marked
+    assert sum(len(m) for m in marked) < len(top["text"])          # a highlight, not the whole passage
+    check_passages(seed_engine, result)
+
+
+def test_passage_sentences_are_the_embedded_sentences_inside_the_passage(seed_engine):
+    passages, _ = seed_engine.retrieve("什么是一岗双责？", 3)
+    for p in passages:
+        found = seed_engine.passage_sentences(p)
+        assert found, "a passage of whole sentences has embedded sentences"
+        for (s, e), j in found.items():
+            assert p.start <= s < e <= p.end
+            assert tuple(seed_engine.sentence_spans[j]) == (s, e)
+
+
 def test_json_contract_fields(seed_engine):
     result = seed_engine.ask("四个带头是什么", top_k=4)
     assert set(result) == {"question", "found", "answer", "passages"}

@@ -49,8 +49,8 @@ def tables(report: dict) -> str:
         modes = [m for m in ("hybrid", "bm25", "dense") if m in result]
         keys = list(result[modes[0]].keys())
         out += [f"\n{suite}", "| mode | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
-        out += ["| " + m + " | " + " | ".join(str(result[m][k]) for k in keys) + " |" for m in modes]
-        for extra in ("refusal", "calibration", "by_type", "answered"):
+        out += ["| " + m + " | " + " | ".join(str(result[m].get(k, "–")) for k in keys) + " |" for m in modes]
+        for extra in ("refusal", "calibration", "by_type", "highlights", "answered"):
             if extra in result:
                 out.append(f"{extra}: {json.dumps(result[extra], ensure_ascii=False)}")
     return "\n".join(out)

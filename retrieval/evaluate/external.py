@@ -3,7 +3,8 @@
 For every question and every mode (hybrid, BM25 only, dense only; the same passage
 assembly for all three) it measures: the top passage comes from the gold passage
 (@1, @5), the answer is contained in the top-1 passage (and in one of the top 5),
-and the median length of the top-1 passage.
+and the median length of the top-1 passage; for the hybrid engine also whether the
+answer lies in a highlighted sentence of the top-1 passage, and the share highlighted.
 """
 from __future__ import annotations
 
@@ -16,7 +17,7 @@ from tqdm import tqdm
 from retrieval.build import build_from_documents
 from retrieval.engine import MODES, Engine
 from retrieval.manifest import stale_reasons
-from retrieval.evaluate.metrics import Tally, contains_answer
+from retrieval.evaluate.metrics import Tally, contains_answer, highlighted_share, in_highlights
 from retrieval.refusal import Evidence, decide
 from retrieval.tokenize import converter
 from retrieval.types import Document
@@ -72,6 +73,10 @@ def score_question(engine: Engine, q: dict, tallies: dict[str, Tally]) -> Eviden
         tally.add(gold_at_1=bool(gold[:1] and gold[0]), gold_at_5=any(gold),
                   answer_in_top1=bool(hits[:1] and hits[0]), answer_in_top5=any(hits))
         tally.lengths.append(len(texts[0]) if texts else 0)
+        if mode == "hybrid" and passages:
+            marks = engine.highlighter(q["question"], qvec)(passages[0])
+            tally.add(answer_in_highlight=hits[0] and in_highlights(texts[0], marks, q["answers"]),
+                      highlighted_share=highlighted_share(texts[0], marks))
     return hybrid
 
 

@@ -11,7 +11,7 @@ import json
 from pathlib import Path
 
 from retrieval.engine import MODES, Engine
-from retrieval.evaluate.metrics import contains_answer
+from retrieval.evaluate.metrics import contains_answer, highlighted_share, in_highlights
 from retrieval.refusal import decide
 
 GOLD = Path(__file__).resolve().parents[2] / "eval" / "seed_gold.jsonl"
@@ -69,7 +69,29 @@ def evaluate(engine: Engine, offtopic_questions: list[str], items: list[dict] | 
     report["calibration"] = {f"coverage>={c} or cosine>={d}": refusal(*ev, min_coverage=c, min_cosine=d)
                              for c in (0.4, 0.5, 0.6, 0.7) for d in (0.74, 0.76, 0.78)}
     report["by_type"] = by_type(engine, answerable)
+    report["highlights"] = highlighting(engine, answerable)
     return report
+
+
+def highlighting(engine: Engine, answerable: list[dict]) -> dict:
+    """Over the questions whose top-1 passage contains the answer: the share with the answer inside
+    a highlighted sentence, and the share of the passage highlighted."""
+    inside, shares = [], []
+    for item in answerable:
+        qvec = engine.embed_query(item["question"])
+        passages, _ = engine.retrieve(item["question"], 5, qvec=qvec)
+        if not passages or first_hit(engine, passages[:1], item) != 1:
+            continue
+        top = passages[0]
+        text = engine.documents[top.doc_id].text[top.start:top.end]
+        if not contains_answer(text, item["answer"]):
+            continue                       # answered by the citation line (author, source), not the text
+        marks = engine.highlighter(item["question"], qvec)(top)
+        inside.append(in_highlights(text, marks, item["answer"]))
+        shares.append(highlighted_share(text, marks))
+    n = len(inside) or 1
+    return {"answer_in_highlight": round(sum(inside) / n, 3),
+            "highlighted_share": round(sum(shares) / n, 3), "questions": len(inside)}
 
 
 def by_type(engine: Engine, answerable: list[dict]) -> dict:

@@ -12,6 +12,15 @@ def contains_answer(passage_text: str, answers: list[str]) -> bool:
     return any(fold(a) and fold(a) in folded for a in answers)
 
 
+def in_highlights(passage_text: str, marks, answers: list[str]) -> bool:
+    """The answer lies inside one highlighted sentence (`marks` are offsets into the passage)."""
+    return any(contains_answer(passage_text[s:e], answers) for s, e in marks)
+
+
+def highlighted_share(passage_text: str, marks) -> float:
+    return sum(e - s for s, e in marks) / len(passage_text) if passage_text else 0.0
+
+
 @dataclass
 class Tally:
     """Running counts for one retrieval mode."""
