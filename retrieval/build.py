@@ -34,6 +34,7 @@ class BuildReport:
     seconds: float
     folder: str
     sentences: int = 0      # sentences embedded on their own (see `chunk_sentences`)
+    sentences_embedded: int = 0   # distinct sentence texts embedded by this build (the rest were reused)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -122,6 +123,8 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     sentence_inputs = [sentence_input(by_id[chunks[s.row].doc_id], s) for s in sentences]
     cache = previous_cache(index_dir, embedder.name) if reuse else {}
     reused = sum(text_key(t) in cache for t in set(inputs))
+    sentence_keys = {text_key(t) for t in sentence_inputs} - {text_key(t) for t in inputs}
+    sentences_new = sum(k not in cache for k in sentence_keys)
     vectors = embed_with_progress(embedder, inputs + sentence_inputs, cache, report)
     vectors, sentence_vectors = vectors[:len(inputs)], vectors[len(inputs):]
     report(0.85, "indexing")
@@ -136,7 +139,8 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     report(1.0, "index ready")
     new = len(set(inputs)) - reused
     return BuildReport(len(documents), len(chunks), new, len(chunks) - new if chunks else 0,
-                       tuple(failures), round(time.perf_counter() - started, 2), str(folder), len(sentences))
+                       tuple(failures), round(time.perf_counter() - started, 2), str(folder), len(sentences),
+                       sentences_new)
 
 
 def embed_with_progress(embedder: Embedder, inputs: list[str], cache: dict, report: Progress) -> np.ndarray:

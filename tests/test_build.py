@@ -46,14 +46,16 @@ def test_incremental_build_embeds_only_new_text(corpus, tmp_path):
     index = tmp_path / "index"
     first = build_index(corpus, index)
     assert first.embedded == first.chunks and first.reused == 0
+    assert 0 < first.sentences_embedded <= first.sentences
     again = build_index(corpus, index)
-    assert again.embedded == 0 and again.reused == first.chunks
+    assert again.embedded == 0 and again.reused == first.chunks and again.sentences_embedded == 0
     (corpus / "c.txt").write_text(DOC_C, encoding="utf-8")
     added = build_index(corpus, index)
     assert added.embedded == 1 and added.chunks == first.chunks + 1
     (corpus / "a.txt").unlink()
     removed = build_index(corpus, index)
-    assert removed.embedded == 0 and set(manifest(index)["files"]) == {"b.txt", "c.txt"}
+    assert removed.embedded == 0 and removed.sentences_embedded == 0
+    assert set(manifest(index)["files"]) == {"b.txt", "c.txt"}
 
 
 def test_stale_index_is_rebuilt_by_open_and_refused_without_build(corpus, tmp_path):

@@ -33,6 +33,7 @@ def run(args) -> int:
         return 0
     print(f"indexed {report.documents} documents, {report.chunks} chunks "
           f"({report.embedded} embedded, {report.reused} reused) and their {report.sentences} sentences "
+          f"({report.sentences_embedded} embedded) "
           f"in {report.seconds}s -> {report.folder}")
     for f in report.failures:
         print(f"skipped {f.path}: {f.reason}")
