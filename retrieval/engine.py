@@ -11,6 +11,7 @@ import numpy as np
 from retrieval import store
 from retrieval.answer import BUDGET, Passage, highlights, merge, widen
 from retrieval.build import build_index
+from retrieval.chunktable import ChunkTable
 from retrieval.dense import Dense
 from retrieval.embed import Embedder
 from retrieval.errors import IndexCorruptError, IndexStaleError, QueryError
@@ -62,32 +63,30 @@ class Engine:
         folder = store.current(self.index_dir)
         manifest = store.read_json(folder / "manifest.json")
         check_model(manifest, self.embedder)
-        docs = [Document.from_dict(d) for d in store.read_jsonl(folder / "documents.jsonl")]
-        rows = store.read_jsonl(folder / "chunks.jsonl")
-        chunks = [Chunk(r["doc_id"], r["start"], r["end"], r["text"], r["paragraph"]) for r in rows]
+        documents = {d["doc_id"]: Document.from_dict(d) for d in store.iter_jsonl(folder / "documents.jsonl")}
+        chunks = ChunkTable.read(store.iter_jsonl(folder / "chunks.jsonl"), documents)
         lexical = Lexical.load(folder / "lexical", len(chunks))
         dense = Dense.load(folder / "dense.faiss")
         sentences = Dense.load(folder / "sentences.faiss")
-        spans = np.array([(r["row"], r["start"], r["end"]) for r in store.read_jsonl(folder / "sentences.jsonl")],
-                         dtype="int64").reshape(-1, 3)
+        spans = sentence_table(folder / "sentences.jsonl")
         sentence_rows = spans[:, 0]
         sentence_vectors = store.load_array(folder / "sentence_embeddings.npy")
         terms = (folder / "terms.txt").read_text(encoding="utf-8").split()
-        check_consistent(manifest, docs, chunks, dense)
+        check_consistent(manifest, documents, chunks, dense)
         check_sentences(manifest, chunks, sentences, sentence_rows, sentence_vectors)
         with self.lock:
             self.folder, self.manifest = folder, manifest
-            self.documents = {d.doc_id: d for d in docs}
+            self.documents = documents
             self.chunks, self.lexical, self.dense = chunks, lexical, dense
             self.sentences, self.sentence_rows, self.sentence_vectors = sentences, sentence_rows, sentence_vectors
             self.sentence_spans = spans[:, 1:]        # document offsets of sentence j
             # the sentences of chunk r are sentence_vectors[sentence_ptr[r]:sentence_ptr[r + 1]]
             self.sentence_ptr = np.searchsorted(sentence_rows, np.arange(len(chunks) + 1))
             self.tokenizer = Tokenizer(terms)
-            self.doc_rows = doc_rows(chunks)
-            self.substance = [min(1.0, han_count(c.text) / SUBSTANCE) for c in chunks]
+            self.doc_rows = chunks.rows_of()
+            self.substance = np.array([min(1.0, han_count(c.text) / SUBSTANCE) for c in chunks], dtype="float32")
             self.names = {d.doc_id: (fold(d.title or ""), {fold(n) for n in NAMED.findall(d.source or "")})
-                          for d in docs}
+                          for d in documents.values()}
 
     def ask(self, question, top_k: int = 5, doc_ids=None) -> dict:
         """The JSON result for a question (never raises for bad input: `error` says why)."""
@@ -129,7 +128,7 @@ class Engine:
 
     def weigh(self, fused: dict[int, float], named: set[str]) -> dict[int, float]:
         """Scale fused scores by the chunk's substance and, for a document the question names, NAMED_BOOST."""
-        return {r: v * self.substance[r] * (1 + NAMED_BOOST if self.chunks[r].doc_id in named else 1)
+        return {r: v * self.substance[r] * (1 + NAMED_BOOST if self.chunks.doc_id(r) in named else 1)
                 for r, v in fused.items()}
 
     def named_documents(self, text: str) -> set[str]:
@@ -180,8 +179,8 @@ class Engine:
         if span is None:
             return passages
         doc_id, start, end = span
-        row = next(r for r in self.doc_rows[doc_id] if self.chunks[r].end > start)
-        s, e = widen(self.documents[doc_id], Chunk(doc_id, start, end, "", self.chunks[row].paragraph))
+        row = next(r for r in self.doc_rows[doc_id] if self.chunks.end[r] > start)
+        s, e = widen(self.documents[doc_id], Chunk(doc_id, start, end, "", int(self.chunks.paragraph[row])))
         best = Passage(doc_id, s, e, passages[0].score if passages else 1.0, self.chunks[row].paragraph, [row])
         rest = [p for p in passages if not p.overlaps(best)]
         return [best] + rest[:top_k - 1]
@@ -246,7 +245,7 @@ class Engine:
         """{(start, end): sentence j} for the embedded sentences of the passage's chunks and their
         neighbours (a widened passage reaches into the chunks beside its own)."""
         rows = {n for r in passage.rows for n in (r - 1, r, r + 1)
-                if 0 <= n < len(self.chunks) and self.chunks[n].doc_id == passage.doc_id}
+                if 0 <= n < len(self.chunks) and self.chunks.doc_id(n) == passage.doc_id}
         out = {}
         for r in rows:
             for j in range(self.sentence_ptr[r], self.sentence_ptr[r + 1]):
@@ -272,11 +271,10 @@ def fuse(lexical: dict[int, float], dense: dict[int, float], dense_scores, qvec)
             for r in pool}
 
 
-def doc_rows(chunks: list[Chunk]) -> dict[str, list[int]]:
-    rows: dict[str, list[int]] = {}
-    for i, c in enumerate(chunks):
-        rows.setdefault(c.doc_id, []).append(i)
-    return rows
+def sentence_table(path: Path) -> np.ndarray:
+    """(row, start, end) of every embedded sentence, one array row each."""
+    flat = np.fromiter((v for r in store.iter_jsonl(path) for v in (r["row"], r["start"], r["end"])), dtype="int64")
+    return flat.reshape(-1, 3)
 
 
 def check_model(manifest: dict, embedder: Embedder) -> None:
@@ -296,15 +294,10 @@ def check_sentences(manifest: dict, chunks, sentences: Dense, rows: np.ndarray, 
                                 "run `python -m retrieval build --rebuild`")
 
 
-def check_consistent(manifest: dict, docs, chunks, dense: Dense) -> None:
+def check_consistent(manifest: dict, documents: dict, chunks: ChunkTable, dense: Dense) -> None:
+    """Counts agree (each chunk's text was checked against its document by `ChunkTable.read`)."""
     counts = manifest.get("counts", {})
-    if (counts.get("chunks"), counts.get("documents")) != (len(chunks), len(docs)) or dense.size != len(chunks):
+    if (counts.get("chunks"), counts.get("documents")) != (len(chunks), len(documents)) or dense.size != len(chunks):
         raise IndexCorruptError("index files disagree with the manifest "
                                 f"({len(chunks)} chunks, {dense.size} vectors, manifest {counts}): "
                                 "run `python -m retrieval build --rebuild`")
-    by_id = {d.doc_id: d for d in docs}
-    for c in chunks[:: max(1, len(chunks) // 50)]:
-        doc = by_id.get(c.doc_id)
-        if doc is None or doc.text[c.start:c.end] != c.text:
-            raise IndexCorruptError("a chunk no longer matches its document text: "
-                                    "run `python -m retrieval build --rebuild`")

@@ -23,6 +23,7 @@ import os
 import shutil
 import time
 import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
@@ -103,9 +104,16 @@ def write_jsonl(path: Path, rows) -> None:
 
 
 def read_jsonl(path: Path) -> list[dict]:
+    return list(iter_jsonl(path))
+
+
+def iter_jsonl(path: Path) -> Iterator[dict]:
+    """The records of a JSON-lines file one at a time (a large index is never all in memory at once)."""
     try:
         with open(path, encoding="utf-8") as fh:
-            return [json.loads(line) for line in fh if line.strip()]
+            for line in fh:
+                if line.strip():
+                    yield json.loads(line)
     except (OSError, ValueError) as exc:
         raise IndexCorruptError(f"cannot read {path}: {exc}: rebuild the index") from exc
 
