@@ -181,7 +181,7 @@ class Engine:
         doc_id, start, end = span
         row = next(r for r in self.doc_rows[doc_id] if self.chunks.end[r] > start)
         s, e = widen(self.documents[doc_id], Chunk(doc_id, start, end, "", int(self.chunks.paragraph[row])))
-        best = Passage(doc_id, s, e, passages[0].score if passages else 1.0, self.chunks[row].paragraph, [row])
+        best = Passage(doc_id, s, e, passages[0].score if passages else 1.0, int(self.chunks.paragraph[row]), [row])
         rest = [p for p in passages if not p.overlaps(best)]
         return [best] + rest[:top_k - 1]
 
@@ -273,7 +273,12 @@ def fuse(lexical: dict[int, float], dense: dict[int, float], dense_scores, qvec)
 
 def sentence_table(path: Path) -> np.ndarray:
     """(row, start, end) of every embedded sentence, one array row each."""
-    flat = np.fromiter((v for r in store.iter_jsonl(path) for v in (r["row"], r["start"], r["end"])), dtype="int64")
+    try:
+        flat = np.fromiter((v for r in store.iter_jsonl(path) for v in (r["row"], r["start"], r["end"])),
+                           dtype="int64")
+    except (KeyError, TypeError, ValueError) as exc:
+        raise IndexCorruptError(f"{path.name} has a malformed record ({exc!r}): "
+                                "run `python -m retrieval build --rebuild`") from exc
     return flat.reshape(-1, 3)
 
 

@@ -182,3 +182,16 @@ def test_sentence_files_that_disagree_are_refused(corpus, tmp_path):
     store.write_jsonl(folder / "sentences.jsonl", rows[:-1])
     with pytest.raises(IndexCorruptError, match="sentence files disagree"):
         Engine(index, None, None)
+
+
+@pytest.mark.parametrize("name, broken", [
+    ("sentences.jsonl", '{"row": 0, "start": 0}\n'),                                 # a record lacks "end"
+    ("chunks.jsonl", '{"doc_id": "a", "start": 0, "end": 3, "text": "不是原文", "paragraph": 0}\n')])
+def test_malformed_or_mismatched_records_are_refused_with_the_command_to_run(corpus, tmp_path, name, broken):
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    folder = store.current(index)
+    path = folder / name
+    path.write_text(broken + path.read_text(encoding="utf-8"), encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="build --rebuild"):
+        Engine(index, None, None)
