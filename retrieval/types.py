@@ -5,6 +5,7 @@ project (`Paragraph`, `Chunk`, `Passage`, highlights) points into that text.
 """
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import asdict, dataclass, field
 
 
@@ -46,14 +47,9 @@ class Document:
         return cls(**data)
 
     def paragraph_at(self, offset: int) -> int:
-        """Index of the paragraph that contains `offset` (or the nearest one before it)."""
-        best = 0
-        for i, p in enumerate(self.paragraphs):
-            if p.start <= offset:
-                best = i
-            else:
-                break
-        return best
+        """Index of the paragraph that contains `offset` (or the nearest one before it); paragraphs
+        are in text order, so a binary search finds it."""
+        return max(0, bisect_right(self.paragraphs, offset, key=lambda p: p.start) - 1)
 
 
 @dataclass(frozen=True)

@@ -96,3 +96,10 @@ def test_regulation_style_outline_and_pdf_pages():
     pdf = load_document(FIXTURES / "two-pages.pdf", FIXTURES)
     assert [p.page for p in pdf.paragraphs] == [1, 1, 2, 2]
     assert pdf.paragraphs[2].heading and pdf.paragraphs[2].section == "二、"
+
+
+def test_paragraph_at_finds_the_paragraph_holding_an_offset_or_the_one_before_a_gap():
+    from retrieval.types import Document, Paragraph
+    doc = Document("d", "d.txt", "t", "x" * 40, paragraphs=(Paragraph(2, 10), Paragraph(12, 20), Paragraph(25, 40)))
+    assert [doc.paragraph_at(o) for o in (0, 2, 9, 10, 11, 12, 24, 25, 39, 99)] == [0, 0, 0, 0, 0, 1, 1, 2, 2, 2]
+    assert Document("e", "e.txt", "t", "x").paragraph_at(5) == 0
