@@ -34,10 +34,11 @@ def first_hit(engine: Engine, passages, item: dict) -> int | None:
 
 
 def ranking(engine: Engine, items: list[dict], mode: str) -> dict:
-    ranks = []
-    for item in items:
-        passages, _ = engine.retrieve(item["question"], 5, mode=mode)
-        ranks.append(first_hit(engine, passages, item))
+    return summary([first_hit(engine, engine.retrieve(i["question"], 5, mode=mode)[0], i) for i in items])
+
+
+def summary(ranks: list[int | None]) -> dict:
+    """hit@1, hit@5 and MRR@5 of first-hit ranks (None: no hit in the top 5)."""
     n = len(ranks) or 1
     return {"hit_at_1": round(sum(r == 1 for r in ranks) / n, 3),
             "hit_at_5": round(sum(r is not None for r in ranks) / n, 3),
@@ -59,30 +60,34 @@ def refusal(answerable: list, unanswerable: list, offtopic: list, **thresholds) 
 
 
 def evaluate(engine: Engine, offtopic_questions: list[str], items: list[dict] | None = None) -> dict:
+    """Each answerable question is embedded once and retrieved once per mode; every hybrid figure
+    (ranking, by type, refusal evidence, highlights) comes from the same hybrid run."""
     items = load_gold() if items is None else items
     answerable = [i for i in items if i["doc"]]
     unanswerable = [i["question"] for i in items if not i["doc"]]
-    report = {mode: ranking(engine, answerable, mode) for mode in MODES}
-    ev = [evidence(engine, [i["question"] for i in answerable]), evidence(engine, unanswerable),
-          evidence(engine, offtopic_questions)]
+    qvecs = [engine.embed_query(i["question"]) for i in answerable]
+    runs = {mode: [engine.retrieve(i["question"], 5, mode=mode, qvec=v) for i, v in zip(answerable, qvecs)]
+            for mode in MODES}
+    ranks = {mode: [first_hit(engine, passages, i) for i, (passages, _) in zip(answerable, run)]
+             for mode, run in runs.items()}
+    report = {mode: summary(ranks[mode]) for mode in MODES}
+    ev = [[e for _, e in runs["hybrid"]], evidence(engine, unanswerable), evidence(engine, offtopic_questions)]
     report["refusal"] = refusal(*ev)
     report["calibration"] = {f"coverage>={c} or cosine>={d}": refusal(*ev, min_coverage=c, min_cosine=d)
                              for c in (0.4, 0.5, 0.6, 0.7) for d in (0.74, 0.76, 0.78)}
-    report["by_type"] = by_type(engine, answerable)
-    report["highlights"] = highlighting(engine, answerable)
+    report["by_type"] = by_type(answerable, ranks["hybrid"])
+    report["highlights"] = highlighting(engine, answerable, qvecs, [p for p, _ in runs["hybrid"]], ranks["hybrid"])
     return report
 
 
-def highlighting(engine: Engine, answerable: list[dict]) -> dict:
+def highlighting(engine: Engine, answerable: list[dict], qvecs, passages: list, ranks: list) -> dict:
     """Over the questions whose top-1 passage contains the answer: the share with the answer inside
     a highlighted sentence, and the share of the passage highlighted."""
     inside, shares = [], []
-    for item in answerable:
-        qvec = engine.embed_query(item["question"])
-        passages, _ = engine.retrieve(item["question"], 5, qvec=qvec)
-        if not passages or first_hit(engine, passages[:1], item) != 1:
+    for item, qvec, found, rank in zip(answerable, qvecs, passages, ranks):
+        if rank != 1:
             continue
-        top = passages[0]
+        top = found[0]
         text = engine.documents[top.doc_id].text[top.start:top.end]
         if not contains_answer(text, item["answer"]):
             continue                       # answered by the citation line (author, source), not the text
@@ -94,7 +99,7 @@ def highlighting(engine: Engine, answerable: list[dict]) -> dict:
             "highlighted_share": round(sum(shares) / n, 3), "questions": len(inside)}
 
 
-def by_type(engine: Engine, answerable: list[dict]) -> dict:
+def by_type(answerable: list[dict], ranks: list[int | None]) -> dict:
+    """Hybrid hit@1 by question type."""
     types = sorted({i["type"] for i in answerable})
-    return {t: ranking(engine, [i for i in answerable if i["type"] == t], "hybrid")["hit_at_1"]
-            for t in types}
+    return {t: summary([r for i, r in zip(answerable, ranks) if i["type"] == t])["hit_at_1"] for t in types}
