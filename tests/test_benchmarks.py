@@ -38,3 +38,12 @@ def test_table_rows_show_a_dash_for_missing_numbers():
     assert "| documents / chunks / sentences | 5 / 98 / 269 |" in table
     assert "| FAISS index type | flat |" in table
     assert "| full build from scratch (s) | – |" in table
+
+
+def test_chunk_table_benchmark_runs_on_a_small_corpus(capsys):
+    spec = importlib.util.spec_from_file_location("bench_chunks", ROOT / "benchmarks" / "chunk_table.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.main(["--chunks", "450"]) == 0
+    rows = [line for line in capsys.readouterr().out.splitlines() if "| 450 |" in line]
+    assert len(rows) == 2          # both ways loaded every chunk of the written file
