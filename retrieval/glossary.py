@@ -47,14 +47,18 @@ class Term:
     statements: tuple[Statement, ...]   # definitions first, then enumerations, then mentions
 
 
-_CACHE: dict = {}
-
-
 def cached_glossary(engine) -> dict[str, Term]:
-    """`build_glossary`, rebuilt only when the engine has reloaded its documents."""
-    if _CACHE.get("documents") is not engine.documents:
-        _CACHE.update(documents=engine.documents, glossary=build_glossary(engine))
-    return _CACHE["glossary"]
+    """`build_glossary`, kept with the engine and rebuilt only when it has reloaded its documents.
+
+    Each engine holds its own (documents, glossary) pair, set in one assignment, so two engines in
+    one process (the app and a test, two indexes) do not rebuild each other's glossary in turn.
+    """
+    documents = engine.documents
+    cached = getattr(engine, "glossary_cache", None)
+    if cached is None or cached[0] is not documents:
+        cached = (documents, build_glossary(engine))
+        engine.glossary_cache = cached
+    return cached[1]
 
 
 def candidate_terms(texts: list[str]) -> list[str]:

@@ -72,3 +72,22 @@ def test_terms_tab_rows_and_detail(seed_engine):
     html = term_html(ctx, "四强党支部")
     assert "列举" in html and "政治功能强、支部班子强" in html
     assert "qa-notice-info" in select_row(ctx, [10**6, 0])
+
+
+def test_each_engine_keeps_its_own_glossary(seed_engine, seed_index, monkeypatch):
+    from retrieval import glossary as module
+    from retrieval.engine import Engine
+    from tests.conftest import CORPUS
+
+    other = Engine.open(seed_index, CORPUS, build=False)
+    built = []
+    real = module.build_glossary
+    monkeypatch.setattr(module, "build_glossary", lambda engine: built.append(engine) or real(engine))
+    first = module.cached_glossary(seed_engine), module.cached_glossary(other)
+    before = len(built)
+    again = module.cached_glossary(seed_engine), module.cached_glossary(other)
+    assert len(built) == before <= 2                 # alternating engines rebuilds nothing
+    assert again[0] is first[0] and again[1] is first[1] and first[0] is not first[1]
+    other.reload()                                   # new documents: only that engine rebuilds
+    assert module.cached_glossary(other) is not first[1] and built[-1] is other
+    assert module.cached_glossary(seed_engine) is first[0]
