@@ -35,7 +35,7 @@ from retrieval.tokenize import normalize  # noqa: E402
 
 BM25 = [(1.2, 0.75), (0.9, 0.75), (1.0, 0.8), (0.8, 0.75), (0.6, 0.9), (0.9, 0.4)]
 FUSION = [(a, w) for w in (0.3, 0.5, 0.7) for a in (0.4, 0.45, 0.5, 0.55, 0.6)]     # (BM25 weight, sentence weight)
-E5 = [(1.0, 0.5), (1.0, 0.3), (0.7, 0.5), (0.7, 0.3)]                               # (e5 share of the cosine, BM25 weight)
+E5 = [(1.0, 0.5), (1.0, 0.3), (0.7, 0.5), (0.7, 0.3), (0.85, 0.3), (0.85, 0.2)]   # (e5 share of the cosine, BM25 weight)
 
 
 class Set:
