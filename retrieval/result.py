@@ -2,11 +2,12 @@
 from __future__ import annotations
 
 from retrieval.answer import Passage
+from retrieval.query import encodable
 from retrieval.slices import source_dict
 
 
 def error_result(question, message: str) -> dict:
-    return {"question": question if isinstance(question, str) else repr(question),
+    return {"question": encodable(question) if isinstance(question, str) else repr(question),
             "found": False, "answer": None, "passages": [], "error": message}
 
 
@@ -23,4 +24,4 @@ def make_result(engine, question: str, found: bool, passages: list[Passage], mar
     if found and items:
         top = items[0]
         answer = {"text": top["text"], "doc_id": top["doc_id"], "start": top["start"], "end": top["end"]}
-    return {"question": question, "found": bool(found and items), "answer": answer, "passages": items}
+    return {"question": encodable(question), "found": bool(found and items), "answer": answer, "passages": items}

@@ -21,6 +21,7 @@ from dataclasses import dataclass, replace
 from retrieval.align import align, diff, fold
 from retrieval.slices import source_dict
 from retrieval.errors import QueryError
+from retrieval.query import SURROGATE
 from retrieval.sentences import sentence_spans
 from retrieval.tokenize import normalize
 
@@ -153,6 +154,8 @@ class Verifier:
 
 
 def clean_quote(quote) -> str:
+    """The quotation, stripped, without surrogate code points (no character; UTF-8 cannot hold them)."""
+    quote = SURROGATE.sub("", quote) if isinstance(quote, str) else quote
     if not isinstance(quote, str) or not quote.strip():
         raise QueryError("the quotation is empty")
     if len(quote) > MAX_QUOTE:

@@ -101,3 +101,19 @@ def test_verify_endpoint_returns_the_cli_json(client, seed_engine):
     assert result["verdict"] in {"exact", "variant"} and result["source"]["doc_id"]
     bad = json.loads(client.predict("   ", api_name="/verify"))
     assert bad["verdict"] == "not_found" and bad["error"]
+
+
+def test_ask_endpoint_survives_surrogates(app_url, seed_engine):
+    """A browser's JSON can carry a lone surrogate (`"\\ud800"`); gradio_client cannot send one, so
+    this posts the raw JSON to the REST route of the same endpoint."""
+    import httpx
+
+    body = '{"data": ["什么是\\ud800一岗双责？", 3]}'.encode()
+    base = app_url.rstrip("/") + "/gradio_api/call/ask"
+    event = httpx.post(base, content=body, headers={"content-type": "application/json"}).json()["event_id"]
+    stream = httpx.get(f"{base}/{event}", timeout=60).text
+    assert "event: complete" in stream, stream
+    data = json.loads(stream.split("event: complete", 1)[1].split("data:", 1)[1].strip())
+    result = json.loads(data[0])
+    assert result["question"] == "什么是\ufffd一岗双责？"
+    assert result["passages"] == seed_engine.ask("什么是一岗双责？", top_k=3)["passages"]

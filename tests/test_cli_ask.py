@@ -67,3 +67,14 @@ def test_build_reports_counts(tmp_path, capsys):
     (corpus / "b.txt").write_text("一岗双责。\n", encoding="utf-8")
     code, out, _ = run(capsys, "build", "--corpus", str(corpus), "--index", str(tmp_path / "i"), "--json")
     assert json.loads(out)["documents"] == 2 and json.loads(out)["reused"] == 1
+
+
+def test_ask_jsonl_survives_surrogates_in_any_field(seed_index, capsys, monkeypatch):
+    lines = [r'{"question": "什么是\ud800一岗双责", "id": 1}', r'{"question": "两张皮", "tag": "\udc00x"}',
+             '{"question": "五学五课是什么？"}']
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "--jsonl", "--top-k", "1")
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert code == 0 and len(rows) == 3 and all(r["found"] for r in rows)
+    assert rows[0]["question"] == "什么是\ufffd一岗双责" and "一岗双责" in rows[0]["answer"]["text"]
+    assert rows[1]["tag"] == "\udc00x"                  # echoed as the same JSON escape it came in

@@ -1,4 +1,5 @@
 """The engine over the real seed corpus, with the real model, FAISS and BM25."""
+import json
 import numpy as np
 import pytest
 
@@ -185,3 +186,14 @@ def test_a_single_retriever_mode_that_finds_nothing_returns_nothing(seed_engine)
     passages, _ = seed_engine.retrieve("qwxzv", 5, mode="bm25")
     assert passages == []
     assert seed_engine.retrieve("qwxzv", 5, mode="hybrid")[0]      # the dense side still has candidates
+
+
+def test_invisible_and_surrogate_characters_in_a_question_are_dropped(seed_engine):
+    clean = seed_engine.ask("什么是一岗双责？")
+    for odd in ("什么是\ud800一岗\udcff双责？", "什么是一岗\u200b双责\ufeff？"):
+        result = seed_engine.ask(odd)
+        assert result["passages"] == clean["passages"] and result["found"] == clean["found"]
+        json.dumps(result, ensure_ascii=False).encode("utf-8")        # writable as UTF-8
+    assert seed_engine.ask("什么是\ud800一岗双责？")["question"] == "什么是\ufffd一岗双责？"
+    empty = seed_engine.ask("\udc80\ud800")
+    assert "empty" in empty["error"] and empty["question"] == "\ufffd\ufffd"

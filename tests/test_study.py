@@ -87,3 +87,8 @@ def test_study_tab_offers_markdown_and_docx(seed_engine):
     assert docx.Document(files[1]).paragraphs[0].text == "学习材料：两张皮"
     html, files = handle_study(AppContext(seed_engine), "", [])
     assert files is None and "qa-notice-error" in html
+
+
+def test_surrogates_in_a_topic_are_dropped(seed_engine, liangzhangpi):
+    odd = study_pack(seed_engine, "两张\ud800皮")
+    assert odd.topic == "两张皮" and odd.to_dict() == liangzhangpi.to_dict()

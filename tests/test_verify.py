@@ -137,3 +137,10 @@ def test_verify_tab_escapes_and_colours(seed_engine):
     assert "<img" not in html and "&lt;img" in html and "部分出自语料" in html
     assert '<ins class="vq-missing">党委）</ins>' in html
     assert "qa-notice-error" in verify_html(ctx, "   ")
+
+
+def test_surrogates_in_a_quotation_are_dropped(seed_engine, verifier):
+    r = result(seed_engine, verifier, SOURCE[:20] + "\udc80" + SOURCE[20:])
+    assert r["verdict"] == "exact" and r["original"] == SOURCE and r["quote"] == SOURCE
+    with pytest.raises(QueryError, match="empty"):
+        verifier.check("\ud800\udc80")

@@ -44,6 +44,12 @@ def print_json(data) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Input echoed back (other fields of a `--jsonl` line, an argument with undecodable bytes) may
+    # hold surrogate code points, which UTF-8 cannot encode: write them as `\udc80` escapes (inside
+    # a JSON string, the same escape JSON itself uses) instead of failing in the middle of a run.
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
