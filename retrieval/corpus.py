@@ -20,6 +20,7 @@ from pathlib import Path, PurePosixPath
 from retrieval.clean import clean_text
 from retrieval.errors import CorpusError, DocumentError
 from retrieval.metadata import SIDECAR_SUFFIX, read_sidecar, resolve_metadata
+from retrieval.query import SURROGATE, encodable
 from retrieval.read import SUPPORTED, read_file
 from retrieval.structure import build_structure
 from retrieval.types import Corpus, Document, Failure
@@ -90,6 +91,9 @@ def load_corpus(root: str | Path) -> Corpus:
     documents, failures = [], []
     for path in files:
         rel = relative_path(path, root)
+        if SURROGATE.search(rel):      # undecodable bytes in the name: no doc_id or path JSON can hold
+            failures.append(Failure(encodable(rel), "the file name is not valid UTF-8; rename the file"))
+            continue
         if doc_id_for(path, root) in clashes:
             failures.append(Failure(rel, f"doc_id {doc_id_for(path, root)!r} is shared with another file; rename one"))
             continue

@@ -11,6 +11,7 @@ from retrieval import store
 from retrieval.corpus import corpus_files, file_sha256, relative_path
 from retrieval.dense import index_type
 from retrieval.metadata import read_sidecar
+from retrieval.query import encodable
 from retrieval.sentences import SENTENCE_MIN_HAN
 from retrieval.settings import ChunkSettings
 
@@ -69,8 +70,9 @@ def make_manifest(documents, failures, chunks, embedder, tokenizer, settings: Ch
 
 
 def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
-    """sha256 of every supported corpus file (plus its sidecar), by relative path."""
-    return {relative_path(p, corpus_dir): file_sha256(p, read_sidecar(p)[1])
+    """sha256 of every supported corpus file (plus its sidecar), by relative path (as `encodable`,
+    the form a failure records for a name that is not valid UTF-8)."""
+    return {encodable(relative_path(p, corpus_dir)): file_sha256(p, read_sidecar(p)[1])
             for p in corpus_files(corpus_dir)}
 
 

@@ -9,6 +9,7 @@ from retrieval import store
 from retrieval.build import build_index
 from retrieval.engine import Engine
 from retrieval.errors import IndexCorruptError, IndexMissingError, IndexStaleError
+from retrieval.manifest import needs_build
 
 DOC_A = "一、总体要求\n机关党建工作责任制是落实全面从严治党的关键举措。必须牵住责任制这个“牛鼻子”。\n"
 DOC_B = "领导班子成员要履行“一岗双责”，做到明责、履责、尽责。\n"
@@ -195,3 +196,16 @@ def test_malformed_or_mismatched_records_are_refused_with_the_command_to_run(cor
     path.write_text(broken + path.read_text(encoding="utf-8"), encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="build --rebuild"):
         Engine(index, None, None)
+
+
+def test_a_file_name_that_is_not_utf8_is_skipped_not_fatal(corpus, tmp_path):
+    import os
+
+    (corpus / os.fsdecode(b"bad\xffname.txt")).write_text(DOC_C, encoding="utf-8")
+    index = tmp_path / "index"
+    report = build_index(corpus, index)
+    assert [(f.path, "not valid UTF-8" in f.reason) for f in report.failures] == [("bad\ufffdname.txt", True)]
+    assert set(manifest(index)["files"]) == {"a.txt", "b.txt"}
+    engine = Engine.open(index, corpus)                    # not stale: no rebuild on every open
+    assert engine.folder == store.current(index)
+    assert needs_build(index, corpus, engine.embedder.name) is False
