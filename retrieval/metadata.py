@@ -126,6 +126,12 @@ def read_sidecar(path: Path) -> tuple[dict, bytes]:
     return data, raw
 
 
+def sidecar_bytes(path: Path) -> bytes:
+    """The raw bytes of `path`'s sidecar (b"" without one), unparsed: what its hash covers."""
+    sidecar = sidecar_path(path)
+    return sidecar.read_bytes() if sidecar.is_file() else b""
+
+
 def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
 

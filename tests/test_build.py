@@ -209,3 +209,16 @@ def test_a_file_name_that_is_not_utf8_is_skipped_not_fatal(corpus, tmp_path):
     engine = Engine.open(index, corpus)                    # not stale: no rebuild on every open
     assert engine.folder == store.current(index)
     assert needs_build(index, corpus, engine.embedder.name) is False
+
+
+def test_a_broken_sidecar_skips_its_document_not_the_build(corpus, tmp_path):
+    (corpus / "b.txt.meta.json").write_text("{broken json", encoding="utf-8")
+    index = tmp_path / "index"
+    report = build_index(corpus, index)
+    assert [f.path for f in report.failures] == ["b.txt"] and "invalid JSON sidecar" in report.failures[0].reason
+    assert set(manifest(index)["files"]) == {"a.txt"}
+    assert needs_build(index, corpus, "m3e-small") is False
+    (corpus / "b.txt.meta.json").write_text('{"source": "旗帜"}', encoding="utf-8")   # fixed: b.txt comes in
+    assert needs_build(index, corpus, "m3e-small") is True
+    assert set(manifest(index)["files"]) == {"a.txt"} and build_index(corpus, index).failures == ()
+    assert set(manifest(index)["files"]) == {"a.txt", "b.txt"}
