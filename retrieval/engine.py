@@ -30,6 +30,7 @@ POOL = 50          # candidates taken from each retriever before fusion
 ALPHA = 0.5        # weight of BM25 against dense in the fused score (README, evaluation)
 SENTENCE_WEIGHT = 0.5   # dense score = (1 - w) * chunk cosine + w * cosine of the chunk's best sentence
 MODES = ("hybrid", "bm25", "dense")
+DEFAULT_TOP_K, MAX_TOP_K = 5, 50   # passages an answer shows
 SUBSTANCE = 20     # Han characters a chunk needs to rank on its own merit ("同志们：" has 3)
 NAMED = re.compile(r"《([^》]{2,60})》")
 NAMED_BOOST = 0.2  # passages of a document the question names by title (《…》) score 1.2 times higher
@@ -92,13 +93,28 @@ class Engine:
         """The JSON result for a question (never raises for bad input: `error` says why)."""
         try:
             text = clean_question(question)
+            top_k, doc_ids = checked_top_k(top_k), self.checked_doc_ids(doc_ids)
         except QueryError as exc:
             return error_result(question, str(exc))
-        top_k = max(1, min(int(top_k or 5), 50))
         qvec = self.embed_query(text)
         passages, evidence = self.retrieve(text, top_k, doc_ids, qvec=qvec)
         found = decide(evidence)
         return make_result(self, question, found, passages, self.highlighter(text, qvec))
+
+    def checked_doc_ids(self, doc_ids) -> list[str] | None:
+        """`doc_ids` as a list of known ids (one id may come as a string), None for no filter;
+        `QueryError` naming the ids this index does not have."""
+        if not doc_ids:
+            return None
+        ids = [doc_ids] if isinstance(doc_ids, str) else list(doc_ids) if isinstance(doc_ids, (list, tuple, set)) \
+            else None
+        if ids is None:
+            raise QueryError("doc_ids must be a list of doc_id strings")
+        unknown = [d for d in ids if not isinstance(d, str) or d not in self.documents]
+        if unknown:
+            raise QueryError(f"unknown doc_id {', '.join(repr(d)[:80] for d in unknown[:5])} "
+                             "(see `python -m retrieval ingest`)")
+        return ids
 
     def embed_query(self, text: str) -> np.ndarray:
         return self.embedder.encode([normalize(text)])[0]
@@ -253,6 +269,20 @@ class Engine:
                 if passage.start <= s and e <= passage.end:
                     out[(int(s), int(e))] = j
         return out
+
+
+def checked_top_k(top_k) -> int:
+    """`top_k` as a whole number from 1 to MAX_TOP_K (DEFAULT_TOP_K when missing or 0);
+    `QueryError` when it is not a finite number."""
+    if not top_k:
+        return DEFAULT_TOP_K
+    try:
+        value = float(top_k)
+    except (TypeError, ValueError):
+        raise QueryError(f"top_k must be a number of passages, not {repr(top_k)[:40]}") from None
+    if not math.isfinite(value):
+        raise QueryError(f"top_k must be a finite number of passages, not {top_k}")
+    return max(1, min(int(value), MAX_TOP_K))
 
 
 def fuse(lexical: dict[int, float], dense: dict[int, float], dense_scores, qvec) -> dict[int, float]:

@@ -197,3 +197,22 @@ def test_invisible_and_surrogate_characters_in_a_question_are_dropped(seed_engin
     assert seed_engine.ask("什么是\ud800一岗双责？")["question"] == "什么是\ufffd一岗双责？"
     empty = seed_engine.ask("\udc80\ud800")
     assert "empty" in empty["error"] and empty["question"] == "\ufffd\ufffd"
+
+
+@pytest.mark.parametrize("top_k, message", [("abc", "must be a number"), (float("nan"), "finite"),
+                                            (float("inf"), "finite"), (object(), "must be a number")])
+def test_a_top_k_that_is_not_a_number_gives_an_error_result(seed_engine, top_k, message):
+    result = seed_engine.ask("什么是一岗双责？", top_k=top_k)
+    assert result["passages"] == [] and message in result["error"]
+
+
+def test_top_k_is_clamped_and_doc_ids_checked(seed_engine):
+    assert len(seed_engine.ask("机关党建", top_k=-3)["passages"]) == 1
+    assert len(seed_engine.ask("机关党建", top_k="3")["passages"]) == 3
+    assert len(seed_engine.ask("机关党建", top_k=10**30)["passages"]) <= 50
+    doc = "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren"
+    one = seed_engine.ask("机关党建", doc_ids=doc)                 # one id as a string
+    assert one["passages"] and {p["doc_id"] for p in one["passages"]} == {doc}
+    for bad in (["no-such-doc"], [doc, None], 5):
+        result = seed_engine.ask("机关党建", doc_ids=bad)
+        assert result["passages"] == [] and ("unknown doc_id" in result["error"] or "list" in result["error"])
