@@ -78,3 +78,10 @@ def test_ask_jsonl_survives_surrogates_in_any_field(seed_index, capsys, monkeypa
     assert code == 0 and len(rows) == 3 and all(r["found"] for r in rows)
     assert rows[0]["question"] == "什么是\ufffd一岗双责" and "一岗双责" in rows[0]["answer"]["text"]
     assert rows[1]["tag"] == "\udc00x"                  # echoed as the same JSON escape it came in
+
+
+def test_ask_bad_input_prints_the_error_result_and_exits_2(seed_index, capsys):
+    code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "--json", "   ")
+    assert code == 2 and "empty" in json.loads(out)["error"]
+    code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "--doc", "no-such", "两张皮")
+    assert code == 2 and "unknown doc_id 'no-such'" in out

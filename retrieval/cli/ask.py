@@ -38,7 +38,7 @@ def run(args) -> int:
         print_json(result)
     else:
         print(readable(result))
-    return 0
+    return 2 if result.get("error") else 0          # bad input: the result says why, the status too
 
 
 def run_lines(engine: Engine, top_k: int, doc_ids) -> int:
