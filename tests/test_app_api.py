@@ -103,17 +103,26 @@ def test_verify_endpoint_returns_the_cli_json(client, seed_engine):
     assert bad["verdict"] == "not_found" and bad["error"]
 
 
-def test_ask_endpoint_survives_surrogates(app_url, seed_engine):
-    """A browser's JSON can carry a lone surrogate (`"\\ud800"`); gradio_client cannot send one, so
-    this posts the raw JSON to the REST route of the same endpoint."""
+def call_raw(app_url, endpoint: str, body: str):
+    """POST raw JSON to the REST route of an endpoint and return its JSON text output.
+
+    A browser's JSON can carry a lone surrogate (`"\\ud800"`); gradio_client cannot send one."""
     import httpx
 
-    body = '{"data": ["什么是\\ud800一岗双责？", 3]}'.encode()
-    base = app_url.rstrip("/") + "/gradio_api/call/ask"
-    event = httpx.post(base, content=body, headers={"content-type": "application/json"}).json()["event_id"]
+    base = app_url.rstrip("/") + f"/gradio_api/call/{endpoint}"
+    event = httpx.post(base, content=body.encode(), headers={"content-type": "application/json"}).json()["event_id"]
     stream = httpx.get(f"{base}/{event}", timeout=60).text
     assert "event: complete" in stream, stream
-    data = json.loads(stream.split("event: complete", 1)[1].split("data:", 1)[1].strip())
-    result = json.loads(data[0])
+    return json.loads(json.loads(stream.split("event: complete", 1)[1].split("data:", 1)[1].strip())[0])
+
+
+def test_ask_endpoint_survives_surrogates(app_url, seed_engine):
+    result = call_raw(app_url, "ask", '{"data": ["什么是\\ud800一岗双责？", 3]}')
     assert result["question"] == "什么是\ufffd一岗双责？"
     assert result["passages"] == seed_engine.ask("什么是一岗双责？", top_k=3)["passages"]
+
+
+def test_verify_endpoint_survives_surrogates(app_url):
+    assert call_raw(app_url, "verify", '{"data": ["\\ud800"]}')["error"] == "the quotation is empty"
+    result = call_raw(app_url, "verify", '{"data": ["坚持党建工作与业务工作同谋划\\udc80、同部署、同推进、同考核"]}')
+    assert result["verdict"] == "exact"

@@ -12,6 +12,7 @@ from functools import partial
 import gradio as gr
 
 from retrieval.errors import RetrievalError
+from retrieval.query import encodable
 from retrieval.verify import Verifier, check_dict
 from ui.context import AppContext
 from ui.render import citation, esc, notice
@@ -87,7 +88,8 @@ def verify_json(ctx: AppContext, quote: str) -> str:
     try:
         return json.dumps(check_dict(ctx.engine, verifier(ctx).check(quote)), ensure_ascii=False)
     except RetrievalError as exc:
-        return json.dumps({"quote": quote, "verdict": "not_found", "error": str(exc)}, ensure_ascii=False)
+        echo = encodable(quote) if isinstance(quote, str) else repr(quote)[:200]
+        return json.dumps({"quote": echo, "verdict": "not_found", "error": str(exc)}, ensure_ascii=False)
 
 
 def build(ctx: AppContext) -> None:
