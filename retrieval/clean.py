@@ -47,7 +47,12 @@ CJK_CONTEXT = re.compile(rf"[{CJK}\u3000-\u303f\uff00-\uffef“”‘’《》�
 TONE_MARKS = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 PINYIN = re.compile(rf"(?<=[{CJK}])\s?[(（]([a-zü{TONE_MARKS}]+(?: [a-zü{TONE_MARKS}]+)*)[)）]", re.I)
 SHIFTED_GBK = re.compile(rf"\?[!！][{CJK}]+[\x40-\x7e]")
-ZERO_WIDTH = re.compile("[\u200b-\u200d\u2060\ufeff]")
+# Characters with no visible form, dropped: zero-width characters, the byte-order mark, the soft hyphen,
+# bidirectional marks, embeddings, overrides and isolates (a `\u202e` would make a quotation display in
+# an order other than its text's), and control characters that are not white space (`\x01`, `\x7f`;
+# XML, hence a .docx export, cannot hold them).
+ZERO_WIDTH = re.compile("[\u200b-\u200f\u202a-\u202e\u2060-\u2064\u2066-\u2069\ufeff\u00ad"
+                        "\x00-\x08\x0e-\x1b\x7f-\x84\x86-\x9f]")
 SPACES = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 HALF_PUNCT = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 SPACE_AROUND_PUNCT = re.compile(r" ?([，。：；、！？]) ?")

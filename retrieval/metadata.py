@@ -138,9 +138,11 @@ def sidecar_path(path: Path) -> Path:
 
 def check_overrides(overrides: dict, origin: str) -> tuple[dict, list[str]]:
     """Known fields with valid values; a warning for each unknown key or bad date."""
+    from retrieval.clean import ZERO_WIDTH   # noqa: PLC0415  (clean imports this module)
+
     kept, warnings = {}, []
     for key, value in overrides.items():
-        value = str(value).strip() if value is not None else ""
+        value = " ".join(ZERO_WIDTH.sub("", str(value)).split()) if value is not None else ""
         if key not in FIELDS:
             warnings.append(f"{origin}: unknown field {key!r} ignored")
         elif key == "date" and value and not ISO.match(value):

@@ -237,3 +237,8 @@ def test_no_line_vanishes_without_a_named_rule():
         for rule, line in cleaned.dropped:
             if rule == "repeated_lede":
                 assert all(s in body for s in re.findall(r"[^。！？]+[。！？]", line))
+
+
+def test_invisible_bidi_and_control_characters_are_dropped():
+    assert normalise_width("党建引领\x01发展\x7f，\u202e深度\u2066融合\u00ad\u200e。") == "党建引领发展，深度融合。"
+    assert normalise_width("机关\x0b党建\x1f工作") == "机关 党建 工作"          # white-space controls: a space

@@ -7,8 +7,8 @@ import pytest
 
 from retrieval.corpus import load_corpus, load_document
 from retrieval.errors import DocumentError
-from retrieval.metadata import (Metadata, derive_title, issue_date, parse_metadata_line, resolve_metadata,
-                                sidecar_path, split_author_tail)
+from retrieval.metadata import (Metadata, check_overrides, derive_title, issue_date, parse_metadata_line,
+                                resolve_metadata, sidecar_path, split_author_tail)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -121,3 +121,8 @@ def test_sidecar_on_a_seed_copy(tmp_path):
     sidecar_path(tmp_path / name).write_text("{not json", encoding="utf-8")
     with pytest.raises(DocumentError, match="invalid JSON sidecar"):
         load_document(tmp_path / name, tmp_path)
+
+
+def test_override_values_lose_control_and_invisible_characters():
+    kept, _ = check_overrides({"title": "控制\x01字符\u202e标题", "source": "  旗帜\x07  2024 "}, "sidecar")
+    assert kept == {"title": "控制字符标题", "source": "旗帜 2024"}
