@@ -126,3 +126,8 @@ def test_verify_endpoint_survives_surrogates(app_url):
     assert call_raw(app_url, "verify", '{"data": ["\\ud800"]}')["error"] == "the quotation is empty"
     result = call_raw(app_url, "verify", '{"data": ["坚持党建工作与业务工作同谋划\\udc80、同部署、同推进、同考核"]}')
     assert result["verdict"] == "exact"
+
+
+def test_served_file_copies_are_deleted_hourly(seed_engine):
+    demo = app.create_app(AppContext(seed_engine, ROOT / "corpus", seed_engine.index_dir))
+    assert demo.delete_cache == (3600, 3600)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+from pathlib import Path
 
 import docx
 import pytest
@@ -92,3 +93,20 @@ def test_study_tab_offers_markdown_and_docx(seed_engine):
 def test_surrogates_in_a_topic_are_dropped(seed_engine, liangzhangpi):
     odd = study_pack(seed_engine, "两张\ud800皮")
     assert odd.topic == "两张皮" and odd.to_dict() == liangzhangpi.to_dict()
+
+
+def test_old_export_folders_are_pruned(seed_engine, liangzhangpi):
+    import os
+    import time
+
+    from ui import study_tab
+
+    study_tab.EXPORTS.mkdir(parents=True, exist_ok=True)
+    old = study_tab.EXPORTS / "study-old-test"
+    old.mkdir(exist_ok=True)
+    (old / "学习材料-x.md").write_text("x", encoding="utf-8")
+    hour_ago = time.time() - study_tab.KEEP_SECONDS - 60
+    os.utime(old, (hour_ago, hour_ago))
+    files = study_tab.write_files(liangzhangpi)
+    assert not old.exists() and all(Path(f).is_file() for f in files)
+    assert Path(files[0]).parent.parent == study_tab.EXPORTS

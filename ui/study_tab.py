@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import logging
+import shutil
 import tempfile
+import time
 from functools import partial
 from pathlib import Path
 
@@ -31,8 +33,25 @@ def pack_html(pack: Pack) -> str:
     return "".join(parts)
 
 
+EXPORTS = Path(tempfile.gettempdir()) / "qa-study-exports"   # one folder per export, pruned
+KEEP_SECONDS = 3600          # Gradio copies a returned file at once; an hour leaves room for a retry
+
+
+def prune_exports(now: float | None = None) -> None:
+    """Remove export folders older than KEEP_SECONDS, so a long-running app does not fill /tmp."""
+    now = time.time() if now is None else now
+    for folder in EXPORTS.glob("study-*"):
+        try:
+            if now - folder.stat().st_mtime > KEEP_SECONDS:
+                shutil.rmtree(folder, ignore_errors=True)
+        except OSError:
+            pass                                 # removed by another request meanwhile
+
+
 def write_files(pack: Pack) -> list[str]:
-    folder = Path(tempfile.mkdtemp(prefix="study-"))
+    prune_exports()
+    EXPORTS.mkdir(parents=True, exist_ok=True)
+    folder = Path(tempfile.mkdtemp(prefix="study-", dir=EXPORTS))
     name = "".join(c for c in pack.topic if c.isalnum())[:30] or "study"
     md, dx = folder / f"学习材料-{name}.md", folder / f"学习材料-{name}.docx"
     md.write_text(to_markdown(pack), encoding="utf-8")
