@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import shutil
 import tempfile
 import time
@@ -33,7 +34,8 @@ def pack_html(pack: Pack) -> str:
     return "".join(parts)
 
 
-EXPORTS = Path(tempfile.gettempdir()) / "qa-study-exports"   # one folder per export, pruned
+# One folder per export, pruned; per user, since /tmp is shared.
+EXPORTS = Path(tempfile.gettempdir()) / f"qa-study-exports-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
 KEEP_SECONDS = 3600          # Gradio copies a returned file at once; an hour leaves room for a retry
 
 
