@@ -1,6 +1,8 @@
 """Build or update the index of a corpus folder (incrementally: unchanged text is never re-embedded)."""
 from __future__ import annotations
 
+import shutil
+import tempfile
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, replace
@@ -14,6 +16,7 @@ from retrieval.chunk import chunk_document
 from retrieval.corpus import load_corpus
 from retrieval.dense import Dense
 from retrieval.embed import Embedder, text_key
+from retrieval.errors import CorpusError, IndexWriteError
 from retrieval.lexical import Lexical
 from retrieval.manifest import corpus_hashes, make_manifest
 from retrieval.sentences import SENTENCE_MIN_HAN, han_count, sentence_spans
@@ -106,6 +109,16 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, model: str | None
     return build_from_documents(corpus.documents, failures, index_dir, model, progress, settings, reuse)
 
 
+def check_writable(index_dir: Path) -> None:
+    """Fail before the slow part when the index folder cannot be created or written."""
+    try:
+        index_dir.mkdir(parents=True, exist_ok=True)
+        with tempfile.TemporaryFile(dir=index_dir):
+            pass
+    except OSError as exc:
+        raise IndexWriteError(f"cannot write the index to {index_dir}: {exc.strerror or exc}") from exc
+
+
 def build_from_documents(documents: Sequence[Document], failures: Sequence[Failure],
                          index_dir: str | Path, model: str | None = None,
                          progress: Progress | None = None,
@@ -116,6 +129,12 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     tokenizer = Tokenizer(load_terms() + quoted_terms(d.text for d in documents))
     by_id = {d.doc_id: d for d in documents}
     chunks = [c for d in documents for c in chunk_document(d, settings)]
+    if not chunks:
+        skipped = "; ".join(f"{f.path}: {f.reason}" for f in list(failures)[:3])
+        raise CorpusError("nothing to index: no document of the corpus could be read"
+                          + (f" ({len(failures)} skipped: {skipped}{' …' if len(failures) > 3 else ''})"
+                             if failures else ""))
+    check_writable(index_dir)
     report(0.1, f"{len(documents)} documents, {len(chunks)} chunks")
     embedder = Embedder(model)
     inputs = [embed_input(by_id[c.doc_id], c) for c in chunks]
@@ -131,11 +150,17 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     lexical = Lexical.build([tokenizer(t) for t in inputs])
     dense = Dense.build(vectors, embedder.dim)
     sentence_dense = Dense.build(sentence_vectors, embedder.dim)
-    tmp = store.new_generation(index_dir)
-    write_generation(tmp, documents, failures, chunks, inputs, vectors, lexical, dense, tokenizer,
-                     embedder, settings, len(sentences))
-    write_sentences(tmp, sentences, sentence_inputs, sentence_vectors, sentence_dense)
-    folder = store.publish(index_dir, tmp)
+    tmp = None
+    try:
+        tmp = store.new_generation(index_dir)
+        write_generation(tmp, documents, failures, chunks, inputs, vectors, lexical, dense, tokenizer,
+                         embedder, settings, len(sentences))
+        write_sentences(tmp, sentences, sentence_inputs, sentence_vectors, sentence_dense)
+        folder = store.publish(index_dir, tmp)
+    except OSError as exc:                      # disk full, permissions: the live index stays as it was
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise IndexWriteError(f"cannot write the index to {index_dir}: {exc.strerror or exc}") from exc
     report(1.0, "index ready")
     new = len(set(inputs)) - reused
     return BuildReport(len(documents), len(chunks), new, len(chunks) - new if chunks else 0,

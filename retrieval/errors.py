@@ -15,6 +15,10 @@ class CorpusError(RetrievalError):
     """The corpus folder is missing or holds nothing readable."""
 
 
+class IndexWriteError(RetrievalError):
+    """The index folder cannot be created or written (the live index, if any, is left as it was)."""
+
+
 class IndexMissingError(RetrievalError):
     """There is no index at the given folder."""
 

@@ -8,7 +8,7 @@ from retrieval import build as build_module
 from retrieval import store
 from retrieval.build import build_index
 from retrieval.engine import Engine
-from retrieval.errors import IndexCorruptError, IndexMissingError, IndexStaleError
+from retrieval.errors import IndexCorruptError, IndexMissingError, IndexStaleError, IndexWriteError
 from retrieval.manifest import needs_build
 
 DOC_A = "一、总体要求\n机关党建工作责任制是落实全面从严治党的关键举措。必须牵住责任制这个“牛鼻子”。\n"
@@ -79,9 +79,9 @@ def test_a_failed_build_leaves_the_previous_index(corpus, tmp_path, monkeypatch)
         raise OSError("disk full")
 
     monkeypatch.setattr(build_module, "write_generation", crash)
-    with pytest.raises(OSError):
+    with pytest.raises(IndexWriteError, match="cannot write the index to .*: disk full"):
         build_index(corpus, index)
-    assert store.current(index) == live
+    assert store.current(index) == live and not list(index.glob(".tmp-gen-*"))
     assert set(Engine(index, None, None).documents) == {"a", "b"}
 
 
@@ -222,3 +222,22 @@ def test_a_broken_sidecar_skips_its_document_not_the_build(corpus, tmp_path):
     assert needs_build(index, corpus, "m3e-small") is True
     assert set(manifest(index)["files"]) == {"a.txt"} and build_index(corpus, index).failures == ()
     assert set(manifest(index)["files"]) == {"a.txt", "b.txt"}
+
+
+def test_a_corpus_with_nothing_readable_is_a_clear_error(tmp_path):
+    from retrieval.errors import CorpusError
+
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "empty.txt").write_text("", encoding="utf-8")
+    with pytest.raises(CorpusError, match="nothing to index.*empty.txt: empty file"):
+        build_index(folder, tmp_path / "index")
+    assert not (tmp_path / "index").exists()
+
+
+def test_an_unwritable_index_folder_fails_before_embedding(corpus, tmp_path, monkeypatch):
+    (tmp_path / "file").write_text("x", encoding="utf-8")
+    monkeypatch.setattr(build_module, "embed_with_progress", lambda *a, **k: pytest.fail("embedded"))
+    with pytest.raises(IndexWriteError, match="cannot write the index"):
+        build_index(corpus, tmp_path / "file" / "index")
+
