@@ -53,10 +53,20 @@ def launch(demo: gr.Blocks, host: str, port: int, block: bool = True, max_upload
                        quiet=not block, **launch_options())
 
 
+def port_number(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a port number (1-65535)")
+    return port
+
+
 def parse_args(argv=None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=f"{TITLE}: the web app.")
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
-    parser.add_argument("--port", type=int, default=7860, help="port (default: %(default)s)")
+    parser.add_argument("--port", type=port_number, default=7860, help="port (default: %(default)s)")
     parser.add_argument("--index", default="index", help="index folder (default: %(default)s)")
     parser.add_argument("--corpus", default="corpus", help="corpus folder (default: %(default)s)")
     return parser.parse_args(argv)
@@ -70,7 +80,12 @@ def main(argv=None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
     ctx = AppContext(engine, Path(args.corpus), Path(args.index), admin_password_from_env())
-    launch(create_app(ctx), args.host, args.port, max_upload_mb=ctx.max_upload_mb)
+    try:
+        launch(create_app(ctx), args.host, args.port, max_upload_mb=ctx.max_upload_mb)
+    except OSError as exc:           # port taken, address not on this machine
+        print(f"error: cannot serve on {args.host}:{args.port}: {exc}\n"
+              f"choose another port: --port N (make run PORT=N)", file=sys.stderr)
+        return 1
     return 0
 
 

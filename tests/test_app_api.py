@@ -131,3 +131,16 @@ def test_verify_endpoint_survives_surrogates(app_url):
 def test_served_file_copies_are_deleted_hourly(seed_engine):
     demo = app.create_app(AppContext(seed_engine, ROOT / "corpus", seed_engine.index_dir))
     assert demo.delete_cache == (3600, 3600)
+
+
+def test_a_taken_port_or_a_bad_port_is_a_clear_error(seed_index, capsys):
+    with pytest.raises(SystemExit):
+        app.parse_args(["--port", "99999"])
+    assert "not a port number" in capsys.readouterr().err
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        code = app.main(["--port", str(port), "--index", str(seed_index), "--corpus", str(ROOT / "corpus")])
+    err = capsys.readouterr().err
+    assert code == 1 and f"cannot serve on 127.0.0.1:{port}" in err and "--port N" in err
