@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import numpy as np
+from filelock import FileLock, Timeout
 from tqdm import tqdm
 
 from retrieval import store
@@ -25,6 +26,8 @@ from retrieval.tokenize import Tokenizer, load_terms, quoted_terms
 from retrieval.types import Chunk, Document, Failure
 
 Progress = Callable[[float, str], None]
+WRITE_LOCK = ".write.lock"   # held while a build writes and publishes a generation
+WRITE_LOCK_WAIT = 600        # seconds a build waits for another one's write to finish
 
 
 @dataclass(frozen=True)
@@ -152,11 +155,17 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     sentence_dense = Dense.build(sentence_vectors, embedder.dim)
     tmp = None
     try:
-        tmp = store.new_generation(index_dir)
-        write_generation(tmp, documents, failures, chunks, inputs, vectors, lexical, dense, tokenizer,
-                         embedder, settings, len(sentences))
-        write_sentences(tmp, sentences, sentence_inputs, sentence_vectors, sentence_dense)
-        folder = store.publish(index_dir, tmp)
+        # One writer at a time per index folder (another process may be building it too): publishing
+        # prunes abandoned temporary generations, which must not include a live one.
+        with FileLock(index_dir / WRITE_LOCK, timeout=WRITE_LOCK_WAIT):
+            tmp = store.new_generation(index_dir)
+            write_generation(tmp, documents, failures, chunks, inputs, vectors, lexical, dense, tokenizer,
+                             embedder, settings, len(sentences))
+            write_sentences(tmp, sentences, sentence_inputs, sentence_vectors, sentence_dense)
+            folder = store.publish(index_dir, tmp)
+    except Timeout as exc:
+        raise IndexWriteError(f"another build has been writing {index_dir} for {WRITE_LOCK_WAIT} s; "
+                              "try again when it is done") from exc
     except OSError as exc:                      # disk full, permissions: the live index stays as it was
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)

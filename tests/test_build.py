@@ -241,3 +241,30 @@ def test_an_unwritable_index_folder_fails_before_embedding(corpus, tmp_path, mon
     with pytest.raises(IndexWriteError, match="cannot write the index"):
         build_index(corpus, tmp_path / "file" / "index")
 
+
+
+def test_a_build_waits_for_another_writer_and_gives_up_cleanly(corpus, tmp_path, monkeypatch):
+    import threading
+    import time
+
+    from filelock import FileLock
+
+    index = tmp_path / "index"
+    build_index(corpus, index)
+    live = store.current(index)
+    (corpus / "c.txt").write_text(DOC_C, encoding="utf-8")
+    other = FileLock(index / build_module.WRITE_LOCK)        # another process writing this index
+    other.acquire()
+    monkeypatch.setattr(build_module, "WRITE_LOCK_WAIT", 0.5)
+    with pytest.raises(IndexWriteError, match="another build"):
+        build_index(corpus, index)
+    assert store.current(index) == live and not list(index.glob(".tmp-gen-*"))
+    monkeypatch.setattr(build_module, "WRITE_LOCK_WAIT", 60)
+    done = []
+    builder = threading.Thread(target=lambda: done.append(build_index(corpus, index)))
+    builder.start()
+    time.sleep(1)
+    assert not done and store.current(index) == live              # waiting for the other writer
+    other.release()
+    builder.join(60)
+    assert done and done[0].chunks == 3 and store.current(index) != live
