@@ -98,3 +98,23 @@ def test_unsupported_missing_and_empty_files(tmp_path):
         read_file(tmp_path / "missing.txt")
     with pytest.raises(DocumentError, match="empty"):
         read_file(tmp_path / "empty.txt")
+
+
+@pytest.mark.parametrize("algorithm", ["RC4-128", "AES-128", "AES-256"])
+def test_pdf_with_only_an_owner_password_is_read(tmp_path, algorithm):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(FIXTURES / "two-pages.pdf"))
+    writer.encrypt(user_password="", owner_password="owner", algorithm=algorithm)   # copy/print restricted
+    writer.write(tmp_path / "restricted.pdf")
+    assert texts(read_file(tmp_path / "restricted.pdf")) == texts(read_file(FIXTURES / "two-pages.pdf"))
+
+
+def test_pdf_that_needs_a_password_is_a_document_error(tmp_path):
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter(clone_from=PdfReader(FIXTURES / "two-pages.pdf"))
+    writer.encrypt(user_password="secret", owner_password="owner", algorithm="AES-128")
+    writer.write(tmp_path / "locked.pdf")
+    with pytest.raises(DocumentError, match="needs a password"):
+        read_file(tmp_path / "locked.pdf")

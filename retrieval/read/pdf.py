@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 
 from pypdf import PdfReader
-from pypdf.errors import PdfReadError, PyPdfError
+from pypdf.errors import DependencyError, PdfReadError, PyPdfError
 
 from retrieval.errors import DocumentError
 from retrieval.read.base import Block, RawText
@@ -40,11 +40,20 @@ def page_paragraphs(text: str) -> list[str]:
     return paragraphs
 
 
+def open_without_password(reader: PdfReader, name: str) -> bool:
+    """Decrypt a PDF whose user password is empty: one that opens in any viewer and only restricts
+    copying or printing with an owner password, as published documents often do (RC4 or AES)."""
+    try:
+        return bool(reader.decrypt(""))
+    except DependencyError as exc:
+        raise DocumentError(f"{name}: encrypted PDF ({exc})") from exc
+
+
 def pdf_pages(data: bytes, name: str) -> list[str]:
     try:
         reader = PdfReader(io.BytesIO(data))
-        if reader.is_encrypted:
-            raise DocumentError(f"{name}: encrypted PDF")
+        if reader.is_encrypted and not open_without_password(reader, name):
+            raise DocumentError(f"{name}: encrypted PDF that needs a password to open")
         return [page.extract_text() or "" for page in reader.pages]
     except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, OSError) as exc:
         raise DocumentError(f"{name}: not a readable PDF ({type(exc).__name__}: {exc})") from exc
