@@ -106,9 +106,11 @@ class Engine:
         `QueryError` naming the ids this index does not have."""
         if not doc_ids:
             return None
-        ids = [doc_ids] if isinstance(doc_ids, str) else list(doc_ids) if isinstance(doc_ids, (list, tuple, set)) \
-            else None
-        if ids is None:
+        if isinstance(doc_ids, str):
+            ids = [doc_ids]
+        elif isinstance(doc_ids, (list, tuple, set)):
+            ids = list(doc_ids)
+        else:
             raise QueryError("doc_ids must be a list of doc_id strings")
         unknown = [d for d in ids if not isinstance(d, str) or d not in self.documents]
         if unknown:
