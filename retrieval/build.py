@@ -133,10 +133,7 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     by_id = {d.doc_id: d for d in documents}
     chunks = [c for d in documents for c in chunk_document(d, settings)]
     if not chunks:
-        skipped = "; ".join(f"{f.path}: {f.reason}" for f in list(failures)[:3])
-        raise CorpusError("nothing to index: no document of the corpus could be read"
-                          + (f" ({len(failures)} skipped: {skipped}{' …' if len(failures) > 3 else ''})"
-                             if failures else ""))
+        raise nothing_to_index(failures)
     check_writable(index_dir)
     report(0.1, f"{len(documents)} documents, {len(chunks)} chunks")
     embedder = Embedder(model)
@@ -153,28 +150,47 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     lexical = Lexical.build([tokenizer(t) for t in inputs])
     dense = Dense.build(vectors, embedder.dim)
     sentence_dense = Dense.build(sentence_vectors, embedder.dim)
-    tmp = None
-    try:
-        # One writer at a time per index folder (another process may be building it too): publishing
-        # prunes abandoned temporary generations, which must not include a live one.
-        with FileLock(index_dir / WRITE_LOCK, timeout=WRITE_LOCK_WAIT):
-            tmp = store.new_generation(index_dir)
-            write_generation(tmp, documents, failures, chunks, inputs, vectors, lexical, dense, tokenizer,
-                             embedder, settings, len(sentences))
-            write_sentences(tmp, sentences, sentence_inputs, sentence_vectors, sentence_dense)
-            folder = store.publish(index_dir, tmp)
-    except Timeout as exc:
-        raise IndexWriteError(f"another build has been writing {index_dir} for {WRITE_LOCK_WAIT} s; "
-                              "try again when it is done") from exc
-    except OSError as exc:                      # disk full, permissions: the live index stays as it was
-        if tmp is not None:
-            shutil.rmtree(tmp, ignore_errors=True)
-        raise IndexWriteError(f"cannot write the index to {index_dir}: {exc.strerror or exc}") from exc
+
+    def write(folder: Path) -> None:
+        write_generation(folder, documents, failures, chunks, inputs, vectors, lexical, dense, tokenizer,
+                         embedder, settings, len(sentences))
+        write_sentences(folder, sentences, sentence_inputs, sentence_vectors, sentence_dense)
+
+    folder = publish_new(index_dir, write)
     report(1.0, "index ready")
     new = len(set(inputs)) - reused
     return BuildReport(len(documents), len(chunks), new, len(chunks) - new if chunks else 0,
                        tuple(failures), round(time.perf_counter() - started, 2), str(folder), len(sentences),
                        sentences_new)
+
+
+def nothing_to_index(failures: Sequence[Failure]) -> CorpusError:
+    skipped = "; ".join(f"{f.path}: {f.reason}" for f in list(failures)[:3])
+    more = " …" if len(failures) > 3 else ""
+    return CorpusError("nothing to index: no document of the corpus could be read"
+                       + (f" ({len(failures)} skipped: {skipped}{more})" if failures else ""))
+
+
+def publish_new(index_dir: Path, write: Callable[[Path], None]) -> Path:
+    """Write a new generation with `write(folder)` and make it live; its folder.
+
+    One writer at a time per index folder (another process may be building it too): publishing prunes
+    abandoned temporary generations, which must not include a live one. A write that fails (disk full)
+    removes its temporary folder; the live index stays as it was.
+    """
+    tmp = None
+    try:
+        with FileLock(index_dir / WRITE_LOCK, timeout=WRITE_LOCK_WAIT):
+            tmp = store.new_generation(index_dir)
+            write(tmp)
+            return store.publish(index_dir, tmp)
+    except Timeout as exc:
+        raise IndexWriteError(f"another build has been writing {index_dir} for {WRITE_LOCK_WAIT} s; "
+                              "try again when it is done") from exc
+    except OSError as exc:
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
+        raise IndexWriteError(f"cannot write the index to {index_dir}: {exc.strerror or exc}") from exc
 
 
 def embed_with_progress(embedder: Embedder, inputs: list[str], cache: dict, report: Progress) -> np.ndarray:
