@@ -118,3 +118,38 @@ def test_pdf_that_needs_a_password_is_a_document_error(tmp_path):
     writer.write(tmp_path / "locked.pdf")
     with pytest.raises(DocumentError, match="needs a password"):
         read_file(tmp_path / "locked.pdf")
+
+
+def tracked_docx(path):
+    """A .docx with a tracked insertion, a tracked deletion and a hidden run, as Word writes them."""
+    import docx
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+
+    def change(tag: str, text_tag: str, text: str):
+        mark = OxmlElement(tag)
+        for key, value in (("w:id", "1"), ("w:author", "a"), ("w:date", "2024-01-01T00:00:00Z")):
+            mark.set(qn(key), value)
+        run, t = OxmlElement("w:r"), OxmlElement(text_tag)
+        t.text = text
+        run.append(t)
+        mark.append(run)
+        return mark
+
+    document = docx.Document()
+    p = document.add_paragraph("机关党建工作要坚持")
+    p._p.append(change("w:ins", "w:t", "问题导向"))
+    p._p.append(change("w:del", "w:delText", "已删除的文字"))
+    p.add_run("，推动整改落实。")
+    p = document.add_paragraph("党支部要发挥战斗堡垒作用")
+    p.add_run("隐藏的文字").font.hidden = True
+    p.add_run("，推动融合。")
+    table = document.add_table(rows=1, cols=1)
+    table.cell(0, 0).paragraphs[0]._p.append(change("w:ins", "w:t", "表格里新增的文字"))
+    document.save(path)
+
+
+def test_docx_text_is_what_word_shows(tmp_path):
+    tracked_docx(tmp_path / "tracked.docx")
+    assert texts(read_file(tmp_path / "tracked.docx")) == [
+        "机关党建工作要坚持问题导向，推动整改落实。", "党支部要发挥战斗堡垒作用，推动融合。", "表格里新增的文字"]
