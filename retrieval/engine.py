@@ -89,7 +89,7 @@ class Engine:
             self.names = {d.doc_id: (fold(d.title or ""), {fold(n) for n in NAMED.findall(d.source or "")})
                           for d in documents.values()}
 
-    def ask(self, question, top_k: int = 5, doc_ids=None) -> dict:
+    def ask(self, question, top_k: int = DEFAULT_TOP_K, doc_ids=None) -> dict:
         """The JSON result for a question (never raises for bad input: `error` says why)."""
         try:
             text = clean_question(question)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from retrieval.cite import citation
-from retrieval.errors import QueryError
 from retrieval.query import clean_question
 from retrieval.slices import source_dict
 
@@ -47,10 +46,7 @@ class Pack:
 def study_pack(engine, topic, doc_ids=None) -> Pack:
     """The study pack on `topic`, optionally only from `doc_ids`."""
     topic = clean_question(topic)
-    unknown = [d for d in doc_ids or () if d not in engine.documents]
-    if unknown:
-        raise QueryError(f"unknown doc_id {', '.join(unknown)} (see `python -m retrieval ingest`)")
-    passages, _ = engine.retrieve(topic, RETRIEVE, list(doc_ids) if doc_ids else None)
+    passages, _ = engine.retrieve(topic, RETRIEVE, engine.checked_doc_ids(doc_ids))
     tokens = engine.tokenizer(topic)
     spans = []
     for p in passages:

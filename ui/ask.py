@@ -14,6 +14,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from retrieval.engine import DEFAULT_TOP_K
 from retrieval.errors import RetrievalError
 from retrieval.result import error_result
 from ui.context import AppContext
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 EXAMPLES = ("什么是一岗双责？", "机关党建工作责任制的“牛鼻子”是什么？",
             "如何破解党建和业务“两张皮”问题？", "什麼是模範機關？")
 MAX_TURNS = 10            # turns kept in a session's thread
-DEFAULT_TOP_K, MAX_TOP_K = 5, 20
+MAX_TOP_K = 20      # the slider's end; the engine allows up to 50
 THREAD_JS = (Path(__file__).with_name("thread.js")).read_text(encoding="utf-8")
 SCROLL_TO_LAST = ("() => setTimeout(() => { const t = document.querySelectorAll('.qa-exchange');"
                   " if (t.length) t[t.length - 1].scrollIntoView({behavior: 'smooth', block: 'start'}); }, 80)")
