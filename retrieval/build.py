@@ -5,7 +5,7 @@ import shutil
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
@@ -19,7 +19,7 @@ from retrieval.dense import Dense
 from retrieval.embed import Embedder, text_key
 from retrieval.errors import CorpusError, IndexWriteError
 from retrieval.lexical import Lexical
-from retrieval.manifest import corpus_hashes, make_manifest
+from retrieval.manifest import make_manifest
 from retrieval.sentences import SENTENCE_MIN_HAN, han_count, sentence_spans
 from retrieval.settings import ChunkSettings
 from retrieval.tokenize import Tokenizer, load_terms, quoted_terms
@@ -107,9 +107,7 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, model: str | None
     report = progress or (lambda f, m: None)
     report(0.0, "reading corpus")
     corpus = load_corpus(corpus_dir)
-    hashes = corpus_hashes(Path(corpus_dir))
-    failures = tuple(replace(f, sha256=hashes.get(f.path, "")) for f in corpus.failures)
-    return build_from_documents(corpus.documents, failures, index_dir, model, progress, settings, reuse)
+    return build_from_documents(corpus.documents, corpus.failures, index_dir, model, progress, settings, reuse)
 
 
 def check_writable(index_dir: Path) -> None:

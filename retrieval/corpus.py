@@ -19,7 +19,7 @@ from pathlib import Path, PurePosixPath
 
 from retrieval.clean import clean_text
 from retrieval.errors import CorpusError, DocumentError
-from retrieval.metadata import SIDECAR_SUFFIX, read_sidecar, resolve_metadata
+from retrieval.metadata import SIDECAR_SUFFIX, read_sidecar, resolve_metadata, sidecar_bytes
 from retrieval.query import SURROGATE, encodable
 from retrieval.read import SUPPORTED, read_file
 from retrieval.structure import build_structure
@@ -92,13 +92,23 @@ def load_corpus(root: str | Path) -> Corpus:
     for path in files:
         rel = relative_path(path, root)
         if SURROGATE.search(rel):      # undecodable bytes in the name: no doc_id or path JSON can hold
-            failures.append(Failure(encodable(rel), "the file name is not valid UTF-8; rename the file"))
+            failures.append(failure(path, encodable(rel), "the file name is not valid UTF-8; rename the file"))
             continue
         if doc_id_for(path, root) in clashes:
-            failures.append(Failure(rel, f"doc_id {doc_id_for(path, root)!r} is shared with another file; rename one"))
+            failures.append(failure(path, rel, f"doc_id {doc_id_for(path, root)!r} is shared with another file; "
+                                               "rename one"))
             continue
         try:
             documents.append(load_document(path, root))
         except DocumentError as exc:
-            failures.append(Failure(rel, str(exc)))
+            failures.append(failure(path, rel, str(exc)))
     return Corpus(str(root), tuple(documents), tuple(failures))
+
+
+def failure(path: Path, rel: str, reason: str) -> Failure:
+    """A skipped file, with the sha256 the manifest keeps so that it does not count as changed."""
+    try:
+        digest = file_sha256(path, sidecar_bytes(path))
+    except OSError:
+        digest = ""
+    return Failure(rel, reason, digest)
