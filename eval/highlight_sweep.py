@@ -22,7 +22,7 @@ from retrieval import answer  # noqa: E402
 from retrieval.cli.eval import EXTERNAL  # noqa: E402
 from retrieval.engine import Engine  # noqa: E402
 from retrieval.evaluate import external, gold  # noqa: E402
-from retrieval.evaluate.metrics import contains_answer, highlighted_share, in_highlights  # noqa: E402
+from retrieval.evaluate.metrics import contains_answer  # noqa: E402
 
 SETTINGS = [(0.0, 0.6), (0.3, 0.6), (0.5, 0.6), (0.7, 0.6), (0.5, 0.7), (0.5, 0.8)]   # (dense weight, share)
 
@@ -40,16 +40,6 @@ def answered_tops(engine: Engine, questions: list[tuple[str, list[str], object]]
             if contains_answer(text, answers):
                 out.append((question, answers, qvec, top, text))
     return out
-
-
-def measure(engine: Engine, tops: list[tuple]) -> tuple[float, float]:
-    inside, shares = [], []
-    for question, answers, qvec, top, text in tops:
-        marks = engine.highlighter(question, qvec)(top)
-        inside.append(in_highlights(text, marks, answers))
-        shares.append(highlighted_share(text, marks))
-    n = len(tops) or 1
-    return sum(inside) / n, sum(shares) / n
 
 
 def seed_tops(engine: Engine) -> list[tuple]:
@@ -79,7 +69,7 @@ def main(argv=None) -> int:
         + " |\n|---:|---:|" + "---|" * len(sets))
     for weight, share in SETTINGS:
         answer.HIGHLIGHT_DENSE, answer.HIGHLIGHT_SHARE = weight, share
-        cells = [measure(engine, tops) for engine, tops in sets.values()]
+        cells = [gold.highlight_rates(engine, tops) for engine, tops in sets.values()]
         print(f"| {weight} | {share} | " + " | ".join(f"{a:.3f} / {s:.0%}" for a, s in cells) + " |", flush=True)
     return 0
 

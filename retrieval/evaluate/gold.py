@@ -83,7 +83,7 @@ def evaluate(engine: Engine, offtopic_questions: list[str], items: list[dict] | 
 def highlighting(engine: Engine, answerable: list[dict], qvecs, passages: list, ranks: list) -> dict:
     """Over the questions whose top-1 passage contains the answer: the share with the answer inside
     a highlighted sentence, and the share of the passage highlighted."""
-    inside, shares = [], []
+    tops = []
     for item, qvec, found, rank in zip(answerable, qvecs, passages, ranks):
         if rank != 1:
             continue
@@ -91,12 +91,21 @@ def highlighting(engine: Engine, answerable: list[dict], qvecs, passages: list, 
         text = engine.documents[top.doc_id].text[top.start:top.end]
         if not contains_answer(text, item["answer"]):
             continue                       # answered by the citation line (author, source), not the text
-        marks = engine.highlighter(item["question"], qvec)(top)
-        inside.append(in_highlights(text, marks, item["answer"]))
+        tops.append((item["question"], item["answer"], qvec, top, text))
+    inside, share = highlight_rates(engine, tops)
+    return {"answer_in_highlight": round(inside, 3), "highlighted_share": round(share, 3), "questions": len(tops)}
+
+
+def highlight_rates(engine: Engine, tops: list[tuple]) -> tuple[float, float]:
+    """Over (question, answers, qvec, top passage, its text) tuples: the share whose answer lies
+    inside a highlighted sentence, and the mean share of the passage highlighted."""
+    inside, shares = [], []
+    for question, answers, qvec, top, text in tops:
+        marks = engine.highlighter(question, qvec)(top)
+        inside.append(in_highlights(text, marks, answers))
         shares.append(highlighted_share(text, marks))
-    n = len(inside) or 1
-    return {"answer_in_highlight": round(sum(inside) / n, 3),
-            "highlighted_share": round(sum(shares) / n, 3), "questions": len(inside)}
+    n = len(tops) or 1
+    return sum(inside) / n, sum(shares) / n
 
 
 def by_type(answerable: list[dict], ranks: list[int | None]) -> dict:
