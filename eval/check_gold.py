@@ -5,6 +5,8 @@ Run from the repo top:  .venv/bin/python eval/check_gold.py [--gold FILE] [--cor
 
 Checks: JSON validity, required fields, unique ids, allowed types, counts
 (>= 80 questions, >= 15 unanswerable, >= 8 traditional, >= 10 per document),
+the "split" field ("dev" or "test", as `split_gold.py` assigns it: g001-g117 dev,
+later questions a fixed-seed 50/50 split stratified by type),
 and that every answer span occurs in its document after folding both sides:
 NFKC, removal of pinyin glosses glued after CJK characters (`機關(guān)` -> `機關`),
 OpenCC t2s, lower case, and removal of everything that is not a letter or
@@ -24,7 +26,12 @@ from pathlib import Path
 
 import opencc
 
-TYPES = {"definition", "fact", "paraphrase", "traditional", "enumeration", "unanswerable"}
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from split_gold import assign  # noqa: E402
+
+TYPES = {"definition", "fact", "paraphrase", "traditional", "enumeration", "unanswerable",
+         "who", "when", "count", "typo", "keyword"}
+SPLITS = ("dev", "test")
 MIN_TOTAL, MIN_UNANSWERABLE, MIN_TRADITIONAL, MIN_PER_DOC = 80, 15, 8, 10
 SPAN_MIN, SPAN_MAX = 4, 30
 
@@ -69,7 +76,7 @@ def main() -> int:
             errors.append(f"line {n}: invalid JSON: {e}")
             continue
         where = f"line {n} ({o.get('id')})"
-        for key in ("id", "question", "type", "doc", "answer"):
+        for key in ("id", "question", "type", "doc", "answer", "split"):
             if key not in o:
                 errors.append(f"{where}: missing field {key!r}")
         if any(k not in o for k in ("id", "question", "type", "answer")):
@@ -79,6 +86,8 @@ def main() -> int:
         ids.add(o["id"])
         if o["type"] not in TYPES:
             errors.append(f"{where}: unknown type {o['type']!r}")
+        if o.get("split") not in SPLITS:
+            errors.append(f"{where}: split must be one of {SPLITS}, not {o.get('split')!r}")
         if not isinstance(o["question"], str) or not o["question"].strip():
             errors.append(f"{where}: empty question")
         if not isinstance(o["answer"], list) or not all(isinstance(s, str) for s in o["answer"]):
@@ -123,6 +132,8 @@ def main() -> int:
             if not any(fold(s) in docs[d] for s in o["answer"]):
                 errors.append(f"{where}: listed doc {d} contains none of the spans")
 
+    errors += split_errors(items)
+
     # counts
     by_type = collections.Counter(o["type"] for o in items)
     by_doc = collections.Counter(o.get("doc") or "(none)" for o in items)
@@ -138,9 +149,12 @@ def main() -> int:
             errors.append(f"only {by_doc[d]} questions with doc {d} (want >= {MIN_PER_DOC})")
 
     print(f"{len(items)} questions, {len(ids)} ids")
-    print("by type:")
+    print("by type (all / dev / test):")
     for t in sorted(TYPES):
-        print(f"  {t:13s} {by_type[t]:3d}")
+        dev = sum(o["type"] == t and o.get("split") == "dev" for o in items)
+        print(f"  {t:13s} {by_type[t]:3d} / {dev:3d} / {by_type[t] - dev:3d}")
+    dev = sum(o.get("split") == "dev" for o in items)
+    print(f"  {'all':13s} {len(items):3d} / {dev:3d} / {len(items) - dev:3d}")
     print("by doc (main doc / any listed doc):")
     for d in list(docs) + ["(none)"]:
         print(f"  {d:60s} {by_doc[d]:3d} / {by_doc_any.get(d, by_doc[d]):3d}")
@@ -150,6 +164,16 @@ def main() -> int:
         print("ERROR:", e)
     print("OK" if not errors else f"FAILED: {len(errors)} error(s)")
     return 0 if not errors else 1
+
+
+def split_errors(items: list[dict]) -> list[str]:
+    """The recorded split must be the one `split_gold.assign` computes."""
+    try:
+        expected = assign(items)
+    except (KeyError, ValueError) as exc:
+        return [f"cannot compute the split: {exc}"]
+    return [f"{o['id']}: split {o.get('split')!r}, split_gold.py assigns {expected[o['id']]!r}"
+            for o in items if o.get("split") != expected[o["id"]]]
 
 
 if __name__ == "__main__":

@@ -1,0 +1,57 @@
+"""Record the dev/test split of `eval/seed_gold.jsonl` in its "split" field.
+
+The first 117 questions (g001–g117) are "dev": the engine was developed on them. Every later
+question is assigned by a fixed-seed shuffle stratified by type: within each type, half the
+questions (the extra one of an odd count alternating between the splits) are "dev", the rest
+"test". The test part is held out: tune on dev, report test. `check_gold.py` recomputes the
+assignment and fails when the file disagrees.
+
+Usage: `.venv/bin/python eval/split_gold.py [--gold eval/seed_gold.jsonl]` (rewrites the file).
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import sys
+from pathlib import Path
+
+SEED = 2026
+DEVELOPED = 117          # g001..g117 were written before the split and used during development
+
+
+def number(item: dict) -> int:
+    return int(item["id"].lstrip("g"))
+
+
+def assign(items: list[dict], seed: int = SEED) -> dict[str, str]:
+    """id -> "dev" | "test"."""
+    splits = {i["id"]: "dev" for i in items if number(i) <= DEVELOPED}
+    new = [i for i in items if number(i) > DEVELOPED]
+    rng = random.Random(seed)
+    odd = 0
+    for type_ in sorted({i["type"] for i in new}):
+        ids = sorted(i["id"] for i in new if i["type"] == type_)
+        rng.shuffle(ids)
+        dev = len(ids) // 2 + (len(ids) % 2 and odd % 2 == 0)
+        odd += len(ids) % 2
+        splits.update({id_: ("dev" if k < dev else "test") for k, id_ in enumerate(ids)})
+    return splits
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--gold", type=Path, default=Path(__file__).resolve().parent / "seed_gold.jsonl")
+    args = ap.parse_args()
+    items = [json.loads(line) for line in args.gold.read_text(encoding="utf-8").splitlines() if line.strip()]
+    splits = assign(items)
+    for item in items:
+        item["split"] = splits[item["id"]]
+    args.gold.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    dev = sum(s == "dev" for s in splits.values())
+    print(f"{len(items)} questions: {dev} dev, {len(items) - dev} test -> {args.gold}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
