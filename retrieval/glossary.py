@@ -4,11 +4,10 @@ Terms are the short formulations quoted in the corpus (`retrieval.tokenize.quote
 that look like formulations (a Chinese numeral in them, or quoted at least twice) plus
 the curated list `retrieval/data/terms.txt`, kept only when they occur in the clean text.
 Occurrences are counted on folded text (quotes, punctuation and width ignored, so
-`“四强”党支部` counts for 四强党支部). Each sentence holding a term is a statement of kind
-- `defines`: the term is followed by 是 / ，是 / 即 / 就是 / 是指 / ：;
-- `enumerates`: the term is spelled out by a list of items, e.g.
-  `政治功能强、支部班子强、党员队伍强、作用发挥强的“四强”党支部`;
-- `mentions`: otherwise.
+`“四强”党支部` counts for 四强党支部). Each sentence holding a term starts a statement,
+which `retrieval.definitions` reads as `defines`, `enumerates` or `mentions` the term and
+which may run on, within its paragraph, into the sentences that explain the term.
+Statements are ranked best explanation first: `term_statement` gives it for a bare term.
 """
 from __future__ import annotations
 
@@ -16,22 +15,20 @@ import re
 from dataclasses import dataclass
 
 from retrieval.align import fold
+from retrieval.definitions import Reading, kind_of, rank, read  # noqa: F401  (kind_of: public)
 from retrieval.sentences import sentence_spans
 from retrieval.slices import source_dict
-from retrieval.tokenize import load_terms, normalize, quoted_terms
+from retrieval.tokenize import SUFFIXES, load_terms, normalize, quoted_terms
 
 NUMERAL = re.compile(r"[一二两三四五六七八九十双]")
-DEFINES = re.compile(r"^[”’」』]?(?:党支部|党员)?[”’」』]?(?:，?是(?!否)|，?即|就是|是指|指的是|：)")
-LIST_BEFORE = re.compile(r"(?:[^、，。；：“”]{2,14}、)+[^、，。；：“”]{2,14}的[“‘「]?$")
-LIST_AFTER = re.compile(r"^[”’」』]?(?:党支部|党员)?[”’」』]?(?:，?即|：)(?:[^、。；]{2,14}、)+")
-KINDS = {"defines": 0, "enumerates": 1, "mentions": 2}
 QUESTION = re.compile(r"^(?:请问)?(?:什么是|何为|何谓|什么叫|怎么理解|如何理解)(.+?)[？?。！!]*$"
                       r"|^(?:请问)?(.+?)(?:是什么(?:意思)?|指什么|指的是什么|的含义|的内涵|是啥)[？?。！!]*$")
 
 
 @dataclass(frozen=True)
 class Statement:
-    """A sentence holding the term: `documents[doc_id].text[start:end]`."""
+    """A sentence holding the term, with any sentences explaining it after it in its paragraph:
+    `documents[doc_id].text[start:end]`."""
 
     doc_id: str
     start: int
@@ -44,7 +41,7 @@ class Term:
     term: str
     count: int
     documents: int
-    statements: tuple[Statement, ...]   # definitions first, then enumerations, then mentions
+    statements: tuple[Statement, ...]   # best explanation first; mentions last
 
 
 def cached_glossary(engine) -> dict[str, Term]:
@@ -71,45 +68,51 @@ def candidate_terms(texts: list[str]) -> list[str]:
 def build_glossary(engine) -> dict[str, Term]:
     """Every formulation that occurs in the engine's documents, most frequent first."""
     docs = list(engine.documents.values())
-    folded = {d.doc_id: fold(d.text) for d in docs}
+    folded = {d.doc_id: fold(d.text).text for d in docs}
     terms = {}
     for term in candidate_terms([d.text for d in docs]):
         needle = fold(term).text
-        counts = {d: f.text.count(needle) for d, f in folded.items()} if needle else {}
+        counts = {d: f.count(needle) for d, f in folded.items()} if needle else {}
         if sum(counts.values()):
             terms[term] = Term(term, sum(counts.values()), sum(1 for n in counts.values() if n),
-                               statements(engine, term, needle, folded))
+                               statements(engine, term, needle, counts))
     return dict(sorted(terms.items(), key=lambda kv: (-kv[1].count, kv[0])))
 
 
-def statements(engine, term: str, needle: str, folded: dict) -> tuple[Statement, ...]:
+def statements(engine, term: str, needle: str, counts: dict[str, int]) -> tuple[Statement, ...]:
+    """The term's statements, best first: definitions and enumerations (explicit before a bare
+    `X是…`, fuller before shorter, in the document using the term most), then mentions."""
     found = []
     for doc_id, doc in engine.documents.items():
-        if needle not in folded[doc_id].text:
-            continue
-        for s, e in sentence_spans(doc.text):
-            if needle in fold(doc.text[s:e]).text:
-                found.append(Statement(doc_id, s, e, kind_of(doc.text[s:e], term)))
+        if counts.get(doc_id):
+            found += doc_statements(doc, term, needle)
     order = {d: i for i, d in enumerate(engine.documents)}
-    return tuple(sorted(found, key=lambda st: (KINDS[st.kind], order[st.doc_id], st.start)))
+    found.sort(key=lambda x: (*rank(x[1]), -counts[x[0].doc_id], order[x[0].doc_id], x[0].start))
+    return tuple(st for st, _ in found)
 
 
-def kind_of(sentence: str, term: str) -> str:
-    """`defines`, `enumerates` or `mentions`, judged at each occurrence of the term."""
-    kinds = {"mentions"}
-    for at, length in occurrences(sentence, term):
-        before, after = sentence[:at], sentence[at + length:]
-        if LIST_BEFORE.search(before) or LIST_AFTER.search(after):
-            kinds.add("enumerates")
-        elif DEFINES.search(after):
-            kinds.add("defines")
-    return min(kinds, key=KINDS.get)
+def doc_statements(doc, term: str, needle: str) -> list[tuple[Statement, Reading]]:
+    """Each sentence holding the term starts a statement, unless an earlier one already covers it."""
+    found = []
+    for spans in paragraph_sentences(doc):
+        texts = [doc.text[s:e] for s, e in spans]
+        i = 0
+        while i < len(spans):
+            if needle in fold(texts[i]).text:
+                reading = read(texts, i, term)
+                found.append((Statement(doc.doc_id, spans[i][0], spans[reading.last][1], reading.kind), reading))
+                i = reading.last
+            i += 1
+    return found
 
 
-def occurrences(sentence: str, term: str) -> list[tuple[int, int]]:
-    """Raw (start, length) of the term in the sentence, quote marks inside it allowed."""
-    pattern = "[“”‘’「」『』]?".join(re.escape(c) for c in term if c not in "“”‘’「」『』、")
-    return [(m.start(), m.end() - m.start()) for m in re.finditer(pattern, sentence)]
+def paragraph_sentences(doc) -> list[list[tuple[int, int]]]:
+    """Sentence spans of the document grouped by paragraph (lines when it has no paragraphs)."""
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for s, e in sentence_spans(doc.text):
+        key = doc.paragraph_at(s) if doc.paragraphs else doc.text.count("\n", 0, s)
+        groups.setdefault(key, []).append((s, e))
+    return list(groups.values())
 
 
 def term_dict(engine, term: Term) -> dict:
@@ -130,18 +133,38 @@ def question_term(question: str) -> str:
     return re.sub(r"[“”\"‘’「」『』\s]", "", m.group(1) or m.group(2) or "")
 
 
+def lookup(engine, term: str, glossary: dict[str, Term] | None = None) -> Term | None:
+    """The formulation `term` names, folded (quotes, width, traditional characters ignored);
+    failing that, the one with or without a trailing 党支部 / 问题 / 党员 / 党组织."""
+    found = variants(engine, term, glossary)
+    return found[0] if found else None
+
+
+def term_statement(engine, term: str, glossary: dict[str, Term] | None = None) -> Statement | None:
+    """The best statement defining or enumerating the formulation `term` (as `lookup` finds it,
+    trying the suffix variant when the term itself is only mentioned), else None."""
+    for found in variants(engine, term, glossary):
+        if found.statements and found.statements[0].kind != "mentions":
+            return found.statements[0]
+    return None
+
+
+def variants(engine, term: str, glossary: dict[str, Term] | None) -> list[Term]:
+    """Glossary entries for the folded term, then for its suffix variants."""
+    wanted = fold(term or "").text
+    if not wanted:
+        return []
+    glossary = cached_glossary(engine) if glossary is None else glossary
+    by_fold = {fold(t.term).text: t for t in glossary.values()}
+    bare = next((wanted[:-len(s)] for s in SUFFIXES if wanted.endswith(s) and len(wanted) > len(s) + 1), wanted)
+    keys = [wanted, bare] + [bare + s for s in SUFFIXES]
+    return [by_fold[k] for k in dict.fromkeys(keys) if k in by_fold]
+
+
 def definition_passage(engine, question: str, glossary: dict[str, Term] | None = None):
-    """(doc_id, start, end) of the sentence that spells out X for `什么是X` questions, else None.
+    """(doc_id, start, end) of the statement that spells out X for `什么是X` questions, else None.
 
     Only statements that define or enumerate the term count; a mere mention gives None.
     """
-    wanted = fold(question_term(question)).text
-    if not wanted:
-        return None
-    glossary = cached_glossary(engine) if glossary is None else glossary
-    for term in glossary.values():
-        if fold(term.term).text == wanted:
-            best = term.statements[0] if term.statements else None
-            if best and best.kind != "mentions":
-                return best.doc_id, best.start, best.end
-    return None
+    best = term_statement(engine, question_term(question), glossary)
+    return (best.doc_id, best.start, best.end) if best else None
