@@ -1,4 +1,7 @@
-"""`python -m retrieval eval [--suite seed|cmrc2018_dev|drcd_dev|all] [--limit N] [--json]`."""
+"""`python -m retrieval eval [--suite seed|phrasing|cmrc2018_dev|drcd_dev|all] [--limit N] [--json]`.
+
+The seed and phrasing suites report every figure for split "dev" (tune on it) and split
+"test" (held out: report it, do not tune on it), and for the whole set ("all")."""
 from __future__ import annotations
 
 import json
@@ -6,7 +9,7 @@ from pathlib import Path
 
 from retrieval.cli import print_json
 from retrieval.engine import Engine
-from retrieval.evaluate import external, gold
+from retrieval.evaluate import external, gold, phrasing
 
 EXTERNAL = ("cmrc2018_dev", "drcd_dev")
 OFFTOPIC = 300     # CMRC 2018 questions asked of the seed corpus: none is answerable there
@@ -14,7 +17,7 @@ OFFTOPIC = 300     # CMRC 2018 questions asked of the seed corpus: none is answe
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("eval", help="evaluate on the seed gold set and the external QA sets")
-    p.add_argument("--suite", default="all", choices=("seed", *EXTERNAL, "all"))
+    p.add_argument("--suite", default="all", choices=("seed", "phrasing", *EXTERNAL, "all"))
     p.add_argument("--index", default="index", help="seed index folder (default: index/)")
     p.add_argument("--corpus", default="corpus", help="seed corpus folder (default: corpus/)")
     p.add_argument("--cache", default=".eval-index", help="where external-set indexes are kept")
@@ -27,10 +30,13 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     report = {}
-    if args.suite in ("seed", "all"):
+    if args.suite in ("seed", "phrasing", "all"):
         engine = Engine.open(args.index, args.corpus, model=args.model)
+    if args.suite in ("seed", "all"):
         offtopic = [q["question"] for q in external.load_questions("cmrc2018_dev", limit=OFFTOPIC)]
         report["seed"] = gold.evaluate(engine, offtopic)
+    if args.suite in ("phrasing", "all"):
+        report["phrasing"] = phrasing.evaluate(engine)
     for name in EXTERNAL:
         if args.suite in (name, "all"):
             report[name] = external.evaluate(name, Path(args.cache), args.limit, args.model)
@@ -46,11 +52,34 @@ def run(args) -> int:
 def tables(report: dict) -> str:
     out = []
     for suite, result in report.items():
-        modes = [m for m in ("hybrid", "bm25", "dense") if m in result]
-        keys = list(result[modes[0]].keys())
-        out += [f"\n{suite}", "| mode | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
-        out += ["| " + m + " | " + " | ".join(str(result[m].get(k, "–")) for k in keys) + " |" for m in modes]
-        for extra in ("refusal", "calibration", "by_type", "highlights", "answered"):
-            if extra in result:
-                out.append(f"{extra}: {json.dumps(result[extra], ensure_ascii=False)}")
+        if suite == "phrasing":
+            out += phrasing_lines(result)
+            continue
+        parts = [(f"{suite} {split}", result[split]) for split in ("dev", "test", "all") if split in result]
+        for name, part in parts or [(suite, result)]:
+            out += mode_lines(name, part)
     return "\n".join(out)
+
+
+def mode_lines(name: str, result: dict) -> list[str]:
+    modes = [m for m in ("hybrid", "bm25", "dense") if m in result]
+    keys = list(result[modes[0]].keys())
+    out = [f"\n{name}", "| mode | " + " | ".join(keys) + " |", "|---" * (len(keys) + 1) + "|"]
+    out += ["| " + m + " | " + " | ".join(str(result[m].get(k, "–")) for k in keys) + " |" for m in modes]
+    for extra in ("refusal", "calibration", "by_type", "highlights", "answered", "questions"):
+        if extra in result:
+            out.append(f"{extra}: {json.dumps(result[extra], ensure_ascii=False)}")
+    return out
+
+
+def phrasing_lines(result: dict, worst: int = 8) -> list[str]:
+    """Per split: the overall rates, then the frames and terms that fail most."""
+    out = []
+    for split in ("dev", "test", "all"):
+        part = result.get(split, {})
+        overall = {k: v for k, v in part.items() if not k.startswith("by_")}
+        out += [f"\nphrasing {split}: {json.dumps(overall, ensure_ascii=False)}"]
+        for key in ("by_frame", "by_term"):
+            rows = list(part.get(key, {}).items())[:worst]
+            out += [f"  worst {key[3:]}s:"] + [f"    {r['right']}  {name}" for name, r in rows]
+    return out

@@ -3,11 +3,13 @@
 Answerable questions count a hit when a passage comes from one of the expected
 documents and contains one of the expected spans (folded). Unanswerable ones are
 right when `found` is false. Off-topic questions from CMRC 2018 asked of the seed
-corpus add a larger set of questions the corpus cannot answer.
+corpus add a larger set of questions the corpus cannot answer. Every figure is reported
+for the whole set and for each split: "dev" (tune on it) and "test" (held out, report it).
 """
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 
 from retrieval.engine import MODES, Engine
@@ -15,11 +17,14 @@ from retrieval.evaluate.metrics import contains_answer, highlighted_share, in_hi
 from retrieval.refusal import decide
 
 GOLD = Path(__file__).resolve().parents[2] / "eval" / "seed_gold.jsonl"
+SPLITS = ("dev", "test")
 
 
-def load_gold(path: Path = GOLD) -> list[dict]:
+def load_gold(path: Path = GOLD, split: str | None = None) -> list[dict]:
+    """The gold questions, or only those of one split ("dev": tune on these; "test": held out)."""
     with open(path, encoding="utf-8") as fh:
-        return [json.loads(line) for line in fh if line.strip()]
+        items = [json.loads(line) for line in fh if line.strip()]
+    return [i for i in items if split is None or i.get("split") == split]
 
 
 def first_hit(engine: Engine, passages, item: dict) -> int | None:
@@ -59,25 +64,63 @@ def refusal(answerable: list, unanswerable: list, offtopic: list, **thresholds) 
             "false_answers": share(unanswerable + offtopic, True)}
 
 
-def evaluate(engine: Engine, offtopic_questions: list[str], items: list[dict] | None = None) -> dict:
-    """Each answerable question is embedded once and retrieved once per mode; every hybrid figure
-    (ranking, by type, refusal evidence, highlights) comes from the same hybrid run."""
-    items = load_gold() if items is None else items
+@dataclass
+class Run:
+    """One retrieval of every gold question: answerable ones in every mode (hybrid also gives the
+    refusal evidence), the others and the off-topic questions once, for their evidence."""
+
+    answerable: list[dict]
+    qvecs: list
+    runs: dict[str, list]            # mode -> [(passages, evidence)] per answerable question
+    ranks: dict[str, list]           # mode -> first-hit rank per answerable question
+    unanswerable: list[dict]
+    unanswerable_evidence: list
+    offtopic_evidence: list
+
+
+def run_gold(engine: Engine, items: list[dict], offtopic_questions: list[str]) -> Run:
+    """Each answerable question is embedded once and retrieved once per mode."""
     answerable = [i for i in items if i["doc"]]
-    unanswerable = [i["question"] for i in items if not i["doc"]]
+    unanswerable = [i for i in items if not i["doc"]]
     qvecs = [engine.embed_query(i["question"]) for i in answerable]
     runs = {mode: [engine.retrieve(i["question"], 5, mode=mode, qvec=v) for i, v in zip(answerable, qvecs)]
             for mode in MODES}
     ranks = {mode: [first_hit(engine, passages, i) for i, (passages, _) in zip(answerable, run)]
              for mode, run in runs.items()}
-    report = {mode: summary(ranks[mode]) for mode in MODES}
-    ev = [[e for _, e in runs["hybrid"]], evidence(engine, unanswerable), evidence(engine, offtopic_questions)]
+    return Run(answerable, qvecs, runs, ranks, unanswerable,
+               evidence(engine, [i["question"] for i in unanswerable]), evidence(engine, offtopic_questions))
+
+
+def offtopic_split(k: int) -> str:
+    """The k-th off-topic question's split: even ones dev, odd ones test."""
+    return SPLITS[k % 2]
+
+
+def figures(engine: Engine, run: Run, split: str | None = None) -> dict:
+    """Ranking, refusal, calibration, by-type and highlight figures over one split (None: all)."""
+    def keep(item):
+        return split is None or item.get("split") == split
+    sel = [k for k, i in enumerate(run.answerable) if keep(i)]
+    report = {mode: summary([run.ranks[mode][k] for k in sel]) for mode in MODES}
+    hybrid = [run.runs["hybrid"][k] for k in sel]
+    ev = [[e for _, e in hybrid],
+          [e for i, e in zip(run.unanswerable, run.unanswerable_evidence) if keep(i)],
+          [e for k, e in enumerate(run.offtopic_evidence) if split is None or offtopic_split(k) == split]]
     report["refusal"] = refusal(*ev)
     report["calibration"] = {f"coverage>={c} or cosine>={d}": refusal(*ev, min_coverage=c, min_cosine=d)
                              for c in (0.4, 0.5, 0.6, 0.7) for d in (0.74, 0.76, 0.78)}
-    report["by_type"] = by_type(answerable, ranks["hybrid"])
-    report["highlights"] = highlighting(engine, answerable, qvecs, [p for p, _ in runs["hybrid"]], ranks["hybrid"])
+    items, ranks = [run.answerable[k] for k in sel], [run.ranks["hybrid"][k] for k in sel]
+    report["by_type"] = by_type(items, ranks)
+    report["highlights"] = highlighting(engine, items, [run.qvecs[k] for k in sel], [p for p, _ in hybrid], ranks)
+    report["questions"] = {"answerable": len(sel), "unanswerable": len(ev[1]), "offtopic": len(ev[2])}
     return report
+
+
+def evaluate(engine: Engine, offtopic_questions: list[str], items: list[dict] | None = None) -> dict:
+    """Every figure for the whole set ("all") and for each split ("dev", "test") of one run.
+    Off-topic questions are split too (even ones dev, odd ones test)."""
+    run = run_gold(engine, load_gold() if items is None else items, offtopic_questions)
+    return {"all": figures(engine, run), **{split: figures(engine, run, split) for split in SPLITS}}
 
 
 def highlighting(engine: Engine, answerable: list[dict], qvecs, passages: list, ranks: list) -> dict:
