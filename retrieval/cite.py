@@ -17,11 +17,14 @@ def book_title(title: str) -> str:
 
 
 def location(passage: dict) -> str:
-    """`二、（三） 第2段`; PDFs add the page: `第3页 第2段`."""
+    """`二、（三） 第2段`; PDFs add the page: `第3页 第2段`. A heading line (paragraph number 0) is
+    named by its section alone (`二、（三）`): it is no 第N段 of it."""
     parts = [passage.get("section") or ""]
     if passage.get("page"):
         parts.append(f"第{passage['page']}页")
-    parts.append(f"第{passage.get('paragraph') or 1}段")
+    number = passage.get("paragraph", 1)
+    if number != 0:
+        parts.append(f"第{number or 1}段")
     return " ".join(p for p in parts if p)
 
 

@@ -48,6 +48,11 @@ def test_citation_leaves_out_empty_fields_adds_pdf_page_and_nests_book_marks():
     assert citation({"title": "落实《意见》", "paragraph": 1}).startswith("《落实〈意见〉》")
 
 
+def test_a_heading_line_is_cited_by_its_section_alone():
+    assert citation({"title": "T", "section": "二、（三）", "paragraph": 0}) == "《T》，二、（三）"
+    assert citation({"title": "T", "section": "一、", "paragraph": 0, "page": 2}) == "《T》，一、 第2页"
+
+
 def test_quotation_is_the_verbatim_text_then_the_citation():
     p = {"title": "T", "source": "S", "date": "2024", "section": "", "paragraph": 1, "text": "原文。"}
     assert quotation(p) == "“原文。”\n——《T》，S，2024年，第1段"
