@@ -2,7 +2,9 @@
 
 Chunks never cross a paragraph boundary (a citation names one paragraph), and
 inside a paragraph they break at sentence ends (`。！？；`) before clauses (`，`):
-langchain-text-splitters' recursive splitter with Chinese separators.
+langchain-text-splitters' recursive splitter with Chinese separators. Every
+paragraph is chunked, headings included (a heading line is text someone may look
+for), so every character of the clean text but white space lies in some chunk.
 """
 from __future__ import annotations
 
@@ -42,12 +44,10 @@ def paragraph_spans(doc: Document) -> list[tuple[int, Paragraph | None]]:
 
 
 def chunk_document(doc: Document, settings: ChunkSettings = ChunkSettings()) -> list[Chunk]:
-    """All chunks of `doc`, in text order; heading-only paragraphs are not chunked."""
+    """All chunks of `doc`, in text order; a heading paragraph is a chunk like any other."""
     splitter = make_splitter(settings)
     chunks: list[Chunk] = []
     for index, para in paragraph_spans(doc):
-        if para is not None and para.heading:
-            continue
         start, end = (para.start, para.end) if para else (0, len(doc.text))
         body = doc.text[start:end]
         if not body.strip():

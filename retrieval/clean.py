@@ -23,7 +23,8 @@ Line rules:
                             go to metadata (see `retrieval.metadata`), out of the body.
   9. `split_title`          the title line at the top goes to metadata; a repeated or
                             obfuscated copy of it, and a lede between the copies whose
-                            sentences all recur in the body, are dropped.
+                            sentences all recur in the body, are dropped. A title with no
+                            other line is also the body: a document of one line is a document.
 
 Convention of the clean text: one paragraph per line, lines joined by `\\n`, no
 blank lines, simplified Chinese with full-width Chinese punctuation. Masked names
@@ -248,11 +249,21 @@ def clean_blocks(blocks: tuple[Block, ...]) -> list[Block]:
     return [b for b in cleaned if b.text]
 
 
+def title_as_body(title: str, blocks: list[Block]) -> list[Block]:
+    """The title's own line as the one body paragraph (for a text whose title took every line)."""
+    line = next(b for b in blocks if b.text == title)
+    return [replace(line, heading=False)]
+
+
 def clean_text(raw: RawText) -> CleanText:
     """Apply every rule (see module docstring) to the blocks of one file."""
     blocks, dropped = drop_boilerplate(clean_blocks(raw.blocks))
     blocks, stated, pulled = pull_metadata(blocks)
-    title, blocks, repeated = split_title(blocks)
+    title, body, repeated = split_title(blocks)
     if title:
         stated = replace(stated, title=title)
-    return CleanText(tuple(blocks), stated, tuple(dropped + pulled + [("title", title)] * bool(title) + repeated))
+        if body:
+            pulled = pulled + [("title", title)]
+        else:
+            body = title_as_body(title, blocks)
+    return CleanText(tuple(body), stated, tuple(dropped + pulled + repeated))

@@ -11,8 +11,11 @@ is the path of tokens, e.g. `二、（三）`. A numbered line with no sentence 
 that carries sentences (`（一）全面提高...。正文...`) opens its section and is body.
 Unnumbered heading lines (format markup, or for .txt/.pdf a line of at most 60
 characters without `。！？；：` nor a final `.!?;:`) sit at the `一、` level and use their text as
-the section. `number` counts body paragraphs within a section from 1; heading
-paragraphs have number 0 (a citation never names a heading).
+the section; the last line of a text heads nothing, so it is never inferred a heading (a
+document of one short line is one body paragraph). `number` counts body paragraphs within a
+section from 1; heading paragraphs have number 0 (a citation names a heading by its section alone).
+`section_headings` gives each paragraph the text of the headings above it, outermost first: the
+context the lexical index adds to its chunks.
 """
 from __future__ import annotations
 
@@ -51,6 +54,7 @@ def looks_like_heading(line: str) -> bool:
 
 
 def heading_of(block: Block, token: tuple[int, str] | None, infer: bool) -> bool:
+    """Numbered without a sentence, marked by the format, or (`infer`) shaped like a heading."""
     if token:
         rest = block.text[len(token[1]):]
         return len(block.text) <= HEADING_MAX * 2 and not SENTENCE_MARK.search(rest)
@@ -76,9 +80,9 @@ def open_section(path: dict, level: int, part: str, is_text: bool) -> dict:
 def build_structure(blocks: list[Block] | tuple[Block, ...], infer_headings: bool = True) -> tuple[str, tuple[Paragraph, ...]]:
     """(clean text, paragraphs): one paragraph per block, with section, number, page."""
     paragraphs, path, number, offset = [], {}, 0, 0
-    for block in blocks:
+    for i, block in enumerate(blocks):
         token = outline_token(block.text)
-        heading = heading_of(block, token, infer_headings)
+        heading = heading_of(block, token, infer_headings and i + 1 < len(blocks))
         if token:
             path = open_section(path, token[0], token[1], False)
         elif heading:
@@ -90,3 +94,27 @@ def build_structure(blocks: list[Block] | tuple[Block, ...], infer_headings: boo
         paragraphs.append(Paragraph(offset, end, section_name(path), number, block.page, heading))
         offset = end + 1
     return "\n".join(b.text for b in blocks), tuple(paragraphs)
+
+
+def heading_level(line: str, heading: bool) -> int | None:
+    """The outline level a paragraph opens (its number's, or TEXT_LEVEL for an unnumbered heading)."""
+    token = outline_token(line)
+    return token[0] if token else TEXT_LEVEL if heading else None
+
+
+def section_headings(text: str, paragraphs: tuple[Paragraph, ...]) -> list[tuple[str, ...]]:
+    """For each paragraph, the heading lines of the sections that hold it, outermost first.
+
+    A heading's own line is not in its list; a numbered body paragraph (`（一）全面提高...。`)
+    opens a level but adds no heading text.
+    """
+    out, path = [], {}
+    for p in paragraphs:
+        line = text[p.start:p.end]
+        level = heading_level(line, p.heading)
+        if level is not None:
+            path = {k: v for k, v in path.items() if k < level}
+        out.append(tuple(v for v in path.values() if v))
+        if level is not None:
+            path[level] = line if p.heading else ""
+    return out

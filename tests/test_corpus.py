@@ -31,7 +31,10 @@ def test_every_chunk_slices_the_clean_text_exactly(corpus):
         assert chunks, doc.doc_id
         for chunk in chunks:
             assert doc.text[chunk.start:chunk.end] == chunk.text
-            assert not doc.paragraphs[chunk.paragraph].heading
+            para = doc.paragraphs[chunk.paragraph]
+            assert para.start <= chunk.start < chunk.end <= para.end
+            if para.heading:                       # a heading line is a chunk of its own, whole
+                assert (chunk.start, chunk.end) == (para.start, para.end)
         total += len(chunks)
     assert total > 50
 

@@ -5,7 +5,7 @@ import pytest
 
 from retrieval.corpus import load_corpus, load_document
 from retrieval.read import Block
-from retrieval.structure import build_structure, outline_token
+from retrieval.structure import build_structure, outline_token, section_headings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -46,6 +46,25 @@ def test_unnumbered_headings_only_inferred_when_asked():
     assert build_structure(blocks)[1][0].heading
     assert not build_structure(blocks, infer_headings=False)[1][0].heading
     assert build_structure(blocks)[1][1].section == "工作回顾"
+
+
+def test_the_last_line_heads_nothing_so_it_is_body():
+    _, paragraphs = build_structure([Block("工作回顾"), Block("一年来，成绩显著。"), Block("市直机关工委")])
+    assert [(p.section, p.number, p.heading) for p in paragraphs] == [
+        ("工作回顾", 0, True), ("工作回顾", 1, False), ("工作回顾", 2, False)]
+    assert [(p.number, p.heading) for p in build_structure([Block("建设标准")])[1]] == [(1, False)]
+    assert build_structure([Block("一、总体要求")])[1][0].heading         # a numbered line stays a heading
+
+
+def test_section_headings_are_the_heading_lines_above_each_paragraph():
+    blocks = [Block("前言。"), Block("一、总体要求"), Block("正文一。"), Block("（一）第一项。正文。"),
+              Block("续一。"), Block("（二）分项标题"), Block("续二。"), Block("二、任务"), Block("工作回顾"),
+              Block("正文二。")]
+    text, paragraphs = build_structure(blocks)
+    assert section_headings(text, paragraphs) == [
+        (), (), ("一、总体要求",), ("一、总体要求",), ("一、总体要求",), ("一、总体要求",),
+        ("一、总体要求", "（二）分项标题"), (), (), ("工作回顾",)]   # 工作回顾 sits at 二、's level
+    assert [p.section for p in paragraphs][-2:] == ["工作回顾", "工作回顾"]
 
 
 def test_paragraphs_tile_every_seed(docs):
