@@ -152,14 +152,15 @@ def kind_of(span: str, target: Target) -> int:
 
 class Corrector:
     """Corrects questions against `terms` (formulations) and `vocabulary` (corpus word ->
-    document frequency); `lexicon` (word -> frequency, known if > 0) holds ordinary words
-    that are never corrected, typically jieba's dictionary."""
+    document frequency). `lexicon` (word -> frequency, known if > 0) holds the ordinary
+    words that are never corrected: jieba's dictionary unless given (`{}`: none; the
+    engine's tokenizer holds a copy of it, with the terms added, that it may pass)."""
 
     def __init__(self, terms: Iterable[str], vocabulary: Mapping[str, int],
                  lexicon: Mapping[str, int] | None = None):
         self.terms = frozenset(t for t in (s.replace("、", "") for s in terms) if HAN_WORD.fullmatch(t))
         self.vocabulary = vocabulary
-        self.lexicon = {} if lexicon is None else lexicon
+        self.lexicon = jieba_lexicon() if lexicon is None else lexicon
         self.known = set(vocabulary) | {s for t in self.terms for s in substrings(t)}
         self.sounds: dict[tuple[str, ...], list[Target]] = {}
         self.fuzzies: dict[tuple[str, ...], list[Target]] = {}
@@ -255,7 +256,8 @@ def choose(matches: list[Match]) -> list[Match]:
         by_span.setdefault((m.start, len(m.target.word)), []).append(m)
     taken: set[int] = set()
     chosen = []
-    for (start, size), found in sorted(by_span.items(), key=lambda kv: max(m.rank for m in kv[1]), reverse=True):
+    best_first = sorted(by_span.items(), key=lambda kv: max(m.rank for m in kv[1]), reverse=True)
+    for (start, size), found in best_first:
         cells = set(range(start, start + size))
         if cells & taken:
             continue
@@ -284,4 +286,4 @@ def jieba_lexicon() -> Mapping[str, int]:
 def corrector_for(lexical, terms: Iterable[str], lexicon: Mapping[str, int] | None = None) -> Corrector:
     """A Corrector over a BM25 index's vocabulary and the tokenizer's terms
     (`Tokenizer.terms`); `lexicon` defaults to jieba's dictionary."""
-    return Corrector(terms, lexical_vocabulary(lexical), jieba_lexicon() if lexicon is None else lexicon)
+    return Corrector(terms, lexical_vocabulary(lexical), lexicon)
