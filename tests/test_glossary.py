@@ -3,7 +3,12 @@ from __future__ import annotations
 
 import pytest
 
-from retrieval.glossary import build_glossary, definition_passage, kind_of, question_term
+from types import SimpleNamespace
+
+from retrieval.align import fold
+from retrieval.corpus import load_corpus
+from retrieval.glossary import (build_glossary, definition_passage, kind_of, lookup, question_term,
+                                term_statement)
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +43,18 @@ def test_enumeration_comes_first(seed_engine, glossary):
     ("“三不”，即不敢腐、不能腐、不想腐。", "三不", "enumerates"),
     ("着重考核党支部是否按照要求抓好组织生活。", "党支部", "mentions"),
     ("领导班子其他成员“一岗双责”。", "一岗双责", "mentions"),
+    ("领导干部要履行“一岗双责”，做到明责、履责、尽责。", "一岗双责", "mentions"),
+    ("“一岗双责”是指既抓业务工作又抓党风廉政建设。", "一岗双责", "defines"),
+    ("“灯下黑”就是离领导最近的地方反而容易被忽视。", "灯下黑", "defines"),
+    ("“主题党日”指的是党支部每月固定一天开展的活动。", "主题党日", "defines"),
+    ("“三会一课”主要包括支部党员大会、支部委员会、党小组会和党课。", "三会一课", "enumerates"),
+    ("“三会一课”包括支部党员大会、支部委员会、党小组会和党课。", "三会一课", "enumerates"),
+    ("“两学一做”：学党章党规、学系列讲话，做合格党员。", "两学一做", "enumerates"),
+    ("“牛鼻子”，即管党治党的责任制。", "牛鼻子", "defines"),
+    ("“三不腐”是一体推进不敢腐、不能腐、不想腐的重要举措。", "三不腐", "defines"),
+    ("要牢固树立抓机关党建是本职、不抓机关党建是失职的理念。", "机关党建", "mentions"),
+    ("构建包括过程监督、日常考核、年底述职为一体的机关党建工作考核评价程序。", "机关党建", "mentions"),
+    ("党建工作的重点即将调整。", "党建工作", "mentions"),
 ])
 def test_kind_of(sentence, term, kind):
     assert kind_of(sentence, term) == kind
@@ -91,3 +108,137 @@ def test_each_engine_keeps_its_own_glossary(seed_engine, seed_index, monkeypatch
     other.reload()                                   # new documents: only that engine rebuilds
     assert module.cached_glossary(other) is not first[1] and built[-1] is other
     assert module.cached_glossary(seed_engine) is first[0]
+
+
+# --- definitions found by term_statement: the seed corpus -----------------------------
+def statement_text(engine, st) -> str:
+    return engine.documents[st.doc_id].text[st.start:st.end]
+
+
+@pytest.mark.parametrize("term", ["四强", "“四强”党支部", "四强党支部", "「四強」黨支部", "四强党支部问题"])
+def test_term_statement_modifier_list_for_each_spelling(seed_engine, glossary, term):
+    st = term_statement(seed_engine, term, glossary)
+    assert st.kind == "enumerates"
+    assert "着力建设政治功能强、支部班子强、党员队伍强、作用发挥强的“四强”党支部。" in statement_text(seed_engine, st)
+
+
+def test_term_statement_none_for_mentions_and_unknown_terms(seed_engine, glossary):
+    for term in ("一岗双责", "“一岗双责”", "灯下黑", "量子计算", "", "“”"):
+        assert term_statement(seed_engine, term, glossary) is None, term
+    assert lookup(seed_engine, "“一崗雙責”", glossary).term == "一岗双责"
+    assert lookup(seed_engine, "量子计算", glossary) is None
+
+
+def test_suffix_variant_finds_the_bare_formulation(seed_engine, glossary):
+    assert lookup(seed_engine, "四好党员", glossary).term == "四好党员"     # only mentioned as such
+    st = term_statement(seed_engine, "四好党员", glossary)
+    assert "政治素质好、岗位履责好、作风品行好、群众评价好的“四好”优秀党员" in statement_text(seed_engine, st)
+    assert lookup(seed_engine, "灯下黑问题", glossary).term == "灯下黑"
+
+
+def test_numbered_term_spelled_out_by_parallel_sentences(seed_engine, glossary):
+    st = term_statement(seed_engine, "四个带头", glossary)
+    text = statement_text(seed_engine, st)
+    assert st.kind == "enumerates" and "\n" not in text
+    assert text.startswith("《意见》明确了部门党组（党委）6个方面履责重点，要聚焦做到“四个带头”")
+    assert [s[:6] for s in text.split("。")[1:5]] == ["带头做到“两", "带头深化理论", "带头夯实基层", "带头正风肃纪"]
+    assert text.endswith("一体推进不敢腐、不能腐、不想腐。")
+
+
+def test_a_verb_object_before_shi_is_no_definition(glossary):
+    assert all(st.kind == "mentions" for st in glossary["机关党建"].statements)   # 抓机关党建是本职
+
+
+def test_every_statement_is_an_exact_slice_of_one_paragraph(seed_engine, glossary):
+    for term in glossary.values():
+        kinds = [st.kind for st in term.statements]
+        assert kinds == sorted(kinds, key=lambda k: k == "mentions"), term.term
+        for st in term.statements:
+            doc = seed_engine.documents[st.doc_id]
+            text = doc.text[st.start:st.end]
+            assert text and text == text.strip() and doc.paragraph_at(st.start) == doc.paragraph_at(st.end - 1)
+            assert fold(term.term).text in fold(text).text, (term.term, text)
+
+
+# --- definitions found by term_statement: documents written for the test --------------
+DOCS = {
+    "forms.txt": """关于几个提法的说明
+“三会一课”，即支部党员大会、支部委员会、党小组会和党课。
+“一岗双责”是指领导干部既要抓业务工作，又要抓党风廉政建设。
+“三严三实”就是严以修身、严以用权、严以律己，谋事要实、创业要实、做人要实。
+“两学一做”指的是学党章党规、学系列讲话、做合格党员。
+“五个一”主要包括读一本书、写一篇心得、讲一次党课、办一件实事、提一条建议。
+“三重一大”：重大事项决策、重要干部任免、重大项目安排、大额资金使用。
+“三个表率”主要体现在以下三个方面：一是做深入学习的表率；二是做贯彻落实的表率；三是做从严治党的表率。本段其他内容。
+要防止“灯下黑”。所谓灯下黑，就是离领导机关最近的地方反而容易被忽视。
+要破解党建和业务“两张皮”问题。这是指党建工作和业务工作相互脱节、各搞一套。
+要牵住“牛鼻子”。也就是说，要抓住责任制这个关键。
+要落实“四个到位”。一是思想到位。二是责任到位。三是措施到位。四是督查到位。
+牢固树立党的一切工作到支部的鲜明导向，充分发挥党支部的战斗堡垒作用。一是做好治理。二是强化教育。三是创新载体。
+""",
+    "ranking.txt": """关于排序的说明
+“双融双促”是机关党建的重要载体。
+“双融双促”是指党建与业务相互融合并相互促进，以党建促进业务发展。
+“双融双促”，就是融合。
+“四下基层”要坚持。
+""",
+    "zz-most-uses.txt": """用得最多的文献
+坚持“四下基层”。推动“四下基层”常态化。
+""",
+    "mentions.txt": """只提及的文献
+领导干部要履行“一岗双责”，坚持“双融双促”，落实“四下基层”。
+""",
+}
+
+
+@pytest.fixture(scope="module")
+def written(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("glossary-corpus")
+    for name, text in DOCS.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    engine = SimpleNamespace(documents={d.doc_id: d for d in load_corpus(folder).documents})
+    return engine, build_glossary(engine)
+
+
+@pytest.mark.parametrize("term, kind, expected", [
+    ("三会一课", "enumerates", "“三会一课”，即支部党员大会、支部委员会、党小组会和党课。"),
+    ("一岗双责", "defines", "“一岗双责”是指领导干部既要抓业务工作，又要抓党风廉政建设。"),
+    ("三严三实", "enumerates", "“三严三实”就是严以修身、严以用权、严以律己，谋事要实、创业要实、做人要实。"),
+    ("两学一做", "enumerates", "“两学一做”指的是学党章党规、学系列讲话、做合格党员。"),
+    ("五个一", "enumerates", "“五个一”主要包括读一本书、写一篇心得、讲一次党课、办一件实事、提一条建议。"),
+    ("三重一大", "enumerates", "“三重一大”：重大事项决策、重要干部任免、重大项目安排、大额资金使用。"),
+    ("三个表率", "enumerates", "“三个表率”主要体现在以下三个方面：一是做深入学习的表率；二是做贯彻落实的表率；"
+                              "三是做从严治党的表率。"),
+    ("灯下黑", "defines", "要防止“灯下黑”。所谓灯下黑，就是离领导机关最近的地方反而容易被忽视。"),
+    ("两张皮", "defines", "要破解党建和业务“两张皮”问题。这是指党建工作和业务工作相互脱节、各搞一套。"),
+    ("“两张皮”问题", "defines", "要破解党建和业务“两张皮”问题。这是指党建工作和业务工作相互脱节、各搞一套。"),
+    ("牛鼻子", "defines", "要牵住“牛鼻子”。也就是说，要抓住责任制这个关键。"),
+    ("四个到位", "enumerates", "要落实“四个到位”。一是思想到位。二是责任到位。三是措施到位。四是督查到位。"),
+    ("双融双促", "defines", "“双融双促”是指党建与业务相互融合并相互促进，以党建促进业务发展。"),
+])
+def test_term_statement_forms(written, term, kind, expected):
+    engine, glossary = written
+    st = term_statement(engine, term, glossary)
+    assert (st.kind, statement_text(engine, st)) == (kind, expected)
+
+
+def test_items_that_do_not_spell_out_the_term_are_no_enumeration(written):
+    engine, glossary = written
+    assert term_statement(engine, "党支部", glossary) is None
+    assert term_statement(engine, "四下基层", glossary) is None
+
+
+def test_ranking_explicit_and_fuller_first_then_mentions(written):
+    engine, glossary = written
+    texts = [(st.kind, statement_text(engine, st)) for st in glossary["双融双促"].statements]
+    assert [t[:8] for _, t in texts] == ["“双融双促”是指", "“双融双促”，就", "“双融双促”是机", "领导干部要履行“"]
+    assert [k for k, _ in texts] == ["defines", "defines", "defines", "mentions"]
+    first = glossary["四下基层"].statements[0]                 # among mentions: the document using it most
+    assert first.doc_id == "zz-most-uses" and list(engine.documents).index("zz-most-uses") == 3
+
+
+def test_definition_passage_uses_term_statement(written):
+    engine, glossary = written
+    doc_id, start, end = definition_passage(engine, "什么是灯下黑？", glossary)
+    assert engine.documents[doc_id].text[start:end].startswith("要防止“灯下黑”。所谓灯下黑")
+    assert definition_passage(engine, "四下基层是什么意思？", glossary) is None
