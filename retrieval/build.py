@@ -22,6 +22,7 @@ from retrieval.lexical import Lexical
 from retrieval.manifest import make_manifest
 from retrieval.sentences import SENTENCE_MIN_HAN, han_count, sentence_spans
 from retrieval.settings import ChunkSettings
+from retrieval.structure import section_headings
 from retrieval.tokenize import Tokenizer, load_terms, quoted_terms
 from retrieval.types import Chunk, Document, Failure
 
@@ -49,6 +50,18 @@ class BuildReport:
 def embed_input(doc: Document, chunk: Chunk) -> str:
     """What the model sees for a chunk: the document title as context, then the chunk."""
     return f"{doc.title}：{chunk.text}"
+
+
+def lexical_inputs(documents: dict[str, Document], chunks: Sequence[Chunk]) -> list[str]:
+    """What BM25 indexes for each chunk: `title：chunk`, with the headings of the chunk's section
+    between them (`title：一、heading （一）heading：chunk`), so a heading's words find its section."""
+    headings = {d.doc_id: section_headings(d.text, d.paragraphs) for d in documents.values()}
+    out = []
+    for c in chunks:
+        doc, above = documents[c.doc_id], headings[c.doc_id]
+        context = " ".join(above[c.paragraph]) if c.paragraph < len(above) else ""
+        out.append(f"{doc.title}：{context}：{c.text}" if context else f"{doc.title}：{c.text}")
+    return out
 
 
 @dataclass(frozen=True)
@@ -145,7 +158,7 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     vectors = embed_with_progress(embedder, inputs + sentence_inputs, cache, report)
     vectors, sentence_vectors = vectors[:len(inputs)], vectors[len(inputs):]
     report(0.85, "indexing")
-    lexical = Lexical.build([tokenizer(t) for t in inputs])
+    lexical = Lexical.build([tokenizer(t) for t in lexical_inputs(by_id, chunks)])
     dense = Dense.build(vectors, embedder.dim)
     sentence_dense = Dense.build(sentence_vectors, embedder.dim)
 

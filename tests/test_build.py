@@ -6,7 +6,8 @@ import pytest
 
 from retrieval import build as build_module
 from retrieval import store
-from retrieval.build import build_index
+from retrieval.build import build_index, lexical_inputs
+from retrieval.cite import citation
 from retrieval.engine import Engine
 from retrieval.errors import IndexCorruptError, IndexMissingError, IndexStaleError, IndexWriteError
 from retrieval.manifest import needs_build
@@ -138,7 +139,8 @@ def test_sentences_are_indexed_with_their_chunk_and_reused(corpus, tmp_path, mon
     rows = store.read_jsonl(folder / "sentences.jsonl")
     chunks = store.read_jsonl(folder / "chunks.jsonl")
     docs = {d["doc_id"]: d["text"] for d in store.read_jsonl(folder / "documents.jsonl")}
-    # DOC_A's body has two sentences, DOC_B's one; the heading is not chunked
+    # DOC_A's body has two sentences, DOC_B's one; the heading `一、总体要求` is a chunk too, but with
+    # 5 Han characters no sentence of its own
     assert [docs[chunks[r["row"]]["doc_id"]][r["start"]:r["end"]] for r in rows] == [
         "机关党建工作责任制是落实全面从严治党的关键举措。", "必须牵住责任制这个“牛鼻子”。",
         "领导班子成员要履行“一岗双责”，做到明责、履责、尽责。"]
@@ -267,4 +269,53 @@ def test_a_build_waits_for_another_writer_and_gives_up_cleanly(corpus, tmp_path,
     assert not done and store.current(index) == live              # waiting for the other writer
     other.release()
     builder.join(60)
-    assert done and done[0].chunks == 3 and store.current(index) != live
+    assert done and done[0].chunks == 4 and store.current(index) != live     # DOC_A's heading is a chunk
+
+
+ONE_LINE = "中央和国家机关青年理论学习小组建设标准"
+SECTIONS = ("一、总体要求\n坚持党的领导，加强机关党建。\n二、巡察反馈问题整改\n各党支部要逐条对照，限期销号。\n"
+            "（一）建立台账\n台账由办公室统一管理。\n三、组织保障\n加强领导，压实责任。\n")
+
+
+def test_a_document_of_one_short_line_is_indexed_and_answerable(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "one.txt").write_text(ONE_LINE + "\n", encoding="utf-8")
+    (folder / "b.txt").write_text(DOC_B, encoding="utf-8")
+    engine = Engine.open(tmp_path / "index", folder)
+    assert engine.manifest["failures"] == [] and engine.manifest["files"]["one.txt"]["chunks"] == 1
+    result = engine.ask("青年理论学习小组的建设标准")
+    top = result["passages"][0]
+    assert result["found"] and (top["doc_id"], top["text"]) == ("one", ONE_LINE)
+    assert citation(top) == f"《{ONE_LINE}》，第1段"
+
+
+def test_a_headings_words_find_its_sections_chunks_through_bm25(tmp_path):
+    folder = tmp_path / "corpus"
+    folder.mkdir()
+    (folder / "s.txt").write_text(SECTIONS, encoding="utf-8")
+    (folder / "b.txt").write_text(DOC_B, encoding="utf-8")
+    engine = Engine.open(tmp_path / "index", folder)
+
+    def found(words):
+        return {engine.chunks[r].text for r in engine.lexical.search(engine.tokenizer(words), 50)}
+
+    assert found("巡察反馈") == {"二、巡察反馈问题整改", "各党支部要逐条对照，限期销号。", "（一）建立台账",
+                              "台账由办公室统一管理。"}
+    assert found("建立") == {"（一）建立台账", "台账由办公室统一管理。"}
+    heading = next(p for p in engine.ask("巡察反馈问题整改", top_k=10)["passages"] if p["text"].startswith("二、"))
+    assert (heading["section"], heading["paragraph"]) == ("二、", 0) and citation(heading).endswith("，二、")
+
+
+def test_lexical_input_puts_the_section_headings_between_title_and_chunk(tmp_path):
+    from retrieval.chunk import chunk_document
+    from retrieval.corpus import load_document
+
+    (tmp_path / "s.txt").write_text(SECTIONS, encoding="utf-8")
+    doc = load_document(tmp_path / "s.txt", tmp_path)
+    chunks = chunk_document(doc)
+    by_text = dict(zip((c.text for c in chunks), lexical_inputs({doc.doc_id: doc}, chunks)))
+    assert by_text["一、总体要求"] == "一、总体要求：一、总体要求"          # the derived title, then the chunk
+    assert by_text["（一）建立台账"] == "一、总体要求：二、巡察反馈问题整改：（一）建立台账"
+    assert by_text["台账由办公室统一管理。"] == "一、总体要求：二、巡察反馈问题整改 （一）建立台账：台账由办公室统一管理。"
+    assert by_text["加强领导，压实责任。"] == "一、总体要求：三、组织保障：加强领导，压实责任。"
