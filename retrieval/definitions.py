@@ -38,15 +38,12 @@ HEAD_FOLLOWERS = "的和与及等、"
 
 @dataclass(frozen=True)
 class Reading:
-    """How a statement starting at sentence `first` states the term."""
+    """How a statement states the term, read from the sentence holding it."""
 
     kind: str             # defines | enumerates | mentions
     last: int             # index of the statement's last sentence
     explained: int = 0    # characters of explanation (the list, what follows the definer, the items)
     strong: bool = False  # an explicit definer or a list, rather than a bare `X是…`
-
-
-MENTION = Reading("mentions", 0)
 
 
 def kind_of(sentence: str, term: str) -> str:

@@ -100,7 +100,8 @@ def doc_statements(doc, term: str, needle: str) -> list[tuple[Statement, Reading
         while i < len(spans):
             if needle in fold(texts[i]).text:
                 reading = read(texts, i, term)
-                found.append((Statement(doc.doc_id, spans[i][0], spans[reading.last][1], reading.kind), reading))
+                statement = Statement(doc.doc_id, spans[i][0], spans[reading.last][1], reading.kind)
+                found.append((statement, reading))
                 i = reading.last
             i += 1
     return found
@@ -156,7 +157,8 @@ def variants(engine, term: str, glossary: dict[str, Term] | None) -> list[Term]:
         return []
     glossary = cached_glossary(engine) if glossary is None else glossary
     by_fold = {fold(t.term).text: t for t in glossary.values()}
-    bare = next((wanted[:-len(s)] for s in SUFFIXES if wanted.endswith(s) and len(wanted) > len(s) + 1), wanted)
+    cut = [len(s) for s in SUFFIXES if wanted.endswith(s) and len(wanted) > len(s) + 1]
+    bare = wanted[:-cut[0]] if cut else wanted
     keys = [wanted, bare] + [bare + s for s in SUFFIXES]
     return [by_fold[k] for k in dict.fromkeys(keys) if k in by_fold]
 
