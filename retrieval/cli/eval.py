@@ -22,6 +22,8 @@ def register(subparsers) -> None:
     p.add_argument("--corpus", default="corpus", help="seed corpus folder (default: corpus/)")
     p.add_argument("--cache", default=".eval-index", help="where external-set indexes are kept")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions of each external set")
+    p.add_argument("--split", choices=("dev", "test"), default=None,
+                   help="phrasing suite: ask only this split's questions (about 2000 asks instead of 4000)")
     p.add_argument("--model", default=None, help="embedding model name or path")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("-o", "--output", default=None, help="also write the JSON report to this file")
@@ -36,7 +38,7 @@ def run(args) -> int:
         offtopic = [q["question"] for q in external.load_questions("cmrc2018_dev", limit=OFFTOPIC)]
         report["seed"] = gold.evaluate(engine, offtopic)
     if args.suite in ("phrasing", "all"):
-        report["phrasing"] = phrasing.evaluate(engine)
+        report["phrasing"] = phrasing.evaluate(engine, split=args.split)
     for name in EXTERNAL:
         if args.suite in (name, "all"):
             report[name] = external.evaluate(name, Path(args.cache), args.limit, args.model)
@@ -75,11 +77,11 @@ def mode_lines(name: str, result: dict) -> list[str]:
 def phrasing_lines(result: dict, worst: int = 8) -> list[str]:
     """Per split: the overall rates, then the frames and terms that fail most."""
     out = []
-    for split in ("dev", "test", "all"):
-        part = result.get(split, {})
+    for split in [s for s in ("dev", "test", "all") if s in result]:
+        part = result[split]
         overall = {k: v for k, v in part.items() if not k.startswith("by_")}
         out += [f"\nphrasing {split}: {json.dumps(overall, ensure_ascii=False)}"]
-        for key in ("by_frame", "by_term"):
-            rows = list(part.get(key, {}).items())[:worst]
+        for key in [k for k in ("by_frame", "by_term") if k in part]:
+            rows = list(part[key].items())[:worst]
             out += [f"  worst {key[3:]}s:"] + [f"    {r['right']}  {name}" for name, r in rows]
     return out

@@ -1,9 +1,9 @@
 """The phrasing-variation set (`eval/phrasing.jsonl`): one formulation asked many everyday ways.
 
 Each question is asked of the seed index with `engine.ask`. A formulation the corpus contains
-is answered right when `found` is true and the top-1 passage contains the term (folded, so
-quote marks, punctuation and traditional characters do not matter; `forms` lists accepted
-spellings); it is a false refusal when `found` is false and a wrong passage when the top-1
+is answered right when `found` is true and the top-1 passage, or the title in its citation
+(as in the seed gold set), contains the term (folded, so quote marks, punctuation and
+traditional characters do not matter; `forms` lists accepted spellings); it is a false refusal when `found` is false and a wrong passage when the top-1
 passage lacks the term. A formulation the corpus lacks is right when `found` is false.
 Figures are reported per split of frames ("dev": tune on these; "test": held out), per frame
 (which phrasings fail) and per term.
@@ -34,8 +34,9 @@ def outcome(item: dict, result: dict) -> str:
         return FALSE_ANSWER if found else REFUSED
     if not found:
         return FALSE_REFUSAL
-    top = result["passages"][0]["text"]
-    return ANSWERED if contains_answer(top, item.get("forms") or [item["term"]]) else WRONG_PASSAGE
+    top = result["passages"][0]
+    shown = f"{top['text']} {top.get('title', '')}"            # the passage and its citation's title
+    return ANSWERED if contains_answer(shown, item.get("forms") or [item["term"]]) else WRONG_PASSAGE
 
 
 def judge(engine, items: list[dict], top_k: int = 5) -> list[str]:
@@ -72,12 +73,14 @@ def split_report(items: list[dict], outcomes: list[str]) -> dict:
 
 def summary(items: list[dict], outcomes: list[str]) -> dict:
     report = {"all": rates(items, outcomes)}
-    for split in SPLITS:
+    for split in sorted({i["split"] for i in items}, key=SPLITS.index):
         keep = [k for k, i in enumerate(items) if i["split"] == split]
         report[split] = split_report([items[k] for k in keep], [outcomes[k] for k in keep])
     return report
 
 
-def evaluate(engine, items: list[dict] | None = None) -> dict:
+def evaluate(engine, items: list[dict] | None = None, split: str | None = None) -> dict:
+    """The report over `items` (default: the whole set), or over one split of them only."""
     items = load_phrasing() if items is None else items
+    items = [i for i in items if split is None or i["split"] == split]
     return summary(items, judge(engine, items))

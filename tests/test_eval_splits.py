@@ -1,0 +1,154 @@
+"""Evaluation data and its dev/test splits: the phrasing set, the gold split, the phrasing scoring."""
+from __future__ import annotations
+
+import collections
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from retrieval.cli.eval import tables
+from retrieval.evaluate import gold, phrasing
+
+ROOT = Path(__file__).resolve().parents[1]
+EVAL = ROOT / "eval"
+
+
+def load_script(name: str):
+    spec = importlib.util.spec_from_file_location(name, EVAL / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    import sys
+    sys.path.insert(0, str(EVAL))
+    try:
+        spec.loader.exec_module(module)
+    finally:
+        sys.path.remove(str(EVAL))
+    return module
+
+
+@pytest.fixture(scope="module")
+def items():
+    return phrasing.load_phrasing()
+
+
+# --- the phrasing set ---------------------------------------------------------------
+def test_phrasing_file_is_what_the_script_makes(items):
+    make = load_script("make_phrasing")
+    docs = {p.stem: make.fold(p.read_text(encoding="utf-8")) for p in sorted((ROOT / "corpus").glob("*.txt"))}
+    assert make.check(docs) == []
+    assert items == make.rows(docs)
+
+
+def test_phrasing_every_term_in_every_frame_and_frames_split_in_half(items):
+    frames = collections.Counter(i["frame"] for i in items)
+    terms = collections.Counter(i["term"] for i in items)
+    assert len(frames) >= 50 and len(items) == len(frames) * len(terms)
+    assert sum(not i["answerable"] for i in items) // len(frames) >= 12
+    split_of = {}
+    for i in items:
+        assert split_of.setdefault(i["frame"], i["split"]) == i["split"]
+    dev = sum(s == "dev" for s in split_of.values())
+    assert abs(dev - (len(split_of) - dev)) <= 1
+    assert len({i["id"] for i in items}) == len(items)
+
+
+def test_phrasing_answerable_terms_name_their_documents(items):
+    for i in items:
+        assert bool(i["docs"]) == i["answerable"], i
+
+
+# --- the gold split -----------------------------------------------------------------
+def test_gold_split_is_recorded_and_stratified():
+    split_gold = load_script("split_gold")
+    items = gold.load_gold()
+    assert split_gold.assign(items) == {i["id"]: i["split"] for i in items}
+    assert all(i["split"] == "dev" for i in items if split_gold.number(i) <= split_gold.DEVELOPED)
+    new = [i for i in items if split_gold.number(i) > split_gold.DEVELOPED]
+    for t in {i["type"] for i in new}:
+        dev = sum(i["split"] == "dev" for i in new if i["type"] == t)
+        assert abs(2 * dev - sum(i["type"] == t for i in new)) <= 1, t
+    assert {i["id"] for i in gold.load_gold(split="test")} == {i["id"] for i in new if i["split"] == "test"}
+
+
+def test_offtopic_questions_alternate_between_splits():
+    assert [gold.offtopic_split(k) for k in range(4)] == ["dev", "test", "dev", "test"]
+
+
+# --- phrasing scoring ---------------------------------------------------------------
+PRESENT = {"term": "四好党员", "forms": ["四好党员", "四好优秀党员"], "answerable": True}
+ABSENT = {"term": "三会一课", "forms": ["三会一课"], "answerable": False}
+
+
+def result(found: bool, text: str = "") -> dict:
+    return {"found": found, "passages": [{"text": text}] if text else []}
+
+
+@pytest.mark.parametrize("item, res, expected", [
+    (PRESENT, result(True, "探索選樹……的“四好”優秀黨員"), phrasing.ANSWERED),   # a form, traditional, quoted
+    (PRESENT, result(True, "深化“四好”党员选树"), phrasing.ANSWERED),
+    (PRESENT, result(True, "四强党支部创建"), phrasing.WRONG_PASSAGE),
+    ({**PRESENT, "term": "一盘棋", "forms": []}, {"found": True, "passages": [
+        {"text": "机关党建工作责任制", "title": "牵住“牛鼻子” 下好“一盘棋”"}]}, phrasing.ANSWERED),  # in the citation
+    (PRESENT, result(False, "深化“四好”党员选树"), phrasing.FALSE_REFUSAL),
+    (PRESENT, result(True), phrasing.FALSE_REFUSAL),                              # found but nothing shown
+    (ABSENT, result(False, "三会一课"), phrasing.REFUSED),
+    (ABSENT, result(True, "组织生活"), phrasing.FALSE_ANSWER),
+])
+def test_outcome(item, res, expected):
+    assert phrasing.outcome(item, res) == expected
+
+
+def test_rates_by_split_frame_and_term():
+    items = [{**PRESENT, "frame": "{t}是什么", "split": "dev"}, {**PRESENT, "frame": "说说{t}", "split": "test"},
+             {**PRESENT, "frame": "{t}是什么", "split": "dev"}, {**ABSENT, "frame": "{t}是什么", "split": "dev"},
+             {**ABSENT, "frame": "说说{t}", "split": "test"}]
+    outcomes = [phrasing.ANSWERED, phrasing.WRONG_PASSAGE, phrasing.FALSE_REFUSAL, phrasing.REFUSED,
+                phrasing.FALSE_ANSWER]
+    report = phrasing.summary(items, outcomes)
+    assert report["all"] == {"answered_with_term": 0.333, "false_refusals": 0.333, "wrong_passage": 0.333,
+                             "absent_refused": 0.5, "right": 0.4, "answerable": 3, "absent": 2}
+    dev = report["dev"]
+    assert (dev["answered_with_term"], dev["false_refusals"], dev["absent_refused"]) == (0.5, 0.5, 1.0)
+    assert list(dev["by_frame"]) == ["{t}是什么"] and dev["by_term"]["三会一课"]["right"] == 1.0
+    test = report["test"]
+    assert test["right"] == 0.0 and list(test["by_frame"]) == ["说说{t}"]
+    assert "phrasing dev" in tables({"phrasing": report})
+
+
+def test_tables_print_each_split_of_the_seed_report():
+    part = {"hybrid": {"hit_at_1": 0.5}, "bm25": {"hit_at_1": 0.4}, "refusal": {"false_refusals": 0.1}}
+    text = tables({"seed": {"all": part, "dev": part, "test": part}})
+    assert all(f"seed {s}" in text for s in ("all", "dev", "test")) and "| hybrid | 0.5 |" in text
+
+
+def test_phrasing_questions_read_as_json_lines():
+    first = json.loads((EVAL / "phrasing.jsonl").read_text(encoding="utf-8").splitlines()[0])
+    assert set(first) >= {"id", "question", "term", "frame", "split", "answerable", "docs"}
+
+
+# --- on the real seed index (a handful of questions) -----------------------------------
+def test_phrasing_evaluate_on_the_seed_engine(seed_engine, items):
+    few = [i for i in items if i["term"] in ("两张皮", "三会一课") and i["frame"] in ("什么是{t}？", "说说{t}", "{t}啥意思")]
+    report = phrasing.evaluate(seed_engine, few)
+    assert set(report) == {"all", "dev", "test"}
+    assert report["all"]["answerable"] == 3 and report["all"]["absent"] == 3
+    assert set(report["dev"]["by_term"]) <= {"两张皮", "三会一课"}
+
+
+def test_gold_evaluate_reports_all_dev_and_test(seed_engine):
+    items = [i for i in gold.load_gold() if i["id"] in ("g001", "g096", "g118", "g119", "g230", "g231")]
+    items += [i for i in gold.load_gold(split="test") if i["type"] in ("who", "unanswerable")][:3]
+    report = gold.evaluate(seed_engine, ["明天北京会下雨吗？", "红烧肉怎么做？"], items)
+    assert set(report) == {"all", "dev", "test"}
+    for split in ("dev", "test"):
+        assert report[split]["questions"]["offtopic"] == 1
+        assert set(report[split]) >= {"hybrid", "bm25", "dense", "refusal", "calibration", "by_type", "highlights"}
+    counts = [report[s]["questions"]["answerable"] + report[s]["questions"]["unanswerable"] for s in ("dev", "test")]
+    assert sum(counts) == len(items)
+
+
+def test_summary_of_one_split_has_no_empty_other():
+    items = [{**PRESENT, "frame": "{t}是什么", "split": "dev"}]
+    report = phrasing.summary(items, [phrasing.ANSWERED])
+    assert set(report) == {"all", "dev"} and "phrasing test" not in tables({"phrasing": report})
