@@ -24,6 +24,7 @@ class Passage:
     score: float
     paragraph: int
     rows: list[int] = field(default_factory=list)
+    defines: bool = False      # the glossary's statement of the formulation asked about
 
     def overlaps(self, other: "Passage") -> bool:
         return self.doc_id == other.doc_id and self.start <= other.end and other.start <= self.end

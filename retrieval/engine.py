@@ -12,14 +12,16 @@ from retrieval import store
 from retrieval.answer import BUDGET, Passage, highlights, merge, widen
 from retrieval.build import build_index
 from retrieval.chunktable import ChunkTable
+from retrieval.correct import Correction, corrector_for
 from retrieval.dense import Dense
 from retrieval.embed import Embedder
 from retrieval.errors import IndexCorruptError, IndexStaleError, QueryError
-from retrieval.fusion import ranked
+from retrieval.fusion import fuse, ranked
 from retrieval.lexical import Lexical
 from retrieval.manifest import needs_build, stale_reasons
 from retrieval.query import clean_question
-from retrieval.refusal import Evidence, decide, typed_answer
+from retrieval.question import Analysis, Analyzer
+from retrieval.refusal import Evidence, asked_kinds, decide, typed_answer
 from retrieval.result import error_result, make_result
 from retrieval.settings import model_name
 from retrieval.sentences import han_count
@@ -27,7 +29,8 @@ from retrieval.tokenize import Tokenizer, fold, normalize
 from retrieval.types import Chunk, Document
 
 POOL = 50          # candidates taken from each retriever before fusion
-ALPHA = 0.5        # weight of BM25 against dense in the fused score (README, evaluation)
+ALPHA = (0.5, 0.5)  # weight of BM25 against dense in the fused score when BM25's best chunk holds none /
+                    # all of the question's content words; in between, linear (README, evaluation)
 SENTENCE_WEIGHT = 0.5   # dense score = (1 - w) * chunk cosine + w * cosine of the chunk's best sentence
 MODES = ("hybrid", "bm25", "dense")
 DEFAULT_TOP_K, MAX_TOP_K = 5, 50   # passages an answer shows
@@ -35,6 +38,11 @@ SUBSTANCE = 20     # Han characters a chunk needs to rank on its own merit ("同
 NAMED = re.compile(r"《([^》]{2,60})》")
 NAMED_BOOST = 0.2  # passages of a document the question names by title (《…》) score 1.2 times higher
 NAMED_MAX = 3      # a name that fits more documents than this names none in particular
+QUOTE_MARKS = re.compile(r"[“”‘’「」『』\"']")
+TYPED_DEPTH = 5    # a count or date question may take its answer from this far down ...
+TYPED_SHARE = 0.8  # ... when that passage scores at least this share of the top one
+TERM_BOOST = 0.2   # chunks that hold the formulation asked about, whole, score 1.2 times higher
+YEAR_BOOST = 0.2   # passages that match a year the question names (document date, title or text) score 1.2 times higher
 
 
 class Engine:
@@ -84,6 +92,8 @@ class Engine:
             # the sentences of chunk r are sentence_vectors[sentence_ptr[r]:sentence_ptr[r + 1]]
             self.sentence_ptr = np.searchsorted(sentence_rows, np.arange(len(chunks) + 1))
             self.tokenizer = Tokenizer(terms)
+            self.analyzer = Analyzer(terms)
+            self.corrector = None
             self.doc_rows = chunks.rows_of()
             self.substance = np.array([min(1.0, han_count(c.text) / SUBSTANCE) for c in chunks], dtype="float32")
             self.names = {d.doc_id: (fold(d.title or ""), {fold(n) for n in NAMED.findall(d.source or "")})
@@ -96,10 +106,20 @@ class Engine:
             top_k, doc_ids = checked_top_k(top_k), self.checked_doc_ids(doc_ids)
         except QueryError as exc:
             return error_result(question, str(exc))
-        qvec = self.embed_query(text)
-        passages, evidence = self.retrieve(text, top_k, doc_ids, qvec=qvec)
+        fixed = self.correct(text)
+        qvec = self.embed_query(fixed.text)
+        passages, evidence = self.retrieve(fixed.text, top_k, doc_ids, qvec=qvec)
         found = decide(evidence)
-        return make_result(self, question, found, passages, self.highlighter(text, qvec))
+        return make_result(self, question, found, passages, self.highlighter(fixed.text, qvec), fixed)
+
+    def correct(self, text: str) -> Correction:
+        """`text` folded like the index, its typos corrected against the corpus (`retrieval.correct`).
+        The corrector is made at the first question (about a second for a large vocabulary)."""
+        with self.lock:
+            if self.corrector is None:
+                self.corrector = corrector_for(self.lexical, self.tokenizer.terms, self.tokenizer.lexicon)
+            corrector = self.corrector
+        return corrector.correct(normalize(text))
 
     def checked_doc_ids(self, doc_ids) -> list[str] | None:
         """`doc_ids` as a list of known ids (one id may come as a string), None for no filter;
@@ -119,15 +139,19 @@ class Engine:
         return ids
 
     def embed_query(self, text: str) -> np.ndarray:
-        return self.embedder.encode([normalize(text)])[0]
+        return self.embedder.encode([self.correct(text).text])[0]
 
     def retrieve(self, text: str, top_k: int, doc_ids=None, mode: str = "hybrid",
                  qvec: np.ndarray | None = None) -> tuple[list[Passage], Evidence]:
         """Passages for `text`, best first, and the evidence for the refusal decision.
 
+        The lexical side and the refusal look at the question's content (`question.Analyzer`):
+        its frame (`什么叫`, `的内涵`) is neither searched for nor required in the passage.
         `mode` "bm25" or "dense" uses one retriever only (for evaluation).
         """
-        tokens = self.tokenizer(text)
+        text = self.correct(text).text
+        analysis = self.analyzer(text, self.lexical.idf)
+        tokens = self.tokenizer(analysis.content) or self.tokenizer(text)
         mask = self.mask(doc_ids)
         qvec = self.embed_query(text) if qvec is None else qvec
         lexical = self.lexical.search(tokens, POOL, mask)
@@ -137,17 +161,50 @@ class Engine:
         elif mode == "dense":
             fused = dense
         else:
-            fused = self.weigh(fuse(lexical, dense, self.dense_scores, qvec),
-                               self.named_documents(text) if not doc_ids else set())
-        passages = self.assemble(ranked(fused), fused, top_k)
-        if mode == "hybrid" and not doc_ids:
-            passages = self.prefer_definition(text, passages, top_k)
-        return passages, self.evidence(text, tokens, passages, qvec)
+            alpha = self.lexical_weight(content_words(analysis, tokens), lexical)
+            fused = self.weigh(fuse(lexical, dense, self.dense_scores, qvec, alpha),
+                               self.named_documents(text) if not doc_ids else set(), analysis)
+        passages = self.assemble(ranked(fused), fused, max(top_k, TYPED_DEPTH))
+        if mode == "hybrid":
+            passages = prefer_typed(analysis.question, passages, self.passage_text)
+            if not doc_ids:
+                passages = self.prefer_definition(analysis, passages, top_k)
+        passages = passages[:top_k]
+        return passages, self.evidence(analysis, tokens, passages, qvec)
 
-    def weigh(self, fused: dict[int, float], named: set[str]) -> dict[int, float]:
-        """Scale fused scores by the chunk's substance and, for a document the question names, NAMED_BOOST."""
-        return {r: v * self.substance[r] * (1 + NAMED_BOOST if self.chunks.doc_id(r) in named else 1)
-                for r, v in fused.items()}
+    def lexical_weight(self, words: list[str], lexical: dict[int, float]) -> float:
+        """BM25's weight in the fusion for this question: how much of the question's content its best
+        chunk holds. A question in the corpus's own words is found by BM25; a paraphrase is not, and
+        its BM25 scores come from a stray word or two."""
+        low, high = ALPHA
+        if not lexical or low == high:
+            return high
+        best = max(lexical, key=lambda r: (lexical[r], -r))
+        return low + (high - low) * self.coverage(words, self.chunks[best].text)
+
+    def weigh(self, fused: dict[int, float], named: set[str], analysis: Analysis | None = None) -> dict[int, float]:
+        """Scale fused scores by the chunk's substance and by the boosts: a document the question names
+        (NAMED_BOOST), the formulation asked about held whole (TERM_BOOST), a year it names (YEAR_BOOST)."""
+        term = fold(analysis.term) if analysis and analysis.term else ""
+        years = analysis.years if analysis else ()
+
+        def scale(r: int) -> float:
+            doc_id, factor = self.chunks.doc_id(r), float(self.substance[r])
+            if doc_id in named:
+                factor *= 1 + NAMED_BOOST
+            if term or years:
+                text = self.chunks[r].text
+                if term and term in fold(text):
+                    factor *= 1 + TERM_BOOST
+                if years and self.matches_year(doc_id, text, years):
+                    factor *= 1 + YEAR_BOOST
+            return factor
+        return {r: v * scale(r) for r, v in fused.items()}
+
+    def matches_year(self, doc_id: str, text: str, years: tuple[str, ...]) -> bool:
+        """The passage `text` of `doc_id` states one of `years`, or its document's date or title does."""
+        doc = self.documents[doc_id]
+        return any(y in text or (doc.date or "").startswith(y) or y in (doc.title or "") for y in years)
 
     def named_documents(self, text: str) -> set[str]:
         """Documents the question names in 《》: by title (whole, or its first 4+ characters) or by the
@@ -189,19 +246,24 @@ class Engine:
         lo, hi = self.sentence_ptr[row], self.sentence_ptr[row + 1]
         return float(np.max(self.sentence_vectors[lo:hi] @ qvec)) if hi > lo else None
 
-    def prefer_definition(self, text: str, passages: list[Passage], top_k: int) -> list[Passage]:
-        """For `什么是X`, put first the passage that spells X out (glossary), if there is one."""
-        from retrieval.glossary import definition_passage
+    def prefer_definition(self, analysis: Analysis, passages: list[Passage], top_k: int) -> list[Passage]:
+        """For a question about a formulation (`什么叫X`, `X的内涵`, `X包括哪些内容`), put first the
+        passage that spells X out (the glossary's defining or enumerating statement), if there is one."""
+        from retrieval.glossary import term_statement
 
-        span = definition_passage(self, text)
-        if span is None:
+        statement = term_statement(self, analysis.term) if analysis.term else None
+        if statement is None:
             return passages
-        doc_id, start, end = span
+        doc_id, start, end = statement.doc_id, statement.start, statement.end
         row = next(r for r in self.doc_rows[doc_id] if self.chunks.end[r] > start)
         s, e = widen(self.documents[doc_id], Chunk(doc_id, start, end, "", int(self.chunks.paragraph[row])))
-        best = Passage(doc_id, s, e, passages[0].score if passages else 1.0, int(self.chunks.paragraph[row]), [row])
+        best = Passage(doc_id, s, e, passages[0].score if passages else 1.0, int(self.chunks.paragraph[row]), [row],
+                       defines=True)
         rest = [p for p in passages if not p.overlaps(best)]
         return [best] + rest[:top_k - 1]
+
+    def passage_text(self, passage: Passage) -> str:
+        return self.documents[passage.doc_id].text[passage.start:passage.end]
 
     def mask(self, doc_ids) -> np.ndarray | None:
         if not doc_ids:
@@ -223,7 +285,10 @@ class Engine:
                 break
         return passages
 
-    def evidence(self, question: str, tokens: list[str], passages: list[Passage], qvec: np.ndarray) -> Evidence:
+    def evidence(self, analysis: Analysis, tokens: list[str], passages: list[Passage],
+                 qvec: np.ndarray) -> Evidence:
+        """Refusal evidence of the top passage: coverage of the question's content words, the cosines,
+        whether it holds the count or date asked for, and whether it matches the year asked about."""
         if not passages:
             return Evidence(0.0, 0.0)
         top = passages[0]
@@ -231,15 +296,21 @@ class Engine:
         cosine = float(np.max(self.dense.vectors(top.rows) @ qvec))
         sentence = max((s for s in (self.sentence_cosine(r, qvec) for r in top.rows) if s is not None),
                        default=0.0)
-        return Evidence(self.coverage(tokens, text), cosine, typed_answer(normalize(question), text), sentence)
+        typed = typed_answer(analysis.question, text) and \
+            (not analysis.years or self.matches_year(top.doc_id, text, analysis.years))
+        coverage = 1.0 if top.defines else self.coverage(content_words(analysis, tokens), text)
+        return Evidence(coverage, cosine, typed, sentence)
 
-    def coverage(self, tokens: list[str], text: str) -> float:
-        """Share of the question's idf mass whose tokens occur in `text` (unknown tokens count fully)."""
+    def coverage(self, words: list[str], text: str) -> float:
+        """Share of the idf mass of the question's content words that `text` holds, each word whole
+        (folded: quote marks, width and punctuation do not matter). A word the corpus never uses
+        weighs the most (a single character the corpus never uses, such as 求 in `求解释`, nothing), and its
+        parts do not count for it: `四个全面` is not covered by 四个 … 全面."""
         unseen = math.log(1 + (self.lexical.size + 0.5) / 0.5)
-        weights = {t: self.lexical.idf(t) or unseen for t in set(tokens)}
+        weights = {w: self.lexical.idf(w) or (unseen if len(w) > 1 else 0.0) for w in set(words) if fold(w)}
         total = sum(weights.values())
-        present = set(self.tokenizer(text))
-        return sum(w for t, w in weights.items() if t in present) / total if total else 0.0
+        folded = fold(text)
+        return sum(v for w, v in weights.items() if fold(w) in folded) / total if total else 0.0
 
     def highlighter(self, text: str, qvec: np.ndarray):
         """passage -> its highlights: sentences sharing the question's rare words and near it in meaning."""
@@ -273,6 +344,25 @@ class Engine:
         return out
 
 
+def content_words(analysis: Analysis, tokens: list[str]) -> list[str]:
+    """The words whose presence decides whether a passage answers: the formulation asked about, else
+    the question's content words (its search tokens when the question is all frame)."""
+    if analysis.term:
+        return [analysis.term]
+    return analysis.content.split() or tokens
+
+
+def prefer_typed(question: str, passages: list[Passage], text_of) -> list[Passage]:
+    """For a question asking for a count or a date (`几个方面`, `哪一年`), put first the best passage that
+    states one, when the top passage does not and that one scores at least TYPED_SHARE of the top."""
+    if not passages or not asked_kinds(question) or typed_answer(question, text_of(passages[0])):
+        return passages
+    for i, p in enumerate(passages[1:TYPED_DEPTH], start=1):
+        if p.score >= TYPED_SHARE * passages[0].score and typed_answer(question, text_of(p)):
+            return [p] + passages[:i] + passages[i + 1:]
+    return passages
+
+
 def checked_top_k(top_k) -> int:
     """`top_k` as a whole number from 1 to MAX_TOP_K (DEFAULT_TOP_K when missing or 0);
     `QueryError` when it is not a finite number."""
@@ -285,22 +375,6 @@ def checked_top_k(top_k) -> int:
     if not math.isfinite(value):
         raise QueryError(f"top_k must be a finite number of passages, not {top_k}")
     return max(1, min(int(value), MAX_TOP_K))
-
-
-def fuse(lexical: dict[int, float], dense: dict[int, float], dense_scores, qvec) -> dict[int, float]:
-    """ALPHA * BM25 / max + (1 - ALPHA) * min-max dense score over the union of both candidate pools.
-
-    `dense_scores(rows, qvec)` gives the dense score of rows only BM25 found.
-    """
-    pool = sorted(set(lexical) | set(dense))
-    if not pool:
-        return {}
-    missing = [r for r in pool if r not in dense]          # BM25-only candidates: look their score up
-    near = dict(dense) | dict(zip(missing, dense_scores(missing, qvec) if missing else ()))
-    lo, hi = min(near.values()), max(near.values())
-    top = max(lexical.values(), default=0.0) or 1.0
-    return {r: ALPHA * lexical.get(r, 0.0) / top + (1 - ALPHA) * (near[r] - lo) / (hi - lo or 1.0)
-            for r in pool}
 
 
 def sentence_table(path: Path) -> np.ndarray:

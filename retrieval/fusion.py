@@ -38,3 +38,19 @@ def ranked(scores: Mapping[int, float], k: int | None = None) -> list[int]:
     """Ids by descending score (ties by id, so results are deterministic)."""
     order = sorted(scores, key=lambda i: (-scores[i], i))
     return order if k is None else order[:k]
+
+
+def fuse(lexical: dict[int, float], dense: dict[int, float], dense_scores, qvec, alpha: float = 0.5) -> dict[int, float]:
+    """alpha * BM25 / max + (1 - alpha) * min-max dense score over the union of both candidate pools.
+
+    `dense_scores(rows, qvec)` gives the dense score of rows only BM25 found.
+    """
+    pool = sorted(set(lexical) | set(dense))
+    if not pool:
+        return {}
+    missing = [r for r in pool if r not in dense]          # BM25-only candidates: look their score up
+    near = dict(dense) | dict(zip(missing, dense_scores(missing, qvec) if missing else ()))
+    lo, hi = min(near.values()), max(near.values())
+    top = max(lexical.values(), default=0.0) or 1.0
+    return {r: alpha * lexical.get(r, 0.0) / top + (1 - alpha) * (near[r] - lo) / (hi - lo or 1.0)
+            for r in pool}

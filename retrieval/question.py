@@ -33,6 +33,7 @@ KINDS = ("definition", "enumeration", "who", "when", "where", "count", "why", "h
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:\s*年(?!代)|(?=\D*$)|(?=[^\d年]))")
 QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,20})[”\"」』’》]")
 PUNCT = re.compile(r"^[\W_]+$")
+NUMERAL = re.compile(r"^(?:[一二两三四五六七八九十双]|\d)[^一二两三四五六七八九十\d]?$")   # 两个 + 结合, 四下 + 基层: one formulation
 # Kinds in order of precedence: the first that matches names the question.
 KIND_PATTERNS = (
     ("when", r"哪一?年|何年|何时|什么时[候间]|哪一?[天日]|几号|几月|哪个月|啥时候|多会儿"),
@@ -53,7 +54,7 @@ KIND_RES = tuple((kind, re.compile(pattern)) for kind, pattern in KIND_PATTERNS)
 class Analysis:
     question: str               # the folded question (t2s, width, lower case)
     kind: str                   # one of KINDS
-    content: str                # the content words, space-separated (frame and years removed)
+    content: str                # the content words (jieba words), space-separated (frame and years removed)
     frame: tuple[str, ...]      # the frame words found, in order
     term: str = ""              # the formulation asked about, when the content is one
     years: tuple[str, ...] = ()  # years the question names ("2025")
@@ -67,6 +68,13 @@ def read_words(name: str) -> list[str]:
 @lru_cache(maxsize=1)
 def frame_words() -> frozenset[str]:
     return frozenset(read_words("frames.txt")) | frozenset(read_words("question_words.txt")) | STOPWORDS
+
+
+def weaker(word: str, weight: float, idf) -> bool:
+    """`word` says less than a formulation of idf `weight`: the corpus uses it more often, or it is a
+    short word the corpus does not use and not shaped like a formulation (`名词解释`, not `两个结合`)."""
+    known = idf(word)
+    return known < weight if known else len(word) <= 4 and not NUMERAL.match(word[:2])
 
 
 def kind_of(question: str) -> str:
@@ -91,33 +99,45 @@ class Analyzer:
         for term in terms:      # formulations win over frames: `什么是一岗双责` cuts as 什么是 / 一岗双责
             self._jieba.add_word(normalize(term).replace("、", ""), freq=200000)
 
-    def __call__(self, question: str) -> Analysis:
+    def __call__(self, question: str, idf=None) -> Analysis:
+        """The analysis of `question`; `idf(word)` (0 for a word the corpus does not use) lets a
+        question of meaning name its formulation among weaker words (`机关党建里说的X是什么意思`)."""
         text = normalize(question).strip()
         years = years_of(text)
         body = YEAR.sub(" ", text) if years else text
-        frames, content = [], []
+        frames, content, glued = [], [], False
         for word in self._jieba.cut(body, HMM=True):
             if PUNCT.match(word) or not word.strip():
-                content.append(" ")
+                glued = False
             elif word in frame_words():
                 frames.append(word)
-                content.append(" ")
+                glued = False
+            elif glued:              # jieba cuts a formulation it does not know after its numeral (两个 / 结合)
+                content[-1] += word
+                glued = False
             else:
                 content.append(word)
-        words = " ".join("".join(content).split())
+                glued = bool(NUMERAL.match(word))
         kind = kind_of(text)
-        return Analysis(text, kind, words, tuple(frames), self.term_of(text, words, kind), years)
+        return Analysis(text, kind, " ".join(content), tuple(frames), self.term_of(text, content, kind, idf), years)
 
-    def term_of(self, text: str, content: str, kind: str) -> str:
-        """The formulation asked about: the whole content when it is one dictionary term or the
-        quoted span of the question, for questions of meaning, parts or of no stated kind."""
-        if kind not in ("definition", "enumeration", "other", "how") or not content:
+    def term_of(self, text: str, words: list[str], kind: str, idf=None) -> str:
+        """The formulation asked about, for questions of meaning, parts or of no stated kind: the whole
+        content when it is one dictionary term or the quoted span of the question; for a question of
+        meaning also the one term of its content whose other words the corpus uses more often (lower
+        idf) or not at all."""
+        if kind not in ("definition", "enumeration", "other", "how") or not words:
             return ""
-        joined = content.replace(" ", "")
-        quoted = [q for q in QUOTED.findall(text) if fold(q)]
-        if fold(joined) in self.terms or (quoted and fold(joined) in {fold(q) for q in quoted}):
+        joined = "".join(words)
+        quoted = {fold(q) for q in QUOTED.findall(text)} - {""}
+        if fold(joined) in self.terms or fold(joined) in quoted:
             return joined
-        return ""
+        terms = [w for w in words if fold(w) in self.terms or fold(w) in quoted]
+        if kind != "definition" or idf is None or len(set(terms)) != 1:
+            return ""
+        term = terms[0]
+        weight = idf(term) or float("inf")         # a formulation the index does not hold as one token
+        return term if all(w == term or weaker(w, weight, idf) for w in words) else ""
 
 
 jieba.setLogLevel(logging.WARNING)

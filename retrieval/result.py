@@ -8,7 +8,7 @@ from retrieval.slices import source_dict
 
 def error_result(question, message: str) -> dict:
     return {"question": encodable(question) if isinstance(question, str) else repr(question),
-            "found": False, "answer": None, "passages": [], "error": message}
+            "corrected": None, "corrections": [], "found": False, "answer": None, "passages": [], "error": message}
 
 
 def passage_dict(engine, rank: int, p: Passage, marks) -> dict:
@@ -18,10 +18,15 @@ def passage_dict(engine, rank: int, p: Passage, marks) -> dict:
             "highlights": [list(h) for h in marks(p)], "score": round(float(p.score), 4)}
 
 
-def make_result(engine, question: str, found: bool, passages: list[Passage], marks) -> dict:
+def make_result(engine, question: str, found: bool, passages: list[Passage], marks, correction=None) -> dict:
+    """The result; when typos were corrected (`retrieval.correct`), `corrected` is the question that was
+    searched and `corrections` the [wrong, right] pairs (else null and [])."""
     items = [passage_dict(engine, rank, p, marks) for rank, p in enumerate(passages, start=1)]
     answer = None
     if found and items:
         top = items[0]
         answer = {"text": top["text"], "doc_id": top["doc_id"], "start": top["start"], "end": top["end"]}
-    return {"question": encodable(question), "found": bool(found and items), "answer": answer, "passages": items}
+    changes = list(correction.changes) if correction is not None else []
+    return {"question": encodable(question), "corrected": correction.text if changes else None,
+            "corrections": [list(c) for c in changes],
+            "found": bool(found and items), "answer": answer, "passages": items}

@@ -83,6 +83,11 @@ class Tokenizer:
         digest = hashlib.sha256("\n".join(self.terms).encode()).hexdigest()[:12]
         return f"{NAME}:{digest}"
 
+    @property
+    def lexicon(self):
+        """jieba's dictionary with the domain terms (word -> frequency): the words this tokenizer knows."""
+        return self._jieba.FREQ
+
     def __call__(self, text: str) -> list[str]:
         words = self._jieba.cut_for_search(normalize(text))
         return [w for w in words if WORD.search(w) and w.strip() and w not in STOPWORDS]

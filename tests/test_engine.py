@@ -5,7 +5,7 @@ import pytest
 
 from retrieval import store
 from retrieval.dense import Dense
-from retrieval.engine import ALPHA, fuse
+from retrieval.fusion import fuse
 
 
 def check_passages(engine, result):
@@ -50,7 +50,8 @@ def test_passage_sentences_are_the_embedded_sentences_inside_the_passage(seed_en
 
 def test_json_contract_fields(seed_engine):
     result = seed_engine.ask("四个带头是什么", top_k=4)
-    assert set(result) == {"question", "found", "answer", "passages"}
+    assert set(result) == {"question", "corrected", "corrections", "found", "answer", "passages"}
+    assert result["corrected"] is None and result["corrections"] == []
     assert [p["rank"] for p in result["passages"]] == list(range(1, len(result["passages"]) + 1))
     assert set(result["passages"][0]) == {"rank", "doc_id", "path", "title", "source", "date", "author",
                                           "section", "paragraph", "page", "start", "end", "text", "highlights", "score"}
@@ -119,11 +120,12 @@ def test_fuse_combines_normalised_scores():
         looked_up.append(rows)
         return (index.vectors(rows) @ q).tolist()
 
-    fused = fuse({1: 4.0, 2: 2.0}, {0: 1.0}, cosines, qvec)
+    alpha = 0.4
+    fused = fuse({1: 4.0, 2: 2.0}, {0: 1.0}, cosines, qvec, alpha)
     assert looked_up == [[1, 2]]          # only the BM25-only rows, in one call
-    assert fused[1] == pytest.approx(ALPHA * 1.0 + (1 - ALPHA) * 0.0)
-    assert fused[0] == pytest.approx((1 - ALPHA) * 1.0)
-    assert fused[2] == pytest.approx(ALPHA * 0.5)
+    assert fused[1] == pytest.approx(alpha * 1.0 + (1 - alpha) * 0.0)
+    assert fused[0] == pytest.approx((1 - alpha) * 1.0)
+    assert fused[2] == pytest.approx(alpha * 0.5)
     assert fuse({}, {}, cosines, qvec) == {}
 
 

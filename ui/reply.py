@@ -40,12 +40,22 @@ def not_found_html(result: dict, documents: Mapping[str, Document]) -> str:
     return notice(NOT_FOUND, "empty") + section_title("相关段落（非答案）") + cards
 
 
+def corrected_html(result: dict) -> str:
+    """`已按“一岗双责”检索（原文为“一刚双责”）` when typos in the question were corrected."""
+    pairs = result.get("corrections") or []
+    if not pairs:
+        return ""
+    right = "、".join(f"“{r}”" for _, r in pairs)
+    wrong = "、".join(f"“{w}”" for w, _ in pairs)
+    return notice(f"已按{right}检索（问题中为{wrong}）。", "info")
+
+
 def reply_html(result: dict, documents: Mapping[str, Document]) -> str:
     if result.get("error"):
         return notice(f"无法检索这个问题：{result['error']}", "error")
     if result.get("found") and result.get("passages"):
-        return found_html(result, documents)
-    return not_found_html(result, documents)
+        return corrected_html(result) + found_html(result, documents)
+    return corrected_html(result) + not_found_html(result, documents)
 
 
 def exchange_html(result: dict, documents: Mapping[str, Document]) -> str:

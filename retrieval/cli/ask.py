@@ -69,6 +69,8 @@ def readable(result: dict) -> str:
     lines = [f"问：{result['question']}"]
     if result.get("error"):
         return "\n".join(lines + [f"无法回答：{result['error']}"])
+    if result.get("corrections"):
+        lines.append(f"（已按“{result['corrected']}”检索）")
     passages = result["passages"]
     if result["found"]:
         top = passages[0]

@@ -1,0 +1,65 @@
+"""Question analysis: frame, content, kind, formulation, years (retrieval/question.py)."""
+import pytest
+
+from retrieval.question import Analyzer, kind_of, years_of
+from retrieval.tokenize import load_terms, normalize
+
+
+@pytest.fixture(scope="module")
+def analyzer():
+    return Analyzer(load_terms() + ["四强", "四强党支部", "灯下黑"])
+
+
+@pytest.mark.parametrize("question", [
+    "什么是一岗双责？", "什么叫一岗双责", "如何理解一岗双责", "怎么理解“一岗双责”", "一岗双责的内涵",
+    "请解释一下一岗双责", "一岗双责包括哪些内容", "一岗双责是什么意思？", "何谓一岗双责", "一岗双责指的是啥",
+    "請問什麼是一崗雙責？", "「一岗双责」的含义", "简述一岗双责", "谈谈对一岗双责的认识"])
+def test_the_frame_is_not_content(analyzer, question):
+    a = analyzer(question)
+    assert a.content == "一岗双责"
+    assert a.term == "一岗双责"
+    assert a.kind in ("definition", "enumeration")
+
+
+def test_a_formulation_is_never_cut_by_a_frame(analyzer):
+    # 中央 keeps its 中 and 国家机关 its 关: frames are whole words, not characters
+    a = analyzer("中央和国家机关党的工作会议由谁主持？")
+    assert "中央" in a.content and "主持" in a.content and "谁" not in a.content
+    assert a.kind == "who" and a.term == ""
+
+
+def test_content_keeps_the_words_the_corpus_needs(analyzer):
+    a = analyzer("对年轻公务员的培养有什么安排")
+    assert a.content.split() == ["年轻公务员", "培养", "安排"] or set(a.content.split()) >= {"培养", "安排"}
+    assert analyzer("“四强”党支部是什么？").term == "四强党支部"
+
+
+def test_a_question_about_something_else_has_no_term(analyzer):
+    assert analyzer("一岗双责是谁提出的？").term == ""
+    assert analyzer("明天北京会下雨吗？").term == ""
+    assert analyzer("什么是区块链？").term == ""       # not a formulation of the dictionary
+
+
+@pytest.mark.parametrize("question, kind", [
+    ("2025年中央和国家机关党的工作会议由谁主持？", "who"),
+    ("会议是哪一天召开的？", "when"),
+    ("河南省第十一次党代会在哪里召开", "where"),
+    ("一共命名了多少个“四强”党支部？", "count"),
+    ("意见明确了几个方面的履责重点", "count"),
+    ("为啥要抓责任制？", "why"),
+    ("五学五课是哪几种学法？", "enumeration"),
+    ("怎么把党建和业务结合起来", "how"),
+    ("党建干得好，对提拔有没有帮助？", "yesno"),
+    ("何谓灯下黑", "definition"),
+    ("党建引领", "other"),
+])
+def test_kind(question, kind):
+    assert kind_of(normalize(question)) == kind
+
+
+def test_years_are_taken_out_of_the_content(analyzer):
+    a = analyzer("2025年中央和国家机关党的工作会议由谁主持？")
+    assert a.years == ("2025",) and "2025" not in a.content
+    assert years_of("2019年到2021年") == ("2019", "2021")
+    assert years_of("7·29重要指示") == () and years_of("20世纪90年代") == ()
+    assert years_of("3815战略") == ()
