@@ -201,6 +201,12 @@ class Engine:
             return factor
         return {r: v * scale(r) for r, v in fused.items()}
 
+    def spelled_out(self, formulations: tuple[str, ...]) -> bool:
+        """Every formulation has a statement in the glossary that defines or enumerates it."""
+        from retrieval.glossary import term_statement
+
+        return all(term_statement(self, f) is not None for f in formulations)
+
     def matches_year(self, doc_id: str, text: str, years: tuple[str, ...]) -> bool:
         """The passage `text` of `doc_id` states one of `years`, or its document's date or title does."""
         doc = self.documents[doc_id]
@@ -297,7 +303,8 @@ class Engine:
         sentence = max((s for s in (self.sentence_cosine(r, qvec) for r in top.rows) if s is not None),
                        default=0.0)
         typed = typed_answer(analysis.question, text) and \
-            (not analysis.years or self.matches_year(top.doc_id, text, analysis.years))
+            (not analysis.years or self.matches_year(top.doc_id, text, analysis.years)) and \
+            self.spelled_out(analysis.parts)
         coverage = 1.0 if top.defines else self.coverage(content_words(analysis, tokens), text)
         return Evidence(coverage, cosine, typed, sentence)
 

@@ -33,6 +33,8 @@ KINDS = ("definition", "enumeration", "who", "when", "where", "count", "why", "h
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:\s*年(?!代)|(?=\D*$)|(?=[^\d年]))")
 QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,20})[”\"」』’》]")
 PUNCT = re.compile(r"^[\W_]+$")
+PARTS = re.compile(r"哪[两二三四五六七八九十][^\s]|分别")     # asks for the parts one by one
+NUMBERED = re.compile(r"[一二两三四五六七八九十双\d]")
 NUMERAL = re.compile(r"^(?:[一二两三四五六七八九十双]|\d)[^一二两三四五六七八九十\d]?$")   # 两个 + 结合, 四下 + 基层: one formulation
 # Kinds in order of precedence: the first that matches names the question.
 KIND_PATTERNS = (
@@ -58,6 +60,7 @@ class Analysis:
     frame: tuple[str, ...]      # the frame words found, in order
     term: str = ""              # the formulation asked about, when the content is one
     years: tuple[str, ...] = ()  # years the question names ("2025")
+    parts: tuple[str, ...] = ()  # numbered formulations whose parts it asks for (`“四个意识”包括哪四个意识`)
 
 
 def read_words(name: str) -> list[str]:
@@ -119,7 +122,16 @@ class Analyzer:
                 content.append(word)
                 glued = bool(NUMERAL.match(word))
         kind = kind_of(text)
-        return Analysis(text, kind, " ".join(content), tuple(frames), self.term_of(text, content, kind, idf), years)
+        return Analysis(text, kind, " ".join(content), tuple(frames), self.term_of(text, content, kind, idf), years,
+                        self.parts_asked(text, content))
+
+    def parts_asked(self, text: str, words: list[str]) -> tuple[str, ...]:
+        """The numbered formulations of the question (`四个意识`, `双抓双促`, `3815`) when it asks for their
+        parts one by one (`哪四个`, `分别是`): the corpus must spell them out, naming them is not enough."""
+        if not PARTS.search(text):
+            return ()
+        quoted = {fold(q) for q in QUOTED.findall(text)}
+        return tuple(dict.fromkeys(w for w in words if NUMBERED.search(w) and (fold(w) in self.terms or fold(w) in quoted)))
 
     def term_of(self, text: str, words: list[str], kind: str, idf=None) -> str:
         """The formulation asked about, for questions of meaning, parts or of no stated kind: the whole
