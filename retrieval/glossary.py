@@ -18,11 +18,9 @@ from retrieval.align import fold
 from retrieval.definitions import Reading, kind_of, rank, read  # noqa: F401  (kind_of: public)
 from retrieval.sentences import sentence_spans
 from retrieval.slices import source_dict
-from retrieval.tokenize import SUFFIXES, load_terms, normalize, quoted_terms
+from retrieval.tokenize import SUFFIXES, load_terms, quoted_terms
 
 NUMERAL = re.compile(r"[一二两三四五六七八九十双]")
-QUESTION = re.compile(r"^(?:请问)?(?:什么是|何为|何谓|什么叫|怎么理解|如何理解)(.+?)[？?。！!]*$"
-                      r"|^(?:请问)?(.+?)(?:是什么(?:意思)?|指什么|指的是什么|的含义|的内涵|是啥)[？?。！!]*$")
 
 
 @dataclass(frozen=True)
@@ -126,14 +124,6 @@ def term_dict(engine, term: Term) -> dict:
     return {"term": term.term, "count": term.count, "documents": term.documents, "statements": items}
 
 
-def question_term(question: str) -> str:
-    """The X of `什么是X？` / `X是什么？` / `X的含义`, quote marks removed ('' if no such form)."""
-    m = QUESTION.match(normalize(question or "").strip())
-    if not m:
-        return ""
-    return re.sub(r"[“”\"‘’「」『』\s]", "", m.group(1) or m.group(2) or "")
-
-
 def lookup(engine, term: str, glossary: dict[str, Term] | None = None) -> Term | None:
     """The formulation `term` names, folded (quotes, width, traditional characters ignored);
     failing that, the one with or without a trailing 党支部 / 问题 / 党员 / 党组织."""
@@ -161,12 +151,3 @@ def variants(engine, term: str, glossary: dict[str, Term] | None) -> list[Term]:
     bare = wanted[:-cut[0]] if cut else wanted
     keys = [wanted, bare] + [bare + s for s in SUFFIXES]
     return [by_fold[k] for k in dict.fromkeys(keys) if k in by_fold]
-
-
-def definition_passage(engine, question: str, glossary: dict[str, Term] | None = None):
-    """(doc_id, start, end) of the statement that spells out X for `什么是X` questions, else None.
-
-    Only statements that define or enumerate the term count; a mere mention gives None.
-    """
-    best = term_statement(engine, question_term(question), glossary)
-    return (best.doc_id, best.start, best.end) if best else None

@@ -7,8 +7,7 @@ from types import SimpleNamespace
 
 from retrieval.align import fold
 from retrieval.corpus import load_corpus
-from retrieval.glossary import (build_glossary, definition_passage, kind_of, lookup, question_term,
-                                term_statement)
+from retrieval.glossary import build_glossary, kind_of, lookup, term_statement
 
 
 @pytest.fixture(scope="module")
@@ -60,24 +59,16 @@ def test_kind_of(sentence, term, kind):
     assert kind_of(sentence, term) == kind
 
 
-@pytest.mark.parametrize("question, term", [
-    ("什么是“四强”党支部？", "四强党支部"), ("一岗双责是什么意思？", "一岗双责"),
-    ("何谓两个维护", "两个维护"), ("四个意识的含义？", "四个意识"), ("党建怎么抓？", "")])
-def test_question_term(question, term):
-    assert question_term(question) == term
+def test_term_statement_prefers_the_spelled_out_sentence(seed_engine, glossary):
+    st = term_statement(seed_engine, "四强党支部", glossary)
+    assert "政治功能强、支部班子强" in seed_engine.documents[st.doc_id].text[st.start:st.end]
+    st = term_statement(seed_engine, "“兩個維護”")
+    assert seed_engine.documents[st.doc_id].text[st.start:st.end].startswith("坚决做到“两个维护”，是")
 
 
-def test_definition_passage_prefers_the_spelled_out_sentence(seed_engine, glossary):
-    doc_id, start, end = definition_passage(seed_engine, "什么是四强党支部？", glossary)
-    assert "政治功能强、支部班子强" in seed_engine.documents[doc_id].text[start:end]
-    doc_id, start, end = definition_passage(seed_engine, "什麼是“兩個維護”？")
-    assert seed_engine.documents[doc_id].text[start:end].startswith("坚决做到“两个维护”，是")
-
-
-def test_definition_passage_none_without_a_definition(seed_engine, glossary):
-    assert definition_passage(seed_engine, "一岗双责是什么意思？", glossary) is None
-    assert definition_passage(seed_engine, "党建怎么抓？", glossary) is None
-    assert definition_passage(seed_engine, "什么是量子计算？", glossary) is None
+def test_term_statement_none_without_a_definition(seed_engine, glossary):
+    assert term_statement(seed_engine, "一岗双责", glossary) is None      # only mentioned
+    assert term_statement(seed_engine, "量子计算", glossary) is None
 
 
 def test_terms_tab_rows_and_detail(seed_engine):
@@ -237,8 +228,8 @@ def test_ranking_explicit_and_fuller_first_then_mentions(written):
     assert first.doc_id == "zz-most-uses" and list(engine.documents).index("zz-most-uses") == 3
 
 
-def test_definition_passage_uses_term_statement(written):
+def test_the_next_sentence_explains_a_quoted_term(written):
     engine, glossary = written
-    doc_id, start, end = definition_passage(engine, "什么是灯下黑？", glossary)
-    assert engine.documents[doc_id].text[start:end].startswith("要防止“灯下黑”。所谓灯下黑")
-    assert definition_passage(engine, "四下基层是什么意思？", glossary) is None
+    st = term_statement(engine, "灯下黑", glossary)
+    assert engine.documents[st.doc_id].text[st.start:st.end].startswith("要防止“灯下黑”。所谓灯下黑")
+    assert term_statement(engine, "四下基层", glossary) is None
