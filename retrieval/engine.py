@@ -21,7 +21,8 @@ from retrieval.lexical import Lexical
 from retrieval.manifest import needs_build, stale_reasons
 from retrieval.query import clean_question
 from retrieval.question import Analysis, Analyzer
-from retrieval.refusal import Evidence, asked_kinds, decide, typed_answer
+from retrieval.rank import TYPED_DEPTH, content_words, matches_year, prefer_typed
+from retrieval.refusal import Evidence, coverage, decide, typed_answer
 from retrieval.result import error_result, make_result
 from retrieval.settings import model_name
 from retrieval.sentences import han_count
@@ -38,9 +39,6 @@ SUBSTANCE = 20     # Han characters a chunk needs to rank on its own merit ("同
 NAMED = re.compile(r"《([^》]{2,60})》")
 NAMED_BOOST = 0.2  # passages of a document the question names by title (《…》) score 1.2 times higher
 NAMED_MAX = 3      # a name that fits more documents than this names none in particular
-QUOTE_MARKS = re.compile(r"[“”‘’「」『』\"']")
-TYPED_DEPTH = 5    # a count or date question may take its answer from this far down ...
-TYPED_SHARE = 0.8  # ... when that passage scores at least this share of the top one
 TERM_BOOST = 0.2   # chunks that hold the formulation asked about, whole, score 1.2 times higher
 YEAR_BOOST = 0.2   # passages that match a year the question names (document date, title or text) score 1.2 times higher
 
@@ -208,9 +206,7 @@ class Engine:
         return all(term_statement(self, f) is not None for f in formulations)
 
     def matches_year(self, doc_id: str, text: str, years: tuple[str, ...]) -> bool:
-        """The passage `text` of `doc_id` states one of `years`, or its document's date or title does."""
-        doc = self.documents[doc_id]
-        return any(y in text or (doc.date or "").startswith(y) or y in (doc.title or "") for y in years)
+        return matches_year(self.documents[doc_id], text, years)
 
     def named_documents(self, text: str) -> set[str]:
         """Documents the question names in 《》: by title (whole, or its first 4+ characters) or by the
@@ -309,15 +305,7 @@ class Engine:
         return Evidence(coverage, cosine, typed, sentence)
 
     def coverage(self, words: list[str], text: str) -> float:
-        """Share of the idf mass of the question's content words that `text` holds, each word whole
-        (folded: quote marks, width and punctuation do not matter). A word the corpus never uses
-        weighs the most (a single character the corpus never uses, such as 求 in `求解释`, nothing), and its
-        parts do not count for it: `四个全面` is not covered by 四个 … 全面."""
-        unseen = math.log(1 + (self.lexical.size + 0.5) / 0.5)
-        weights = {w: self.lexical.idf(w) or (unseen if len(w) > 1 else 0.0) for w in set(words) if fold(w)}
-        total = sum(weights.values())
-        folded = fold(text)
-        return sum(v for w, v in weights.items() if fold(w) in folded) / total if total else 0.0
+        return coverage(words, text, self.lexical.idf, self.lexical.size)
 
     def highlighter(self, text: str, qvec: np.ndarray):
         """passage -> its highlights: sentences sharing the question's rare words and near it in meaning."""
@@ -349,25 +337,6 @@ class Engine:
                 if passage.start <= s and e <= passage.end:
                     out[(int(s), int(e))] = j
         return out
-
-
-def content_words(analysis: Analysis, tokens: list[str]) -> list[str]:
-    """The words whose presence decides whether a passage answers: the formulation asked about, else
-    the question's content words (its search tokens when the question is all frame)."""
-    if analysis.term:
-        return [analysis.term]
-    return analysis.content.split() or tokens
-
-
-def prefer_typed(question: str, passages: list[Passage], text_of) -> list[Passage]:
-    """For a question asking for a count or a date (`几个方面`, `哪一年`), put first the best passage that
-    states one, when the top passage does not and that one scores at least TYPED_SHARE of the top."""
-    if not passages or not asked_kinds(question) or typed_answer(question, text_of(passages[0])):
-        return passages
-    for i, p in enumerate(passages[1:TYPED_DEPTH], start=1):
-        if p.score >= TYPED_SHARE * passages[0].score and typed_answer(question, text_of(p)):
-            return [p] + passages[:i] + passages[i + 1:]
-    return passages
 
 
 def checked_top_k(top_k) -> int:

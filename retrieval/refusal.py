@@ -19,8 +19,11 @@ but the one thing they ask for.
 """
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
+
+from retrieval.tokenize import fold
 
 MIN_COVERAGE = 0.6
 MIN_COSINE = 0.76      # for the chunk and for its best sentence alike
@@ -66,3 +69,15 @@ def decide(evidence: Evidence, min_coverage: float = MIN_COVERAGE,
     if not evidence.typed:
         return False
     return evidence.coverage >= min_coverage or max(evidence.cosine, evidence.sentence) >= min_cosine
+
+
+def coverage(words: list[str], text: str, idf, size: int) -> float:
+    """Share of the idf mass of the question's content `words` that `text` holds, each word whole
+    (folded: quote marks, width and punctuation do not matter). A word the corpus never uses
+    (`idf(word)` 0) weighs the most, a single such character (求 in `求解释`) nothing, and its
+    parts do not count for it: `四个全面` is not covered by 四个 … 全面. `size`: chunks indexed."""
+    unseen = math.log(1 + (size + 0.5) / 0.5)
+    weights = {w: idf(w) or (unseen if len(w) > 1 else 0.0) for w in set(words) if fold(w)}
+    total = sum(weights.values())
+    folded = fold(text)
+    return sum(v for w, v in weights.items() if fold(w) in folded) / total if total else 0.0

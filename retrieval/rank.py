@@ -1,0 +1,40 @@
+"""Answer-aware ranking on top of fusion: what the question asks for decides which passage leads.
+
+Pure functions over passages and the question's analysis (`retrieval.question`): the words
+whose presence decides an answer, a passage that states the count or date asked for, a year
+the question names matched against a document's date, title or text.
+"""
+from __future__ import annotations
+
+from retrieval.answer import Passage
+from retrieval.question import Analysis
+from retrieval.refusal import asked_kinds, typed_answer
+from retrieval.types import Document
+
+TYPED_DEPTH = 5    # a count or date question may take its answer from this far down ...
+TYPED_SHARE = 0.8  # ... when that passage scores at least this share of the top one
+
+
+def content_words(analysis: Analysis, tokens: list[str]) -> list[str]:
+    """The words whose presence decides whether a passage answers: the formulation asked about, else
+    the question's content words (its search tokens when the question is all frame)."""
+    if analysis.term:
+        return [analysis.term]
+    return analysis.content.split() or tokens
+
+
+
+def matches_year(doc: Document, text: str, years: tuple[str, ...]) -> bool:
+    """The passage `text` of `doc` states one of `years`, or the document's date or title does."""
+    return any(y in text or (doc.date or "").startswith(y) or y in (doc.title or "") for y in years)
+
+
+def prefer_typed(question: str, passages: list[Passage], text_of) -> list[Passage]:
+    """For a question asking for a count or a date (`几个方面`, `哪一年`), put first the best passage that
+    states one, when the top passage does not and that one scores at least TYPED_SHARE of the top."""
+    if not passages or not asked_kinds(question) or typed_answer(question, text_of(passages[0])):
+        return passages
+    for i, p in enumerate(passages[1:TYPED_DEPTH], start=1):
+        if p.score >= TYPED_SHARE * passages[0].score and typed_answer(question, text_of(p)):
+            return [p] + passages[:i] + passages[i + 1:]
+    return passages
