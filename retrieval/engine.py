@@ -21,7 +21,7 @@ from retrieval.lexical import Lexical
 from retrieval.manifest import needs_build, stale_reasons
 from retrieval.query import clean_question
 from retrieval.question import Analysis, Analyzer
-from retrieval.rank import TYPED_DEPTH, content_words, matches_year, prefer_typed
+from retrieval.rank import TYPED_DEPTH, content_words, dated, matches_year, prefer_typed
 from retrieval.refusal import Evidence, coverage, decide, typed_answer
 from retrieval.result import error_result, make_result
 from retrieval.settings import model_name
@@ -94,7 +94,8 @@ class Engine:
             self.corrector = None
             self.doc_rows = chunks.rows_of()
             self.substance = np.array([min(1.0, han_count(c.text) / SUBSTANCE) for c in chunks], dtype="float32")
-            self.names = {d.doc_id: (fold(d.title or ""), {fold(n) for n in NAMED.findall(d.source or "")})
+            self.names = {d.doc_id: (fold(d.title or ""), {fold(n) for n in NAMED.findall(d.source or "")},
+                                     "" if NAMED.search(d.source or "") else fold(d.source or ""))
                           for d in documents.values()}
 
     def ask(self, question, top_k: int = DEFAULT_TOP_K, doc_ids=None) -> dict:
@@ -210,14 +211,17 @@ class Engine:
 
     def named_documents(self, text: str) -> set[str]:
         """Documents the question names in 《》: by title (whole, or its first 4+ characters) or by the
-        periodical of their source (`《旗帜》` for source `《旗帜》2024年第11期`); punctuation, quote styles
-        and traditional characters do not matter. Empty when a name fits more than NAMED_MAX."""
+        periodical of their source (`《旗帜》` for source `《旗帜》2024年第11期`); or by their publisher
+        written plainly (`郑州日报那篇文章…`, a source of 4+ characters); punctuation, quote styles and
+        traditional characters do not matter. A name that fits more than NAMED_MAX names none."""
         found = set()
         for name in {fold(n) for n in NAMED.findall(text)} - {""}:
-            fits = {doc_id for doc_id, (title, sources) in self.names.items()
+            fits = {doc_id for doc_id, (title, sources, _) in self.names.items()
                     if name == title or (len(name) >= 4 and title.startswith(name)) or name in sources}
             found |= fits if len(fits) <= NAMED_MAX else set()
-        return found
+        folded = fold(text)
+        fits = {doc_id for doc_id, (_, _, publisher) in self.names.items() if len(publisher) >= 4 and publisher in folded}
+        return found | (fits if len(fits) <= NAMED_MAX else set())
 
     def dense_search(self, qvec: np.ndarray, mask: np.ndarray | None) -> dict[int, float]:
         """Dense candidates (the best chunks and the chunks of the best sentences) with their dense scores."""
@@ -298,7 +302,7 @@ class Engine:
         cosine = float(np.max(self.dense.vectors(top.rows) @ qvec))
         sentence = max((s for s in (self.sentence_cosine(r, qvec) for r in top.rows) if s is not None),
                        default=0.0)
-        typed = typed_answer(analysis.question, text) and \
+        typed = typed_answer(analysis.question, text + dated(self.documents[top.doc_id], analysis.question)) and \
             (not analysis.years or self.matches_year(top.doc_id, text, analysis.years)) and \
             self.spelled_out(analysis.parts)
         coverage = 1.0 if top.defines else self.coverage(content_words(analysis, tokens), text)

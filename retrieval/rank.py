@@ -6,11 +6,14 @@ the question names matched against a document's date, title or text.
 """
 from __future__ import annotations
 
+import re
+
 from retrieval.answer import Passage
 from retrieval.question import Analysis
 from retrieval.refusal import asked_kinds, typed_answer
 from retrieval.types import Document
 
+PUBLISHED = re.compile(r"这篇|该文|此文|本文|文章|报道|稿件|刊登|刊发|发表|发布|刊出|登载|印发")
 TYPED_DEPTH = 5    # a count or date question may take its answer from this far down ...
 TYPED_SHARE = 0.8  # ... when that passage scores at least this share of the top one
 
@@ -22,6 +25,15 @@ def content_words(analysis: Analysis, tokens: list[str]) -> list[str]:
         return [analysis.term]
     return analysis.content.split() or tokens
 
+
+
+def dated(doc: Document, question: str) -> str:
+    """The document's date in words (` 2021年11月15日`) when the question asks about the document
+    itself (`这篇文章是哪天刊登的`): its citation answers it. Else ''."""
+    if not doc.date or not PUBLISHED.search(question):
+        return ""
+    parts = doc.date.split("-")
+    return " " + "".join(f"{int(p)}{unit}" for p, unit in zip(parts, "年月日") if p.isdigit())
 
 
 def matches_year(doc: Document, text: str, years: tuple[str, ...]) -> bool:
