@@ -8,12 +8,17 @@ share a doc_id (`foo.txt` and `foo.md`) are both reported as failures: rename on
 `load_corpus` walks the folder recursively in sorted path order, reads the
 supported extensions (`.txt .md .html .htm .docx .pdf`), skips hidden files and
 folders and `*.meta.json` sidecars; a file that cannot be read becomes a
-`Failure` with the reason and the rest still loads. `sha256` covers the raw bytes
-of the file followed by the bytes of its sidecar, if any.
+`Failure` with the reason and the rest still loads: any error while reading,
+cleaning or structuring one file, expected or not, is that file's failure, never
+the corpus's. A symbolic link to a file outside the corpus folder is not followed
+(a failure); one to a file inside it is read under the link's own name. `sha256`
+covers the raw bytes of the file followed by the bytes of its sidecar, if any
+(for a link that is not followed: the link's target name).
 """
 from __future__ import annotations
 
 import hashlib
+import os
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
@@ -29,10 +34,22 @@ INFER_HEADINGS = {"txt", "pdf"}   # formats without heading markup
 
 
 def relative_path(path: str | Path, root: str | Path) -> str:
+    """`path` relative to `root`, POSIX separators; a symbolic link keeps its own name."""
+    for resolve in (os.path.abspath, os.path.realpath):
+        try:
+            return Path(resolve(path)).relative_to(resolve(root)).as_posix()
+        except ValueError:
+            continue
+    raise DocumentError(f"{path} is not inside the corpus folder {root}")
+
+
+def outside_link(path: Path, root: Path) -> bool:
+    """`path` is a symbolic link (or lies under one) whose target is outside `root`."""
     try:
-        return Path(path).resolve().relative_to(Path(root).resolve()).as_posix()
-    except ValueError as exc:
-        raise DocumentError(f"{path} is not inside the corpus folder {root}") from exc
+        path.resolve().relative_to(root.resolve())
+        return False
+    except (ValueError, OSError, RuntimeError):   # outside, or a link loop
+        return True
 
 
 def doc_id_for(path: str | Path, root: str | Path) -> str:
@@ -44,6 +61,17 @@ def file_sha256(path: Path, sidecar_bytes: bytes) -> str:
     digest = hashlib.sha256(path.read_bytes())
     digest.update(sidecar_bytes)
     return digest.hexdigest()
+
+
+def file_digest(path: Path, root: Path) -> str:
+    """`file_sha256` as the manifest records it, for any file the corpus lists: a link out of the
+    corpus is hashed by its target's name (never read), an unreadable file is ""."""
+    try:
+        if outside_link(path, root):
+            return hashlib.sha256(os.fsencode(os.readlink(path)) if path.is_symlink() else b"").hexdigest()
+        return file_sha256(path, sidecar_bytes(path))
+    except OSError:
+        return ""
 
 
 def load_document(path: str | Path, root: str | Path) -> Document:
@@ -90,25 +118,28 @@ def load_corpus(root: str | Path) -> Corpus:
     clashes = colliding_ids(files, root)
     documents, failures = [], []
     for path in files:
-        rel = relative_path(path, root)
-        if SURROGATE.search(rel):      # undecodable bytes in the name: no doc_id or path JSON can hold
-            failures.append(failure(path, encodable(rel), "the file name is not valid UTF-8; rename the file"))
-            continue
-        if doc_id_for(path, root) in clashes:
-            failures.append(failure(path, rel, f"doc_id {doc_id_for(path, root)!r} is shared with another file; "
-                                               "rename one"))
-            continue
-        try:
-            documents.append(load_document(path, root))
-        except DocumentError as exc:
-            failures.append(failure(path, rel, str(exc)))
+        loaded = load_one(path, root, clashes)
+        (documents if isinstance(loaded, Document) else failures).append(loaded)
     return Corpus(str(root), tuple(documents), tuple(failures))
 
 
-def failure(path: Path, rel: str, reason: str) -> Failure:
-    """A skipped file, with the sha256 the manifest keeps so that it does not count as changed."""
+def load_one(path: Path, root: Path, clashes: set[str]) -> Document | Failure:
+    """The document of one corpus file, or its `Failure`: nothing raised here stops the corpus."""
+    rel = relative_path(path, root)
+    if SURROGATE.search(rel):      # undecodable bytes in the name: no doc_id or path JSON can hold
+        return failure(path, root, encodable(rel), "the file name is not valid UTF-8; rename the file")
+    if outside_link(path, root):
+        return failure(path, root, rel, "a symbolic link to a file outside the corpus folder; not followed")
+    if doc_id_for(path, root) in clashes:
+        return failure(path, root, rel, f"doc_id {doc_id_for(path, root)!r} is shared with another file; rename one")
     try:
-        digest = file_sha256(path, sidecar_bytes(path))
-    except OSError:
-        digest = ""
-    return Failure(rel, reason, digest)
+        return load_document(path, root)
+    except DocumentError as exc:
+        return failure(path, root, rel, str(exc))
+    except Exception as exc:  # noqa: BLE001  (a reader's or parser's own bug: this file only)
+        return failure(path, root, rel, f"{path.name}: cannot be read ({type(exc).__name__}: {exc})"[:500])
+
+
+def failure(path: Path, root: Path, rel: str, reason: str) -> Failure:
+    """A skipped file, with the sha256 the manifest keeps so that it does not count as changed."""
+    return Failure(rel, reason, file_digest(path, root))

@@ -8,9 +8,8 @@ from importlib import metadata as pkg
 from pathlib import Path
 
 from retrieval import store
-from retrieval.corpus import corpus_files, file_sha256, relative_path
+from retrieval.corpus import corpus_files, file_digest, relative_path
 from retrieval.dense import index_type
-from retrieval.metadata import sidecar_bytes
 from retrieval.query import encodable
 from retrieval.sentences import SENTENCE_MIN_HAN
 from retrieval.settings import ChunkSettings
@@ -72,7 +71,7 @@ def make_manifest(documents, failures, chunks, embedder, tokenizer, settings: Ch
 def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
     """sha256 of every supported corpus file (plus its sidecar), by relative path (as `encodable`,
     the form a failure records for a name that is not valid UTF-8)."""
-    return {encodable(relative_path(p, corpus_dir)): file_sha256(p, sidecar_bytes(p))
+    return {encodable(relative_path(p, corpus_dir)): file_digest(p, corpus_dir)
             for p in corpus_files(corpus_dir)}
 
 

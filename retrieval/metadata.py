@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 from retrieval.errors import DocumentError
@@ -136,17 +137,40 @@ def sidecar_path(path: Path) -> Path:
     return path.with_name(path.name + SIDECAR_SUFFIX)
 
 
+def valid_date(value: str) -> bool:
+    """`YYYY`, `YYYY-MM` or `YYYY-MM-DD` naming a day that exists (not `2024-13-45`)."""
+    if not ISO.match(value):
+        return False
+    year, month, day = (value.split("-") + ["1", "1"])[:3]
+    try:
+        date(int(year), int(month), int(day))
+    except ValueError:
+        return False
+    return True
+
+
+def is_text(value) -> bool:
+    """A value a metadata field can take: text, a number written as text (`title: 2024`), or nothing."""
+    return value is None or (isinstance(value, (str, int, float)) and not isinstance(value, bool))
+
+
 def check_overrides(overrides: dict, origin: str) -> tuple[dict, list[str]]:
     """Known fields with valid values; a warning for each unknown key or bad date."""
     from retrieval.clean import ZERO_WIDTH   # noqa: PLC0415  (clean imports this module)
 
     kept, warnings = {}, []
     for key, value in overrides.items():
-        value = " ".join(ZERO_WIDTH.sub("", str(value)).split()) if value is not None else ""
         if key not in FIELDS:
             warnings.append(f"{origin}: unknown field {key!r} ignored")
-        elif key == "date" and value and not ISO.match(value):
-            warnings.append(f"{origin}: date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD; ignored")
+            continue
+        if not is_text(value):
+            kind = {"dict": "a mapping", "list": "a list", "bool": "true/false"}.get(type(value).__name__,
+                                                                                  type(value).__name__)
+            warnings.append(f"{origin}: {key} must be text, not {kind}; ignored")
+            continue
+        value = " ".join(ZERO_WIDTH.sub("", str(value)).split()) if value is not None else ""
+        if key == "date" and value and not valid_date(value):
+            warnings.append(f"{origin}: date {value!r} is not a date as YYYY, YYYY-MM or YYYY-MM-DD; ignored")
         elif value:
             kept[key] = value
     return kept, warnings

@@ -7,6 +7,10 @@ breadcrumb, comment box or footer; then the main container (`<article>`, else
 (`h1`-`h6` as headings, `p`, `li`, `blockquote`, `td`...). Text comes from
 `get_text`, so tags and attributes (`<img onerror=...>`) never reach it; tag-like
 text left after entity decoding (`&lt;script&gt;`) is removed as well.
+A page nested deeper than MAX_DEPTH (100,000 nested `<div>`s: BeautifulSoup's tree building
+is quadratic in the depth, minutes for such a file) is read flattened: every tag but the
+block, heading, title and dropped ones is removed first, so its text is read in seconds
+(a navigation or share widget made of `<div class=...>` then loses the class that drops it).
 trafilatura is not used (not in requirements): it fails to import without
 the separate `lxml_html_clean` package, and BeautifulSoup is enough for the main text.
 """
@@ -28,6 +32,11 @@ NOISE = re.compile(r"share|social|nav|menu|breadcrumb|crumb|footer|sidebar|comme
 BLOCK_TAGS = ("h1", "h2", "h3", "h4", "h5", "h6", "p", "li", "blockquote", "pre", "td", "th", "dd", "dt")
 TAG_LIKE = re.compile(r"</?[A-Za-z][^<>]*>")
 META_CHARSET = re.compile(rb"<meta[^>]+charset=[\"']?([\w-]+)", re.I)
+MAX_DEPTH = 500    # real pages nest a few dozen levels
+ANY_TAG = re.compile(r"<(/?)([A-Za-z][\w:-]*)[^>]*?(/?)>")
+VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source",
+        "track", "wbr", "p", "li", "dt", "dd", "option", "tr", "td", "th"}   # void or closed implicitly
+KEEP_FLAT = set(BLOCK_TAGS + DROP_TAGS) | {"html", "body", "title", "br", "article", "main", "header"}
 
 
 def html_text(data: bytes, name: str) -> str:
@@ -39,6 +48,30 @@ def html_text(data: bytes, name: str) -> str:
         except (LookupError, UnicodeDecodeError):
             pass
     return decode(data, name)
+
+
+def nesting_depth(markup: str) -> int:
+    """The deepest nesting of elements, roughly (start minus end tags; void elements not counted)."""
+    depth = deepest = 0
+    for match in ANY_TAG.finditer(markup):
+        closing, name, selfclosing = match.group(1), match.group(2).lower(), match.group(3)
+        if name in VOID or selfclosing:
+            continue
+        depth = max(0, depth - 1) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def flattened(markup: str, name: str) -> str:
+    """`markup` without the tags that only nest (see module docstring); `DocumentError` when the
+    blocks themselves are nested too deep."""
+    def keep_or_break(match: re.Match) -> str:
+        return match.group(0) if match.group(2).lower() in KEEP_FLAT else "\n"
+
+    flat = ANY_TAG.sub(keep_or_break, markup)
+    if nesting_depth(flat) > MAX_DEPTH:
+        raise DocumentError(f"{name}: HTML nested more than {MAX_DEPTH} levels deep; not read")
+    return flat
 
 
 def is_noise(tag: Tag) -> bool:
@@ -88,8 +121,11 @@ def container_blocks(container: Tag) -> list[Block]:
 
 
 def read_html(data: bytes, name: str) -> RawText:
+    markup = html_text(data, name)
+    if nesting_depth(markup) > MAX_DEPTH:
+        markup = flattened(markup, name)
     try:
-        soup = BeautifulSoup(html_text(data, name), "lxml")
+        soup = BeautifulSoup(markup, "lxml")
     except Exception as exc:  # lxml is lenient; this guards against the truly unparsable
         raise DocumentError(f"{name}: cannot parse HTML: {exc}") from exc
     title = tag_text(soup.title) if soup.title else ""
