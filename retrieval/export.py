@@ -2,6 +2,9 @@
 
 The quotations are the verbatim clean text; Markdown escapes its own markup
 characters (`*`, `_`, `#`, ...) with a backslash so that they render as written.
+Every string written into a .docx is made XML-safe first: characters XML 1.0 cannot
+hold (control characters, U+FFFE, U+FFFF, lone surrogates) are dropped, as cleaning
+drops them from the corpus text, so a topic typed with one still gives a file.
 """
 from __future__ import annotations
 
@@ -18,10 +21,16 @@ from retrieval.study import Pack
 TITLE = "学习材料"
 NOTE = "以下段落均为语料原文逐字摘录，按文献和原文顺序排列，每段注明出处。"
 MARKUP = re.compile(r"([\\`*_\[\]{}<>#|~])")
+NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def md_escape(text: str) -> str:
     return MARKUP.sub(r"\\\1", text)
+
+
+def xml_safe(text: str) -> str:
+    """`text` without the characters an XML 1.0 document cannot hold."""
+    return NOT_XML.sub("", text)
 
 
 def source_line(src: dict) -> str:
@@ -51,21 +60,25 @@ def to_markdown(pack: Pack) -> str:
 def to_docx(pack: Pack) -> bytes:
     """The pack as a .docx file's bytes (title, topic, quotations with citations, sources)."""
     doc = Docx()
-    doc.add_heading(f"{TITLE}：{pack.topic}", level=0)
-    doc.add_paragraph(f"主题：{pack.topic}")
-    doc.add_paragraph(f"出处：{len(pack.sources)} 篇文献，{len(pack.excerpts)} 段原文")
-    doc.add_paragraph(NOTE)
+
+    def para(text: str, style: str | None = None):
+        return doc.add_paragraph(xml_safe(text), style=style)
+
+    doc.add_heading(xml_safe(f"{TITLE}：{pack.topic}"), level=0)
+    para(f"主题：{pack.topic}")
+    para(f"出处：{len(pack.sources)} 篇文献，{len(pack.excerpts)} 段原文")
+    para(NOTE)
     if not pack.excerpts:
-        doc.add_paragraph("语料中没有与这个主题相关的段落。")
+        para("语料中没有与这个主题相关的段落。")
     for n, (doc_id, excerpts) in enumerate(by_document(pack), start=1):
-        doc.add_heading(f"{n}. {book_title(excerpts[0].source['title'])}", level=1)
+        doc.add_heading(xml_safe(f"{n}. {book_title(excerpts[0].source['title'])}"), level=1)
         for e in excerpts:
-            doc.add_paragraph(e.text, style="Quote")
-            cite = doc.add_paragraph().add_run(f"——{e.citation}")
+            para(e.text, style="Quote")
+            cite = doc.add_paragraph().add_run(xml_safe(f"——{e.citation}"))
             cite.font.size, cite.font.color.rgb = Pt(9), RGBColor(0x55, 0x5F, 0x6B)
     doc.add_heading("来源列表", level=1)
     for s in pack.sources:
-        doc.add_paragraph(source_line(s), style="List Number")
+        para(source_line(s), style="List Number")
     out = io.BytesIO()
     doc.save(out)
     return out.getvalue()

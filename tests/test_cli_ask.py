@@ -85,3 +85,54 @@ def test_ask_bad_input_prints_the_error_result_and_exits_2(seed_index, capsys):
     assert code == 2 and "empty" in json.loads(out)["error"]
     code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "--doc", "no-such", "两张皮")
     assert code == 2 and "unknown doc_id 'no-such'" in out
+
+
+def strict_rows(out: str) -> list[dict]:
+    """Every output line parsed as strict JSON (NaN and Infinity refused)."""
+    def refuse(constant):
+        raise AssertionError(f"{constant} in the output")
+
+    return [json.loads(line, parse_constant=refuse) for line in out.splitlines()]
+
+
+def test_ask_jsonl_gives_each_bad_line_its_own_error_and_goes_on(seed_index, capsys, monkeypatch):
+    lines = ["[" * 100_000 + "]" * 100_000, '{"question": "两张皮", "id": NaN}', '{"question": "两张皮", "x": 1e400}',
+             '{"question": "两张皮", "x": -Infinity}', '\ufeff{"question": "两张皮", "id": 5}',
+             '{"question": "五学五课是什么？", "id": 6}']
+    monkeypatch.setattr("sys.stdin", io.StringIO("\n".join(lines) + "\n"))
+    code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "--jsonl", "--top-k", "1")
+    rows = strict_rows(out)
+    assert code == 0 and len(rows) == 6
+    assert rows[0]["error"] == "bad input line: nested too deeply" and len(rows[0]["question"]) == 1001
+    assert rows[1]["error"] == "bad input line: NaN is not JSON"
+    assert rows[2]["error"] == "bad input line: the number 1e400 is out of range"
+    assert rows[3]["error"] == "bad input line: -Infinity is not JSON"
+    assert rows[4]["id"] == 5 and rows[4]["found"] and rows[5]["id"] == 6 and rows[5]["found"]
+
+
+def test_ask_jsonl_reads_invalid_utf8_under_a_strict_locale(seed_index, capsys, monkeypatch):
+    data = b'{"question": "\xff\xfe\xe4\xb8", "id": 1}\n\xff\xff not json\n{"question": "\xe4\xb8\xa4\xe5\xbc\xa0\xe7\x9a\xae"}\n'
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="strict"))
+    code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "--jsonl", "--top-k", "1")
+    rows = strict_rows(out)
+    assert code == 0 and len(rows) == 3
+    assert rows[0]["id"] == 1 and rows[0]["error"]        # nothing left of the question once undecodable bytes go
+    assert "bad input line" in rows[1]["error"]
+    assert rows[2]["question"] == "两张皮" and rows[2]["found"]
+
+
+def test_ask_jsonl_one_line_that_fails_to_answer_does_not_end_the_stream(seed_index, capsys, monkeypatch):
+    from retrieval.engine import Engine
+    real = Engine.ask
+
+    def flaky(self, question, *args, **kwargs):
+        if question == "boom":
+            raise RuntimeError("index went away")
+        return real(self, question, *args, **kwargs)
+
+    monkeypatch.setattr(Engine, "ask", flaky)
+    monkeypatch.setattr("sys.stdin", io.StringIO('{"question": "boom"}\n{"question": "两张皮"}\n'))
+    code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "--jsonl", "--top-k", "1")
+    rows = strict_rows(out)
+    assert code == 0 and rows[0]["error"] == "cannot answer this line: RuntimeError: index went away"
+    assert rows[1]["found"]

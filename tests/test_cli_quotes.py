@@ -60,3 +60,18 @@ def test_terms_list_and_one_term(capsys, seed_index):
     assert data["term"] == "四强党支部" and data["statements"][0]["kind"] == "enumerates"
     code, _, err = run(capsys, seed_index, "terms", "四个全面")
     assert code == 2 and "not a formulation" in err
+
+
+def test_verify_reads_invalid_utf8_on_stdin_under_a_strict_locale(capsys, seed_index, monkeypatch):
+    quote = "牵住責任制這個“牛鼻子”".encode() + b"\xff"
+    monkeypatch.setattr("sys.stdin", io.TextIOWrapper(io.BytesIO(quote), encoding="utf-8", errors="strict"))
+    code, out, _ = run(capsys, seed_index, "verify", "--json")
+    assert code == 0 and json.loads(out)["verdict"] == "exact"
+
+
+def test_study_docx_with_characters_xml_cannot_hold(capsys, seed_index, tmp_path):
+    target = tmp_path / "pack.docx"
+    code, _, err = run(capsys, seed_index, "study", "两张\uffff皮\x01", "--format", "docx", "-o", str(target))
+    assert code == 0, err
+    texts = [p.text for p in docx.Document(io.BytesIO(target.read_bytes())).paragraphs]
+    assert "学习材料：两张皮" in texts

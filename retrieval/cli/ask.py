@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 import json
+import math
 import sys
 
 from retrieval.cite import citation
 from retrieval.cli import print_json
 from retrieval.engine import Engine
 from retrieval.result import error_result
+
+ECHO_MAX = 1000    # characters of a bad input line echoed back as its `question`
 
 
 def register(subparsers) -> None:
@@ -42,19 +45,65 @@ def run(args) -> int:
 
 
 def run_lines(engine: Engine, top_k: int, doc_ids) -> int:
-    for line in sys.stdin:
-        if not line.strip():
-            continue
-        try:
-            item = json.loads(line)
-            if not isinstance(item, dict):
-                raise ValueError("not a JSON object")
-            result = {**item, **engine.ask(item.get("question"), top_k, doc_ids)}
-        except ValueError as exc:
-            result = error_result(line.strip(), f"bad input line: {exc}")
-        sys.stdout.write(json.dumps(result, ensure_ascii=False) + "\n")
-        sys.stdout.flush()
+    """One strict-JSON result a line for every non-blank input line: a line that is not a JSON object
+    (too deeply nested, `NaN`, undecodable) or that fails to answer gets its own error result, and
+    the stream goes on."""
+    for line in input_lines():
+        if line.strip():
+            sys.stdout.write(strict_json(answer_line(engine, line, top_k, doc_ids)) + "\n")
+            sys.stdout.flush()
     return 0
+
+
+def input_lines():
+    """stdin's lines, as UTF-8 whatever the locale: undecodable bytes become surrogates (dropped from
+    a question like those of an argument) instead of ending the run."""
+    raw = getattr(sys.stdin, "buffer", None)
+    if raw is None:                                  # a text stream that was never bytes
+        yield from sys.stdin
+        return
+    for line in raw:
+        yield line.decode("utf-8", "surrogateescape")
+
+
+def not_json(constant: str):
+    raise ValueError(f"{constant} is not JSON")
+
+
+def finite(number: str) -> float:
+    value = float(number)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {number[:20]} is out of range")
+    return value
+
+
+def answer_line(engine: Engine, line: str, top_k: int, doc_ids) -> dict:
+    try:
+        item = json.loads(line.lstrip("\ufeff"), parse_constant=not_json, parse_float=finite)
+        if not isinstance(item, dict):
+            raise ValueError("not a JSON object")
+    except RecursionError:
+        return error_result(echo(line), "bad input line: nested too deeply")
+    except ValueError as exc:
+        return error_result(echo(line), f"bad input line: {exc}")
+    try:
+        return {**item, **engine.ask(item.get("question"), top_k, doc_ids)}
+    except Exception as exc:  # noqa: BLE001  (one line's failure must not end the stream)
+        return error_result(item.get("question"), f"cannot answer this line: {type(exc).__name__}: {exc}")
+
+
+def echo(line: str, limit: int = ECHO_MAX) -> str:
+    line = line.strip()
+    return line if len(line) <= limit else line[:limit] + "…"
+
+
+def strict_json(result: dict) -> str:
+    """`result` as one line of strict JSON (no NaN or Infinity); an error result when it cannot be."""
+    try:
+        return json.dumps(result, ensure_ascii=False, allow_nan=False)
+    except (ValueError, TypeError, RecursionError) as exc:
+        fallback = error_result(result.get("question"), f"the result cannot be written as JSON: {exc}")
+        return json.dumps(fallback, ensure_ascii=False)
 
 
 def marked(p: dict) -> str:

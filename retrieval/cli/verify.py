@@ -27,7 +27,7 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    quote = args.quote if args.quote is not None or args.eval else sys.stdin.read()
+    quote = args.quote if args.quote is not None or args.eval else stdin_text()
     engine = Engine.open(args.index, args.corpus, model=args.model)
     if args.eval:
         data = summary(evaluate(engine, load_quotes(args.eval)))
@@ -36,6 +36,13 @@ def run(args) -> int:
     result = check_dict(engine, Verifier(engine).check(quote))
     print_json(result) if args.json else print(readable(result))
     return 0
+
+
+def stdin_text() -> str:
+    """All of stdin as UTF-8 whatever the locale; undecodable bytes become surrogates, which are
+    dropped from a quotation like those of an argument."""
+    raw = getattr(sys.stdin, "buffer", None)
+    return raw.read().decode("utf-8", "surrogateescape") if raw is not None else sys.stdin.read()
 
 
 def diff_text(ops: list[dict]) -> str:
