@@ -10,12 +10,12 @@ import numpy as np
 
 from retrieval import store
 from retrieval.answer import BUDGET, Passage, highlights, merge, widen
-from retrieval.build import build_index
+from retrieval.build import behind_message, try_build
 from retrieval.chunktable import ChunkTable
 from retrieval.correct import Correction, corrector_for
 from retrieval.dense import Dense
 from retrieval.embed import Embedder
-from retrieval.errors import IndexCorruptError, IndexStaleError, QueryError
+from retrieval.errors import IndexCorruptError, IndexStaleError, QueryError, RetrievalError
 from retrieval.fusion import fuse, ranked
 from retrieval.lexical import Lexical
 from retrieval.manifest import needs_build, stale_reasons
@@ -30,7 +30,7 @@ from retrieval.tokenize import Tokenizer, fold, normalize
 from retrieval.types import Chunk, Document
 
 POOL = 50          # candidates taken from each retriever before fusion
-ALPHA = (0.5, 0.5)  # weight of BM25 against dense in the fused score when BM25's best chunk holds none /
+ALPHA = (0.3, 0.7)  # weight of BM25 against dense in the fused score when BM25's best chunk holds none /
                     # all of the question's content words; in between, linear (README, evaluation)
 SENTENCE_WEIGHT = 0.5   # dense score = (1 - w) * chunk cosine + w * cosine of the chunk's best sentence
 MODES = ("hybrid", "bm25", "dense")
@@ -52,12 +52,20 @@ class Engine:
 
     @classmethod
     def open(cls, index_dir="index", corpus_dir="corpus", model=None, build=True) -> "Engine":
-        """Load the index; build it first when it is missing or stale and `build` is set."""
+        """Load the index; build it first when it is missing or stale and `build` is set. When that
+        build fails and the live index loads, answer from it: `engine.behind` says why (else None)."""
         index_dir = Path(index_dir)
         name = model_name(model)
+        failed = None
         if corpus_dir is not None and build and needs_build(index_dir, Path(corpus_dir), name):
-            build_index(corpus_dir, index_dir, model=model)
-        engine = cls(index_dir, corpus_dir, model)
+            failed = try_build(corpus_dir, index_dir, model=model)
+        try:
+            engine = cls(index_dir, corpus_dir, model)
+        except RetrievalError:
+            if failed is not None:
+                raise failed from None
+            raise
+        engine.behind = failed and behind_message(index_dir, corpus_dir, failed)   # logged as a warning
         if corpus_dir is not None and not build:
             reasons = stale_reasons(engine.manifest, Path(corpus_dir), engine.embedder.name)
             if reasons:
