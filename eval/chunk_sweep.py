@@ -36,7 +36,7 @@ def seed(size: int, settings: ChunkSettings) -> dict:
     folder = ROOT / ".eval-index" / f"sweep-seed-{size}"
     build_index(ROOT / "corpus", folder, settings=settings)
     engine = Engine(folder, None, None)
-    items = [i for i in gold.load_gold() if i["doc"]]
+    items = [i for i in gold.load_gold(split="dev") if i["doc"]]
     return gold.ranking(engine, items, "hybrid")
 
 

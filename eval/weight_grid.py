@@ -55,7 +55,7 @@ def load_sets(names: list[str], limit: int | None) -> list[Set]:
     sets = []
     if "seed" in names:
         seed = Engine.open(ROOT / "index", ROOT / "corpus")
-        items = [i for i in gold.load_gold() if i["doc"]]
+        items = [i for i in gold.load_gold(split="dev") if i["doc"]]
         sets.append(Set("seed", seed, items, lambda top, i: gold.first_hit(seed, top, i) == 1))
     for name in (n for n in EXTERNAL if n in names):
         eng = external.open_engine(name, ROOT / ".eval-index")
@@ -87,7 +87,7 @@ def bm25_grid(sets: list[Set]) -> None:
 def fusion_grid(sets: list[Set]) -> None:
     saved = engine_module.ALPHA, engine_module.SENTENCE_WEIGHT
     for alpha, weight in FUSION:
-        engine_module.ALPHA, engine_module.SENTENCE_WEIGHT = alpha, weight
+        engine_module.ALPHA, engine_module.SENTENCE_WEIGHT = (alpha, alpha), weight     # a constant BM25 weight
         print(line(f"BM25 {alpha}, sentence {weight}", sets), flush=True)
     engine_module.ALPHA, engine_module.SENTENCE_WEIGHT = saved
 
@@ -117,7 +117,7 @@ def e5_grid(sets: list[Set]) -> None:
     vectors = {s.name: e5_vectors(s, model) for s in sets}
     saved = engine_module.ALPHA
     for share, alpha in E5:
-        engine_module.ALPHA = alpha
+        engine_module.ALPHA = (alpha, alpha)
         for s in sets:
             dense, sentences, sentence_vectors, qvecs = base[s.name]
             c, t, q = vectors[s.name]
