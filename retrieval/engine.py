@@ -320,8 +320,10 @@ class Engine:
         return coverage(words, text, self.lexical.idf, self.lexical.size)
 
     def highlighter(self, text: str, qvec: np.ndarray):
-        """passage -> its highlights: sentences sharing the question's rare words and near it in meaning."""
-        tokens = set(self.tokenizer(text))
+        """passage -> its highlights: sentences sharing the rare words of the question's content (not its
+        frame: `如何理解`, `的内涵`) and near it in meaning."""
+        content = self.analyzer(self.correct(text).text, self.lexical.idf).content
+        tokens = set(self.tokenizer(content) or self.tokenizer(text))
 
         def words(sentence: str) -> float:
             return sum(self.lexical.idf(t) for t in tokens & set(self.tokenizer(sentence)))
