@@ -1,6 +1,9 @@
 """Build or update the index of a corpus folder (incrementally: unchanged text is never re-embedded)."""
 from __future__ import annotations
 
+import errno
+import logging
+import re
 import shutil
 import tempfile
 import time
@@ -17,7 +20,7 @@ from retrieval.chunk import chunk_document
 from retrieval.corpus import load_corpus
 from retrieval.dense import Dense
 from retrieval.embed import Embedder, text_key
-from retrieval.errors import CorpusError, IndexWriteError
+from retrieval.errors import CorpusError, IndexWriteError, RetrievalError
 from retrieval.lexical import Lexical
 from retrieval.manifest import make_manifest
 from retrieval.sentences import SENTENCE_MIN_HAN, han_count, sentence_spans
@@ -26,6 +29,7 @@ from retrieval.structure import section_headings
 from retrieval.tokenize import Tokenizer, load_terms, quoted_terms
 from retrieval.types import Chunk, Document, Failure
 
+log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 WRITE_LOCK = ".write.lock"   # held while a build writes and publishes a generation
 WRITE_LOCK_WAIT = 600        # seconds a build waits for another one's write to finish
@@ -123,6 +127,27 @@ def build_index(corpus_dir: str | Path, index_dir: str | Path, model: str | None
     return build_from_documents(corpus.documents, corpus.failures, index_dir, model, progress, settings, reuse)
 
 
+def try_build(corpus_dir: str | Path, index_dir: str | Path, model: str | None = None) -> RetrievalError | None:
+    """`build_index`, returning its error instead of raising it (None: built), so that a caller with a
+    live index can answer from it: a failed build never touches the live generation."""
+    try:
+        build_index(corpus_dir, index_dir, model=model)
+    except RetrievalError as exc:
+        return exc
+    except Exception as exc:  # noqa: BLE001  (whatever stops a build, the live index still answers)
+        return IndexWriteError(f"the index could not be built from {corpus_dir}: {type(exc).__name__}: {exc}")
+    return None
+
+
+def behind_message(index_dir: str | Path, corpus_dir: str | Path, error: RetrievalError) -> str:
+    """What to tell the user who is answered from a live index that a failed build left behind
+    (also logged as a warning of the `retrieval` logger, which the CLI prints)."""
+    message = (f"the index {index_dir} is behind the corpus {corpus_dir}: updating it failed ({error}); "
+               "answers come from the last index built")
+    log.warning(message)
+    return message
+
+
 def check_writable(index_dir: Path) -> None:
     """Fail before the slow part when the index folder cannot be created or written."""
     try:
@@ -199,9 +224,44 @@ def publish_new(index_dir: Path, write: Callable[[Path], None]) -> Path:
         raise IndexWriteError(f"another build has been writing {index_dir} for {WRITE_LOCK_WAIT} s; "
                               "try again when it is done") from exc
     except OSError as exc:
+        error = write_error(index_dir, tmp, exc)
         if tmp is not None:
             shutil.rmtree(tmp, ignore_errors=True)
-        raise IndexWriteError(f"cannot write the index to {index_dir}: {exc.strerror or exc}") from exc
+        raise error from exc
+
+
+SHORT_WRITE = re.compile(r"\d+ requested and \d+ written")   # numpy's words for a write the disk cut short
+
+
+def write_error(index_dir: Path, tmp: Path | None, exc: OSError) -> IndexWriteError:
+    """The error of a failed write; a full disk is named as such, with the space a build needs:
+    about the size of the live generation (else more than what was written before the disk filled)."""
+    written = folder_bytes(tmp) if tmp is not None else 0
+    live = folder_bytes(store.live_folder(index_dir))
+    free = shutil.disk_usage(index_dir).free if index_dir.is_dir() else 0
+    full = exc.errno in (errno.ENOSPC, errno.EDQUOT) or bool(SHORT_WRITE.search(str(exc))) or free < written // 10
+    if not full:
+        return IndexWriteError(f"cannot write the index to {index_dir}: {exc.strerror or exc}")
+    needed = (f"about {readable_size(max(live, written))} (the size of the live index)" if live
+              else f"more than {readable_size(written)}")
+    return IndexWriteError(f"cannot write the index to {index_dir}: the disk is full ({exc.strerror or exc}); "
+                           f"a build needs {needed} free there and {readable_size(free)} is free: free some space "
+                           "and build again (the live index, if any, is unchanged)")
+
+
+def folder_bytes(folder: Path) -> int:
+    try:
+        return sum(p.stat().st_size for p in folder.rglob("*") if p.is_file())
+    except OSError:
+        return 0
+
+
+def readable_size(size: int) -> str:
+    """`size` bytes as people read it: KB under a megabyte, GB from a gigabyte on."""
+    for unit, scale in (("GB", 2**30), ("MB", 2**20)):
+        if size >= scale:
+            return f"{size / scale:.1f} {unit}"
+    return f"{max(1, round(size / 2**10))} KB"
 
 
 def embed_with_progress(embedder: Embedder, inputs: list[str], cache: dict, report: Progress) -> np.ndarray:

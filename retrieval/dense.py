@@ -40,7 +40,11 @@ class Dense:
         return cls(index)
 
     def save(self, path: Path) -> None:
-        faiss.write_index(self.index, str(path))
+        """Write the index; a failed write (a full disk) is an `OSError`, as for every other file."""
+        try:
+            faiss.write_index(self.index, str(path))
+        except RuntimeError as exc:
+            raise OSError(f"cannot write {path.name}: {str(exc).strip().splitlines()[-1]}") from exc
 
     @classmethod
     def load(cls, path: Path) -> "Dense":

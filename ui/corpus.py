@@ -34,8 +34,12 @@ def summary(ctx: AppContext) -> str:
     manifest = ctx.engine.manifest
     counts = manifest.get("counts", {})
     model = manifest.get("model", {}).get("name", "")
-    return (f"共 **{len(ctx.engine.documents)}** 篇文献、**{counts.get('chunks', 0)}** 个段块；"
+    text = (f"共 **{len(ctx.engine.documents)}** 篇文献、**{counts.get('chunks', 0)}** 个段块；"
             f"向量模型 `{model}`，索引建于 {manifest.get('created', '—')}。")
+    behind = getattr(ctx.engine, "behind", None)
+    if behind:          # the build at start failed: answers come from the previous index
+        text += f"\n\n**注意：索引落后于语料库**，更新索引失败，回答来自上一次建成的索引。原因：{esc(behind)}"
+    return text
 
 
 def password_ok(ctx: AppContext, given) -> bool:

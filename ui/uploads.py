@@ -158,6 +158,7 @@ def add_documents(engine, uploads, corpus_dir, index_dir, max_bytes: int, progre
             report.added, report.error = [], f"重建索引失败，语料库和索引保持原样：{exc}"
             return report
         engine.reload()
+        engine.behind = None          # the index has caught up with the corpus
         return report
     finally:
         BUILD_LOCK.release()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import logging
 import sys
 
 from retrieval.errors import RetrievalError
@@ -43,6 +44,22 @@ def print_json(data) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
 
 
+class StderrWarnings(logging.Handler):
+    """The library's warnings (an index behind its corpus) as `warning: …` lines on stderr."""
+
+    def __init__(self):
+        super().__init__(logging.WARNING)
+
+    def emit(self, record: logging.LogRecord) -> None:
+        print(f"warning: {record.getMessage()}", file=sys.stderr)
+
+
+def show_warnings() -> None:
+    logger = logging.getLogger("retrieval")
+    if not any(isinstance(h, StderrWarnings) for h in logger.handlers):
+        logger.addHandler(StderrWarnings())
+
+
 def main(argv: list[str] | None = None) -> int:
     # Input echoed back (other fields of a `--jsonl` line, an argument with undecodable bytes) may
     # hold surrogate code points, which UTF-8 cannot encode: write them as `\udc80` escapes (inside
@@ -50,6 +67,7 @@ def main(argv: list[str] | None = None) -> int:
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             stream.reconfigure(errors="backslashreplace")
+    show_warnings()
     args = build_parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
