@@ -159,3 +159,17 @@ def test_html_in_documents_and_questions_runs_nothing(page, hostile_url):
     assert page.evaluate("window.__xss") is None
     assert page.locator(".qa-card img, #doc-viewer img, #corpus-table img, #corpus-table script").count() == 0
     assert page.dialogs == []
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_a_typo_is_corrected_and_the_answer_says_so(browser, seed_url, width):
+    context = browser.new_context(viewport={"width": width, "height": 900}, locale="zh-CN")
+    page = context.new_page()
+    ask(page, seed_url, "一刚双责的内涵")
+    note = page.locator(".qa-exchange .qa-notice-info")
+    note.wait_for(state="visible", timeout=WAIT)
+    assert "已按“一岗双责”检索" in note.inner_text() and "一刚双责" in note.inner_text()
+    assert "一岗双责" in page.locator(".qa-answer .qa-quote").inner_text()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / f"typo-corrected-{width}.png"))
+    context.close()
