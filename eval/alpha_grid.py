@@ -5,7 +5,9 @@ answer in the top-1 passage on its two halves (a passage's half: crc32 of its co
 dev, odd = test); the setting is chosen on the dev columns, the DRCD test half is reported beside
 them with BM25 only and dense only. Question vectors are computed once per set.
 
-    .venv/bin/python eval/alpha_grid.py          # needs ../shared/eval; builds .eval-index/drcd_dev once
+    .venv/bin/python eval/alpha_grid.py [drcd_dev|cmrc2018_dev]   # needs ../shared/eval; builds .eval-index/SET once
+
+(CMRC 2018 is reported, never chosen on: m3e-small was trained on it.)
 """
 from __future__ import annotations
 
@@ -63,13 +65,14 @@ def main() -> None:
     seed = Engine.open(ROOT / "index", ROOT / "corpus")
     items = [i for i in gold.load_gold(split="dev") if i["doc"]]
     phr = [i for i in phrasing.load_phrasing() if i["split"] == "dev" and i["answerable"]]
-    drcd = external.open_engine("drcd_dev", ROOT / ".eval-index")
-    questions = external.load_questions("drcd_dev")
+    name = sys.argv[1] if len(sys.argv) > 1 else "drcd_dev"
+    drcd = external.open_engine(name, ROOT / ".eval-index")
+    questions = external.load_questions(name)
     sv, pv, dv = (vectors_of(seed, [i["question"] for i in items]), vectors_of(seed, [i["question"] for i in phr]),
                   vectors_of(drcd, [q["question"] for q in questions]))
-    print(f"DRCD BM25 only {external_top1(drcd, questions, dv, 'bm25')}, dense only "
+    print(f"{name} BM25 only {external_top1(drcd, questions, dv, 'bm25')}, dense only "
           f"{external_top1(drcd, questions, dv, 'dense')}", flush=True)
-    print("| BM25 weight (low, high) | seed dev hit@1 | phrasing dev | DRCD dev half | DRCD test half |")
+    print(f"| BM25 weight (low, high) | seed dev hit@1 | phrasing dev | {name} dev half | {name} test half |")
     for setting in SETTINGS:
         engine_module.ALPHA = setting
         d = external_top1(drcd, questions, dv)
