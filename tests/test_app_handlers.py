@@ -338,3 +338,15 @@ def test_failed_rebuild_removes_the_new_file(tiny_ctx, tmp_path):
     report = uploads.add_documents(admin_ctx.engine, [upload], admin_ctx.corpus_dir, blocker, 10**6)
     assert report.error.startswith("重建索引失败") and report.added == []
     assert corpus_state(admin_ctx) == before
+
+
+def test_the_answer_page_says_when_the_index_is_behind_the_corpus(seed_engine):
+    from ui.ask import BEHIND, thread_html
+
+    ctx = AppContext(seed_engine, ROOT / "corpus", Path("unused-index"))
+    assert BEHIND not in thread_html(ctx, [])
+    seed_engine.behind = "the index x is behind the corpus y: updating it failed (disk full)"
+    try:
+        assert BEHIND in thread_html(ctx, []) and BEHIND in thread_html(ctx, [seed_engine.ask("什么是一岗双责？")])
+    finally:
+        seed_engine.behind = None

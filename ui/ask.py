@@ -47,10 +47,15 @@ def run_ask(ctx: AppContext, question, top_k=DEFAULT_TOP_K, doc_ids=None) -> dic
         return error_result(question, "检索时出现内部错误，请稍后再试或联系管理员。")
 
 
+BEHIND = "注意：更新索引失败，回答来自上一次建成的索引，可能缺少最近加入或修改的文献（详见“语料库”）。"
+
+
 def thread_html(ctx: AppContext, history: list[dict], extra: str = "") -> str:
+    """The conversation (or the welcome screen), under a warning while the index is behind the corpus."""
+    warning = notice(BEHIND, "error") if getattr(ctx.engine, "behind", None) else ""
     if not history and not extra:
-        return welcome_html(ctx.engine.documents)
-    return conversation_html(history, ctx.engine.documents, extra)
+        return warning + welcome_html(ctx.engine.documents)
+    return warning + conversation_html(history, ctx.engine.documents, extra)
 
 
 def handle_ask(ctx: AppContext, question, top_k, doc_ids, history):
