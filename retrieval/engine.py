@@ -15,8 +15,9 @@ from retrieval.chunktable import ChunkTable
 from retrieval.correct import Correction, corrector_for
 from retrieval.dense import Dense
 from retrieval.embed import Embedder
-from retrieval.errors import IndexCorruptError, IndexStaleError, QueryError, RetrievalError
+from retrieval.errors import IndexStaleError, QueryError, RetrievalError
 from retrieval.fusion import fuse, ranked
+from retrieval.integrity import check_consistent, check_model, check_sentences, sentence_table
 from retrieval.lexical import Lexical
 from retrieval.manifest import needs_build, stale_reasons
 from retrieval.query import clean_question
@@ -365,40 +366,3 @@ def checked_top_k(top_k) -> int:
     if not math.isfinite(value):
         raise QueryError(f"top_k must be a finite number of passages, not {top_k}")
     return max(1, min(int(value), MAX_TOP_K))
-
-
-def sentence_table(path: Path) -> np.ndarray:
-    """(row, start, end) of every embedded sentence, one array row each."""
-    try:
-        flat = np.fromiter((v for r in store.iter_jsonl(path) for v in (r["row"], r["start"], r["end"])),
-                           dtype="int64")
-    except (KeyError, TypeError, ValueError) as exc:
-        raise IndexCorruptError(f"{path.name} has a malformed record ({exc!r}): "
-                                "run `python -m retrieval build --rebuild`") from exc
-    return flat.reshape(-1, 3)
-
-
-def check_model(manifest: dict, embedder: Embedder) -> None:
-    built = manifest.get("model", {})
-    if built.get("name") != embedder.name or built.get("dimension") != embedder.dim:
-        raise IndexStaleError(f"index was built with model {built.get('name')} "
-                              f"({built.get('dimension')} dims), not {embedder.name}: "
-                              "run `python -m retrieval build` with the same model")
-
-
-def check_sentences(manifest: dict, chunks, sentences: Dense, rows: np.ndarray, vectors: np.ndarray) -> None:
-    n = manifest.get("counts", {}).get("sentences")
-    if not (n == sentences.size == len(rows) == len(vectors)) or \
-            (len(rows) and (rows.min() < 0 or rows.max() >= len(chunks) or np.any(np.diff(rows) < 0))):
-        raise IndexCorruptError(f"sentence files disagree with the manifest ({len(rows)} sentences, "
-                                f"{sentences.size} vectors, manifest {n}): "
-                                "run `python -m retrieval build --rebuild`")
-
-
-def check_consistent(manifest: dict, documents: dict, chunks: ChunkTable, dense: Dense) -> None:
-    """Counts agree (each chunk's text was checked against its document by `ChunkTable.read`)."""
-    counts = manifest.get("counts", {})
-    if (counts.get("chunks"), counts.get("documents")) != (len(chunks), len(documents)) or dense.size != len(chunks):
-        raise IndexCorruptError("index files disagree with the manifest "
-                                f"({len(chunks)} chunks, {dense.size} vectors, manifest {counts}): "
-                                "run `python -m retrieval build --rebuild`")
