@@ -160,6 +160,7 @@ class Engine:
         text = self.correct(text).text
         analysis = self.analyzer(text, self.lexical.idf)
         tokens = self.tokenizer(analysis.content) or self.tokenizer(text)
+        words = content_words(analysis, tokens)
         mask = self.mask(doc_ids)
         qvec = self.embed_query(text) if qvec is None else qvec
         lexical = self.lexical.search(tokens, POOL, mask)
@@ -169,7 +170,7 @@ class Engine:
         elif mode == "dense":
             fused = dense
         else:
-            alpha = self.lexical_weight(content_words(analysis, tokens), lexical)
+            alpha = self.lexical_weight(words, lexical)
             fused = self.weigh(fuse(lexical, dense, self.dense_scores, qvec, alpha),
                                self.named_documents(text) if not doc_ids else set(), analysis)
         passages = self.assemble(ranked(fused), fused, max(top_k, TYPED_DEPTH))
@@ -178,7 +179,7 @@ class Engine:
             if not doc_ids:
                 passages = self.prefer_definition(analysis, passages, top_k)
         passages = passages[:top_k]
-        return passages, self.evidence(analysis, tokens, passages, qvec)
+        return passages, self.evidence(analysis, words, passages, qvec)
 
     def lexical_weight(self, words: list[str], lexical: dict[int, float]) -> float:
         """BM25's weight in the fusion for this question: how much of the question's content its best
@@ -190,11 +191,10 @@ class Engine:
         best = max(lexical, key=lambda r: (lexical[r], -r))
         return low + (high - low) * self.coverage(words, self.chunks[best].text)
 
-    def weigh(self, fused: dict[int, float], named: set[str], analysis: Analysis | None = None) -> dict[int, float]:
+    def weigh(self, fused: dict[int, float], named: set[str], analysis: Analysis) -> dict[int, float]:
         """Scale fused scores by the chunk's substance and by the boosts: a document the question names
         (NAMED_BOOST), the formulation asked about held whole (TERM_BOOST), a year it names (YEAR_BOOST)."""
-        term = fold(analysis.term) if analysis and analysis.term else ""
-        years = analysis.years if analysis else ()
+        term, years = fold(analysis.term), analysis.years
 
         def scale(r: int) -> float:
             doc_id, factor = self.chunks.doc_id(r), float(self.substance[r])
@@ -300,21 +300,21 @@ class Engine:
                 break
         return passages
 
-    def evidence(self, analysis: Analysis, tokens: list[str], passages: list[Passage],
+    def evidence(self, analysis: Analysis, words: list[str], passages: list[Passage],
                  qvec: np.ndarray) -> Evidence:
         """Refusal evidence of the top passage: coverage of the question's content words, the cosines,
         whether it holds the count or date asked for, and whether it matches the year asked about."""
         if not passages:
             return Evidence(0.0, 0.0)
         top = passages[0]
-        text = self.documents[top.doc_id].text[top.start:top.end]
+        text = self.passage_text(top)
         cosine = float(np.max(self.dense.vectors(top.rows) @ qvec))
         sentence = max((s for s in (self.sentence_cosine(r, qvec) for r in top.rows) if s is not None),
                        default=0.0)
         typed = typed_answer(analysis.question, text + dated(self.documents[top.doc_id], analysis.question)) and \
             (not analysis.years or self.matches_year(top.doc_id, text, analysis.years)) and \
             self.spelled_out(analysis.parts)
-        coverage = 1.0 if top.defines else self.coverage(content_words(analysis, tokens), text)
+        coverage = 1.0 if top.defines else self.coverage(words, text)
         return Evidence(coverage, cosine, typed, sentence)
 
     def coverage(self, words: list[str], text: str) -> float:
