@@ -101,6 +101,7 @@ class Engine:
             self.tokenizer = Tokenizer(terms)
             self.analyzer = Analyzer(terms)
             self.corrector = None
+            self.folded = None
             self.doc_rows = chunks.rows_of()
             self.substance = np.array([min(1.0, han_count(c.text) / SUBSTANCE) for c in chunks], dtype="float32")
             self.names = {d.doc_id: (fold(d.title or ""), {fold(n) for n in NAMED.findall(d.source or "")},
@@ -158,8 +159,8 @@ class Engine:
         `mode` "bm25" or "dense" uses one retriever only (for evaluation).
         """
         text = self.correct(text).text
-        analysis = self.analyzer(text, self.lexical.idf)
-        tokens = self.tokenizer(analysis.content) or self.tokenizer(text)
+        analysis = self.analyzer(text, self.lexical.idf, self.holds)
+        tokens = self.tokenizer(analysis.term or analysis.content) or self.tokenizer(text)
         words = content_words(analysis, tokens)
         mask = self.mask(doc_ids)
         qvec = self.embed_query(text) if qvec is None else qvec
@@ -277,6 +278,12 @@ class Engine:
         rest = [p for p in passages if not p.overlaps(best)]
         return [best] + rest[:top_k - 1]
 
+    def holds(self, text: str) -> bool:
+        """Some document holds `text` (folded: marks, width and script do not matter)."""
+        if self.folded is None:
+            self.folded = "\n".join(fold(d.text) for d in self.documents.values())
+        return fold(text) in self.folded
+
     def passage_text(self, passage: Passage) -> str:
         return self.documents[passage.doc_id].text[passage.start:passage.end]
 
@@ -315,7 +322,8 @@ class Engine:
             (not analysis.years or self.matches_year(top.doc_id, text, analysis.years)) and \
             self.spelled_out(analysis.parts)
         coverage = 1.0 if top.defines else self.coverage(words, text)
-        return Evidence(coverage, cosine, typed, sentence)
+        held = not analysis.asked or self.holds(analysis.asked)
+        return Evidence(coverage, cosine, typed, sentence, held)
 
     def coverage(self, words: list[str], text: str) -> float:
         return coverage(words, text, self.lexical.idf, self.lexical.size)
@@ -323,7 +331,7 @@ class Engine:
     def highlighter(self, text: str, qvec: np.ndarray):
         """passage -> its highlights: sentences sharing the rare words of the question's content (not its
         frame: `如何理解`, `的内涵`) and near it in meaning."""
-        content = self.analyzer(self.correct(text).text, self.lexical.idf).content
+        content = self.analyzer(self.correct(text).text, self.lexical.idf, self.holds).content
         tokens = set(self.tokenizer(content) or self.tokenizer(text))
 
         def words(sentence: str) -> float:

@@ -35,6 +35,9 @@ QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,20})[”\"」�
 PUNCT = re.compile(r"^[\W_]+$")
 PARTS = re.compile(r"哪[两二三四五六七八九十][^\s]|分别")     # asks for the parts one by one
 NUMBERED = re.compile(r"[一二两三四五六七八九十双\d]")
+SPECIFIC = 1000       # a word jieba's general dictionary counts fewer times is rare enough to be a formulation
+GENERIC_RATIO, GENERIC_FLOOR = 10, 20     # ... and one counted 10x (+20) as often as the formulation says less
+RARE_IDF = 1.6        # BM25 idf of a word in a fifth of the chunks: a formulation rarer than that is specific
 NUMERAL = re.compile(r"^(?:[一二两三四五六七八九十双]|\d)[^一二两三四五六七八九十\d]?$")   # 两个 + 结合, 四下 + 基层: one formulation
 # Kinds in order of precedence: the first that matches names the question.
 KIND_PATTERNS = (
@@ -49,6 +52,7 @@ KIND_PATTERNS = (
     ("how", r"怎么|怎样|如何|咋"),
     ("yesno", r"吗$|是否|是不是|有没有|能不能|能否|可不可以|可否"),
 )
+SECTION_KINDS = {"meaning": "definition", "parts": "enumeration"}   # sections of data/frames.txt
 KIND_RES = tuple((kind, re.compile(pattern)) for kind, pattern in KIND_PATTERNS)
 
 
@@ -61,11 +65,26 @@ class Analysis:
     term: str = ""              # the formulation asked about, when the content is one
     years: tuple[str, ...] = ()  # years the question names ("2025")
     parts: tuple[str, ...] = ()  # numbered formulations whose parts it asks for (`“四个意识”包括哪四个意识`)
+    asked: str = ""             # the formulation a question of meaning names: its term, or its one content
+                                # word shaped like a formulation (`四下基层`), known to the corpus or not
 
 
 def read_words(name: str) -> list[str]:
     lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return [w for line in lines if line.strip() and not line.startswith("#") for w in line.split("\t")[0].split()]
+
+
+@lru_cache(maxsize=1)
+def framed_kinds() -> dict[str, str]:
+    """Frame word -> the kind its section of `data/frames.txt` asks (`# asking for a meaning`: definition,
+    `# asking for the parts`: enumeration)."""
+    kinds, kind = {}, ""
+    for line in (DATA / "frames.txt").read_text(encoding="utf-8").splitlines():
+        if line.startswith("#"):
+            kind = next((k for marker, k in SECTION_KINDS.items() if marker in line), "")
+        elif kind:
+            kinds.update((w, kind) for w in line.split())
+    return kinds
 
 
 @lru_cache(maxsize=1)
@@ -80,10 +99,12 @@ def weaker(word: str, weight: float, idf) -> bool:
     return known < weight if known else len(word) <= 4 and not NUMERAL.match(word[:2])
 
 
-def kind_of(question: str) -> str:
-    """The kind of a folded question (see KIND_PATTERNS); `other` when none fits."""
+def kind_of(question: str, frames: tuple[str, ...] | list[str] = ()) -> str:
+    """The kind of a folded question (see KIND_PATTERNS); else the kind of the first of its `frames` that
+    a section of `data/frames.txt` names (`的核心要义`: definition); `other` when none fits."""
     text = re.sub(r"[\s？?。！!]+$", "", question)
-    return next((kind for kind, pattern in KIND_RES if pattern.search(text)), "other")
+    found = next((kind for kind, pattern in KIND_RES if pattern.search(text)), None)
+    return found or next((framed_kinds()[w] for w in frames if w in framed_kinds()), "other")
 
 
 def years_of(question: str) -> tuple[str, ...]:
@@ -97,33 +118,68 @@ class Analyzer:
         self.terms = {fold(t) for t in terms} - {""}
         self._jieba = jieba.Tokenizer()
         self._jieba.initialize()
+        added = frame_words() | {normalize(t).replace("、", "") for t in terms}
+        self._general = {w: self._jieba.FREQ.get(w, 0) for w in added}   # before our own weights
         for word in frame_words():
             self._jieba.add_word(word, freq=50000)
         for term in terms:      # formulations win over frames: `什么是一岗双责` cuts as 什么是 / 一岗双责
             self._jieba.add_word(normalize(term).replace("、", ""), freq=200000)
+        self._spelled = spelled_terms(self.terms)
 
-    def __call__(self, question: str, idf=None) -> Analysis:
-        """The analysis of `question`; `idf(word)` (0 for a word the corpus does not use) lets a
-        question of meaning name its formulation among weaker words (`机关党建里说的X是什么意思`)."""
+    def general(self, word: str) -> int:
+        """How common `word` is in general Chinese: its count in jieba's dictionary (0 when absent)."""
+        return self._general.get(word, self._jieba.FREQ.get(word, 0))
+
+    def __call__(self, question: str, idf=None, contains=None) -> Analysis:
+        """The analysis of `question`. `idf(word)` (0 for a word the corpus does not use) and
+        `contains(text)` (the corpus holds `text`, folded) let a question of meaning name its
+        formulation among weaker words (`机关党建里说的X是什么意思`, `怎么正确理解书香机关`)."""
         text = normalize(question).strip()
         years = years_of(text)
         body = YEAR.sub(" ", text) if years else text
-        frames, content, glued = [], [], False
-        for word in self._jieba.cut(body, HMM=True):
-            if PUNCT.match(word) or not word.strip():
-                glued = False
-            elif word in frame_words():
-                frames.append(word)
+        frames, runs, glued = [], [[]], False
+        for word in self.cut(body):
+            if PUNCT.match(word) or not word.strip() or word in frame_words():
+                if not (PUNCT.match(word) or not word.strip()):
+                    frames.append(word)
+                runs.append([])
                 glued = False
             elif glued:              # jieba cuts a formulation it does not know after its numeral (两个 / 结合)
-                content[-1] += word
+                runs[-1][-1] += word
                 glued = False
             else:
-                content.append(word)
+                runs[-1].append(word)
                 glued = bool(NUMERAL.match(word))
-        kind = kind_of(text)
-        return Analysis(text, kind, " ".join(content), tuple(frames), self.term_of(text, content, kind, idf), years,
-                        self.parts_asked(text, content))
+        runs = [r for r in runs if r]
+        content = [w for r in runs for w in r]
+        kind = kind_of(text, frames)
+        vocab = Vocabulary(self, idf, contains)
+        term = self.term_of(text, runs, kind, vocab)
+        return Analysis(text, kind, " ".join(content), tuple(frames), term, years,
+                        self.parts_asked(text, content), term or self.named(content, kind, vocab))
+
+    def named(self, words: list[str], kind: str, vocab: "Vocabulary") -> str:
+        """The content word of a question of meaning shaped like a formulation, a numbered phrase
+        (`四下基层`, `两学一做`) or a word of three or more characters that general Chinese rarely uses,
+        when it is the only one and the question's other content words say less (`讲`, `正确`)."""
+        if kind not in ("definition", "enumeration") or vocab.idf is None:
+            return ""
+        shaped = [w for w in dict.fromkeys(words) if len(fold(w)) >= 3 and
+                  (NUMBERED.match(w) or self.general(w) < SPECIFIC)]
+        if len(shaped) != 1:
+            return ""
+        rest = [w for w in words if w != shaped[0]]
+        return shaped[0] if all(vocab.weaker(w, (shaped[0],)) for w in rest) else ""
+
+    def cut(self, body: str):
+        """jieba's words of `body`, a dictionary formulation kept whole as typed, its inner marks
+        included (`书记抓、抓书记`, `7·29`), even where jieba would join it to the next word."""
+        start = 0
+        for m in self._spelled.finditer(body) if self._spelled else ():
+            yield from self._jieba.cut(body[start:m.start()], HMM=True)
+            yield m.group()
+            start = m.end()
+        yield from self._jieba.cut(body[start:], HMM=True)
 
     def parts_asked(self, text: str, words: list[str]) -> tuple[str, ...]:
         """The numbered formulations of the question (`四个意识`, `双抓双促`, `3815`) when it asks for their
@@ -133,23 +189,81 @@ class Analyzer:
         quoted = {fold(q) for q in QUOTED.findall(text)}
         return tuple(dict.fromkeys(w for w in words if NUMBERED.search(w) and (fold(w) in self.terms or fold(w) in quoted)))
 
-    def term_of(self, text: str, words: list[str], kind: str, idf=None) -> str:
+    def term_of(self, text: str, runs: list[list[str]], kind: str, vocab: "Vocabulary") -> str:
         """The formulation asked about, for questions of meaning, parts or of no stated kind: the whole
-        content when it is one dictionary term or the quoted span of the question; for a question of
-        meaning also the one term of its content whose other words the corpus uses more often (lower
-        idf) or not at all."""
+        content when it is one dictionary term or the quoted span of the question. For a question of
+        meaning or parts also the most specific formulation of its content (a
+        dictionary term, the quoted span, adjacent words the corpus holds together, a word rare in
+        general Chinese that the corpus uses) when every other content word says less than it: the
+        corpus uses it more often, it is common Chinese (`正确`, `说法`), or a short unknown word."""
+        words = [w for r in runs for w in r]
         if kind not in ("definition", "enumeration", "other", "how") or not words:
             return ""
-        joined = "".join(words)
         quoted = {fold(q) for q in QUOTED.findall(text)} - {""}
+        joined = "".join(words)
         if fold(joined) in self.terms or fold(joined) in quoted:
             return joined
-        terms = [w for w in words if fold(w) in self.terms or fold(w) in quoted]
-        if kind != "definition" or idf is None or len(set(terms)) != 1:
+        if kind not in ("definition", "enumeration") or vocab.idf is None:
             return ""
-        term = terms[0]
-        weight = idf(term) or float("inf")         # a formulation the index does not hold as one token
-        return term if all(w == term or weaker(w, weight, idf) for w in words) else ""
+        candidates = [c for c in spans(runs) if vocab.formulation(c, quoted)]
+        if not candidates:
+            return ""
+        named = self.terms | quoted
+        term = min(candidates, key=lambda c: (fold("".join(c)) not in named, vocab.general("".join(c)),
+                                               -vocab.weight(c), -len("".join(c))))
+        rest = [w for w in words if w not in term]
+        return "".join(term) if all(vocab.weaker(w, term) for w in rest) else ""
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What the corpus and general Chinese say of a word, for naming a question's formulation."""
+    analyzer: Analyzer
+    idf: object = None          # word -> corpus idf (0 unknown)
+    contains: object = None     # text -> the corpus holds it
+
+    def general(self, word: str) -> int:
+        return self.analyzer.general(word)
+
+    def formulation(self, words: tuple[str, ...], quoted: set[str]) -> bool:
+        """`words` (adjacent content words) name a formulation: a dictionary term or quoted span, several
+        words the corpus holds as one phrase, or one word rare in general Chinese that the corpus uses."""
+        joined = "".join(words)
+        if fold(joined) in self.analyzer.terms or fold(joined) in quoted:
+            return True
+        if len(words) > 1:
+            return self.contains is not None and self.general(joined) < SPECIFIC and self.contains(joined)
+        return len(joined) > 1 and self.general(joined) < SPECIFIC and bool(self.idf(joined))
+
+    def weight(self, term: tuple[str, ...]) -> float:
+        """The corpus idf of a formulation (its words): as one token, else as its rarest word, else
+        infinite (the corpus knows none of them)."""
+        return self.idf("".join(term)) or max(self.idf(w) for w in term) or float("inf")
+
+    def weaker(self, word: str, term: tuple[str, ...]) -> bool:
+        """`word` says less than the formulation `term` (its words): the corpus uses it more often, it is a
+        short word the corpus does not use and not shaped like a formulation, or it is common in general
+        Chinese and the formulation is not, in general or in the corpus (`正确` against `书香机关`, but not
+        against `机关党建`, which most chunks of a corpus on it hold). A formulation that is not one index
+        token weighs as its rarest word; as infinitely rare if the corpus knows none of them."""
+        joined, weight = "".join(term), self.weight(term)
+        if weaker(word, weight, self.idf):
+            return True
+        return weight >= RARE_IDF and self.general(word) >= GENERIC_RATIO * (self.general(joined) + GENERIC_FLOOR)
+
+
+def spans(runs: list[list[str]]) -> list[tuple[str, ...]]:
+    """Every run of adjacent content words, longest first: candidates for the formulation."""
+    out = [tuple(r[i:j]) for r in runs for i in range(len(r)) for j in range(i + 1, len(r) + 1)]
+    return sorted(out, key=len, reverse=True)
+
+
+def spelled_terms(terms: set[str]):
+    """A pattern that finds the folded dictionary terms in a normalized question as typed: inner marks
+    (`、`, `·`, spaces) may stand between their characters. Longest first."""
+    marks = r"[、·・.\s\-—]?"
+    long = sorted((t for t in terms if len(t) >= 2), key=len, reverse=True)
+    return re.compile("|".join(marks.join(map(re.escape, t)) for t in long)) if long else None
 
 
 jieba.setLogLevel(logging.WARNING)

@@ -16,6 +16,10 @@ or a date (`哪一天`, `哪一年`) is not answered by a passage holding no cou
 date of its own (numbers the question itself contains do not count). Near-miss
 questions ("第三批“四强”党支部一共命名了多少个？") match a passage on every word
 but the one thing they ask for.
+
+A question of meaning about a formulation that no document holds (`什么是四下基层` over a corpus
+that never says 四下基层) is not answered, however close a passage comes in meaning: a passage
+cannot define a formulation it does not contain.
 """
 from __future__ import annotations
 
@@ -46,6 +50,7 @@ class Evidence:
     cosine: float
     typed: bool = True     # the passage holds the kind of thing asked for (a count, a day, month or year)
     sentence: float = 0.0  # cosine of the passage's best sentence
+    held: bool = True      # the corpus holds the formulation a question of meaning asks about
 
 
 def asked_kinds(question: str) -> list[str]:
@@ -66,7 +71,7 @@ def typed_answer(question: str, passage: str) -> bool:
 def decide(evidence: Evidence, min_coverage: float = MIN_COVERAGE,
            min_cosine: float = MIN_COSINE) -> bool:
     """True when the top passage is taken as an answer."""
-    if not evidence.typed:
+    if not evidence.typed or not evidence.held:
         return False
     return evidence.coverage >= min_coverage or max(evidence.cosine, evidence.sentence) >= min_cosine
 

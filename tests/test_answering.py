@@ -39,6 +39,24 @@ def test_a_formulation_the_corpus_lacks_is_refused_in_any_phrasing(seed_engine):
     assert refused >= 0.9 * 60
 
 
+# Frames written for this test, in none of the evaluation sets: words of everyday Chinese that the
+# corpus happens to use (正确, 回答, 说法, 核心) stand around the formulation.
+EVERYDAY_FRAMES = ("怎么正确理解{t}", "请简要回答：什么是{t}", "{t}这一说法怎么理解", "{t}的核心要义",
+                   "我们单位要学{t}，它指什么")
+
+
+@pytest.mark.parametrize("frame", EVERYDAY_FRAMES)
+@pytest.mark.parametrize("term", ["书香机关", "两个维护", "灯下黑", "双抓双促"])
+def test_common_words_around_a_formulation_do_not_refuse_it(seed_engine, frame, term):
+    result = seed_engine.ask(frame.format(t=term))
+    assert result["found"] and contains_answer(top_text(result), [term])
+
+
+@pytest.mark.parametrize("question", ["何谓“四下基层”？", "四下基层主要讲什么", "两个务必的核心要义"])
+def test_a_formulation_no_document_holds_is_refused_however_close_in_meaning(seed_engine, question):
+    assert not seed_engine.ask(question)["found"]
+
+
 @pytest.mark.parametrize("question", ["什么叫一岗双责", "如何理解一岗双责", "怎么理解“一岗双责”", "一岗双责的内涵",
                                       "请解释一下一岗双责", "一岗双责包括哪些内容"])
 def test_the_issue_phrasings_of_yigang_shuangze(seed_engine, question):

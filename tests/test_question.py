@@ -63,3 +63,34 @@ def test_years_are_taken_out_of_the_content(analyzer):
     assert years_of("2019年到2021年") == ("2019", "2021")
     assert years_of("7·29重要指示") == () and years_of("20世纪90年代") == ()
     assert years_of("3815战略") == ()
+
+
+CORPUS = "建设书香机关。机关党建工作责任制。机关党委和党支部。要正确处理好关系。两个维护。一个说法。"
+IDF = {"书香": 4.3, "机关": 0.02, "正确": 4.3, "机关党建": 0.1, "党委": 2.3, "党支部": 2.3, "承担": 3.0,
+       "责任": 0.7, "工作": 0.2, "责任制": 2.0, "两个维护": 2.1, "说法": 4.3, "核心": 3.2, "讲": 2.6}
+
+
+def analyse(analyzer, question):
+    return analyzer(question, lambda w: IDF.get(w, 0.0), lambda text: text in CORPUS)
+
+
+@pytest.mark.parametrize("question, term", [
+    ("怎么正确理解书香机关", "书香机关"),            # adjacent words the corpus holds together; 正确 is common Chinese
+    ("两个维护这一说法怎么理解", "两个维护"),        # 说法: common in general, rare in the corpus
+    ("“两个维护”的核心要义", "两个维护"),            # 要义 is a frame of meaning: a definition question
+])
+def test_common_words_beside_a_formulation_are_not_what_is_asked(analyzer, question, term):
+    a = analyse(analyzer, question)
+    assert a.term == term and a.kind == "definition" and a.asked == term
+
+
+def test_a_formulation_most_chunks_hold_does_not_absorb_the_question(analyzer):
+    # 机关党建 is in most chunks of a corpus about it: the question asks about the duties, not the term
+    a = analyse(analyzer, "机关党委和党支部在机关党建中分别承担什么责任？")
+    assert a.term == "" and a.asked == ""
+
+
+def test_a_formulation_the_corpus_lacks_is_still_named(analyzer):
+    assert analyse(analyzer, "四下基层主要讲什么").asked == "四下基层"
+    assert analyse(analyzer, "何谓“四下基层”？").asked == "四下基层"
+    assert analyse(analyzer, "机关党建工作责任制是什么").asked == ""      # several words: a paraphrase may answer

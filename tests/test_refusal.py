@@ -50,3 +50,7 @@ def test_date_questions_need_a_date():
 
 def test_other_questions_are_always_typed():
     assert typed_answer("什么是一岗双责？", "一岗双责是指……")
+
+
+def test_a_formulation_the_corpus_does_not_hold_is_never_answered():
+    assert not decide(Evidence(1.0, 0.95, sentence=0.95, held=False))
