@@ -60,8 +60,10 @@ def located(item: dict, indent: str = "") -> list[str]:
 
 
 def readable(result: dict) -> str:
-    lines = [f"引文：{result['quote']}",
-             f"结论：{VERDICTS[result['verdict']]}（{result['verdict']}，相似度 {result['similarity']:.2f}）"]
+    lines = [f"引文：{result.get('given') or result['quote']}"]
+    if result.get("given") and result["given"] != result["quote"]:
+        lines.append(f"清洗后：{result['quote']}（按语料的清洗规则：去掉拼音注音，繁体转简体，统一全半角）")
+    lines.append(f"结论：{VERDICTS[result['verdict']]}（{result['verdict']}，相似度 {result['similarity']:.2f}）")
     if result["source"]:
         lines += located(result)
     for n, part in enumerate(result["parts"], start=1):
