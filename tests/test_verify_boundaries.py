@@ -214,3 +214,15 @@ def test_property_original_is_the_source_span_and_the_diff_gives_back_the_quote(
     assert src["doc_id"] == doc_id and text[src["start"]:src["end"]] == r["original"]
     assert (src["start"], src["end"]) == (exp_start, exp_end), (quote, r["original"], text[exp_start:exp_end])
     assert_diff_rebuilds(r)
+
+
+def test_verify_tab_shows_the_cleaned_quotation_and_the_whole_original(seed_engine):
+    from ui.context import AppContext
+    from ui.verify_tab import verify_html
+    ctx = AppContext(seed_engine)
+    page = verify_html(ctx, "牽住責(zé)任制這個“牛鼻子”")
+    assert "按语料的清洗规则比较" in page and "牵住责任制这个“牛鼻子”" in page
+    page = verify_html(ctx, "坚决做到“两个维护”，是党的十八大以来的重大政治成就和宝贵经验，是最重要的政治纪律和政治规定。")
+    assert "是最重要的政治纪律和政治规矩。</blockquote>" in page
+    assert '<span class="vq-replace"><del>定</del><ins>矩</ins></span>。' in page
+    assert "按语料的清洗规则比较" not in page
