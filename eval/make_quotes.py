@@ -1,10 +1,13 @@
 """Generate `eval/quotes.jsonl`: quotations with realistic edits, for `python -m retrieval verify --eval`.
 
-Deterministic (seed 2025). Each line: {"id", "edit", "quote", "verdict", "spans"} where
-`spans` lists the expected source slices [{doc_id, start, end}] (one per part for a
-stitched quote, none for a quote that is not in the corpus). Source sentences are
-taken from the clean corpus and occur exactly once in it (folded), so a location is
-well defined. Usage: `.venv/bin/python eval/make_quotes.py [--corpus corpus] [-o eval/quotes.jsonl]`.
+Deterministic (seed 2025; the boundary edits added for issue #14, seed 2026, come after the
+first 225 lines, which stay as they were). Each line: {"id", "edit", "quote", "verdict",
+"spans", "split"} where `spans` lists the expected source slices [{doc_id, start, end}]
+(one per part for a stitched quote, none for a quote that is not in the corpus) and
+`split` is `dev` (choose settings on these) or `test` (held out), half of each edit
+type by a seeded draw. Source sentences are taken from the clean corpus and occur
+exactly once in it (folded), so a location is well defined.
+Usage: `.venv/bin/python eval/make_quotes.py [--corpus corpus] [-o eval/quotes.jsonl]`.
 """
 from __future__ import annotations
 
@@ -16,6 +19,7 @@ from pathlib import Path
 
 import jieba
 import opencc
+from pypinyin import Style, pinyin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -24,6 +28,9 @@ from retrieval.corpus import load_corpus  # noqa: E402
 from retrieval.sentences import sentence_spans  # noqa: E402
 
 SEED = 2025
+BOUNDARY_SEED = 2026
+BOUNDARY_COUNTS = {"end_swap": 20, "end_insert": 15, "end_delete": 15, "start_swap": 15,
+                   "end_punct": 15, "pinyin": 15}
 COUNTS = {"exact": 20, "punct": 20, "traditional": 20, "linebreak": 15, "swap": 25, "delete": 25,
           "insert": 25, "multi": 15, "stitched": 20}
 SWAPS = {"加强": "强化", "推动": "推进", "落实": "贯彻", "坚持": "坚决", "深入": "深化", "全面": "全力",
@@ -172,6 +179,74 @@ def multi_items(rng, docs, sentences) -> list[dict]:
     return items
 
 
+def han_ends(text: str) -> tuple[int, int]:
+    """Positions of the first and last Han characters of `text`."""
+    hans = cjk_positions(text)
+    return hans[0], hans[-1]
+
+
+def end_swap(rng, text: str, pool: str) -> str:
+    """The last character before the closing punctuation changed (规矩。 -> 规定。)."""
+    _, last = han_ends(text)
+    return text[:last] + rng.choice([c for c in pool if c != text[last]]) + text[last + 1:]
+
+
+def start_swap(rng, text: str, pool: str) -> str:
+    first, _ = han_ends(text)
+    return text[:first] + rng.choice([c for c in pool if c != text[first]]) + text[first + 1:]
+
+
+def end_insert(rng, text: str) -> str:
+    """A word added after the last character (…规矩等。)."""
+    _, last = han_ends(text)
+    return text[:last + 1] + rng.choice(INSERTS + ["等", "啊", "上"]) + text[last + 1:]
+
+
+def end_punct(rng, text: str) -> str:
+    """The closing punctuation changed or dropped (。 -> . / ！ / nothing)."""
+    _, last = han_ends(text)
+    return text[:last + 1] + rng.choice([".", "！", "；", "", "”。"])
+
+
+def glued_pinyin(rng, text: str) -> str:
+    """Traditional characters with tone-marked pinyin glued after a few of them, as some pages show."""
+    trad = opencc.OpenCC("s2t").convert(text)
+    picks = set(rng.sample(cjk_positions(trad), min(3, len(cjk_positions(trad)))))
+    return "".join(c + (f"({pinyin(text[i], style=Style.TONE)[0][0]})" if i in picks else "")
+                   for i, c in enumerate(trad))
+
+
+def boundary_items(rng, docs, sentences) -> list[dict]:
+    """Edits at a quotation's ends (issue #14): the reported original must keep both ends."""
+    by_id = {d.doc_id: d for d in docs}
+    pool = "".join(c for d in docs for c in d.text if "\u4e00" <= c <= "\u9fff")
+    edits = {"end_swap": lambda t: end_swap(rng, t, pool), "end_insert": lambda t: end_insert(rng, t),
+             "end_delete": lambda t: t[:han_ends(t)[1]] + t[han_ends(t)[1] + 1:],
+             "start_swap": lambda t: start_swap(rng, t, pool), "end_punct": lambda t: end_punct(rng, t),
+             "pinyin": lambda t: glued_pinyin(rng, t)}
+    verdicts = {"end_delete": "exact", "end_punct": "exact", "pinyin": "exact"}
+    items = []
+    for edit, make in edits.items():
+        for doc_id, s, e in rng.sample(sentences, BOUNDARY_COUNTS[edit]):
+            text = by_id[doc_id].text[s:e]
+            span = (doc_id, s, s + han_ends(text)[1]) if edit == "end_delete" else (doc_id, s, e)
+            items.append(item(edit, make(text), verdicts.get(edit, "variant"), [span]))
+    return items
+
+
+def with_splits(items: list[dict], seed: int) -> list[dict]:
+    """Half of each edit type `dev`, half `test` (a seeded shuffle per type)."""
+    rng, by_edit = random.Random(seed), {}
+    for it in items:
+        by_edit.setdefault(it["edit"], []).append(it)
+    for group in by_edit.values():
+        order = list(range(len(group)))
+        rng.shuffle(order)
+        for rank, i in enumerate(order):
+            group[i]["split"] = "dev" if rank < (len(group) + 1) // 2 else "test"
+    return items
+
+
 def outside_items() -> list[dict]:
     return ([item("not_in_corpus", q, "not_found", []) for q in DOMAIN.split("\n")]
             + [item("unrelated", q, "not_found", []) for q in UNRELATED.split("\n")])
@@ -186,6 +261,8 @@ def main(argv=None) -> int:
     docs = load_corpus(args.corpus).documents
     sentences = unique_sentences(docs)
     items = single_items(rng, docs, sentences) + multi_items(rng, docs, sentences) + outside_items()
+    items += boundary_items(random.Random(BOUNDARY_SEED), docs, sentences)
+    items = with_splits(items, SEED)
     with open(args.output, "w", encoding="utf-8") as out:
         for n, it in enumerate(items, start=1):
             out.write(json.dumps({"id": f"q{n:03d}", **it}, ensure_ascii=False) + "\n")

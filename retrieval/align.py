@@ -8,8 +8,9 @@ back to an exact slice of the stored clean text.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 import unicodedata
+from collections.abc import Callable
+from dataclasses import dataclass
 from functools import lru_cache
 
 from rapidfuzz import fuzz
@@ -29,6 +30,11 @@ class Folded:
     def raw_span(self, start: int, end: int) -> tuple[int, int]:
         """The raw slice covering folded characters `[start, end)` (end > start)."""
         return self.offsets[start], self.offsets[end - 1] + 1
+
+    def is_break(self, i: int) -> bool:
+        """True when folded position `i` starts the text, ends it, or follows dropped characters
+        (punctuation, white space, a line end) in the raw text."""
+        return i <= 0 or i >= len(self.offsets) or self.offsets[i] - self.offsets[i - 1] > 1
 
     def raw_cut(self, i: int) -> int:
         """Raw offset where folded position `i` begins (the raw length at the end)."""
@@ -76,25 +82,38 @@ def similarity(a: str, b: str) -> float:
     return Levenshtein.normalized_similarity(a, b)
 
 
-def refine(needle: str, hay: str, start: int, end: int, reach: int) -> tuple[int, int]:
-    """Move both ends of `hay[start:end]` within `reach` to minimise the edit distance."""
-    for _ in range(2):
+def refine(needle: str, hay: str, start: int, end: int, reach: int,
+           breaks: Callable[[int], bool] = lambda i: False) -> tuple[int, int]:
+    """Move both ends of `hay[start:end]` within `reach` to minimise the edit distance.
+
+    Among slices as close as each other, an end that falls on a break of the source text
+    (`breaks(i)`: punctuation or a line between hay[i - 1] and hay[i]) wins, then the slice whose
+    length is nearest the needle's: so a changed last character is a replacement (规定 -> 规矩),
+    not a quotation cut one character short with the change reported as extra.
+    """
+    n = len(needle)
+    for _ in range(3):
+        before = start, end
         lo = range(max(0, start - reach), min(end, start + reach + 1))
-        start = min(lo, key=lambda s: (Levenshtein.distance(needle, hay[s:end]), abs(s - start)))
+        start = min(lo, key=lambda s: (Levenshtein.distance(needle, hay[s:end]), not breaks(s),
+                                       abs(end - s - n), abs(s - start)))
         hi = range(max(start + 1, end - reach), min(len(hay), end + reach) + 1)
-        end = min(hi, key=lambda e: (Levenshtein.distance(needle, hay[start:e]), abs(e - end)))
+        end = min(hi, key=lambda e: (Levenshtein.distance(needle, hay[start:e]), not breaks(e),
+                                     abs(e - start - n), abs(e - end)))
+        if (start, end) == before:
+            break
     return start, end
 
 
-def align(needle: str, hay: str) -> Alignment | None:
-    """Semi-global alignment: the slice of `hay` closest to the whole of `needle`."""
+def align(needle: str, hay: str, breaks: Callable[[int], bool] = lambda i: False) -> Alignment | None:
+    """Semi-global alignment: the slice of `hay` closest to the whole of `needle` (see `refine`)."""
     if not needle or not hay:
         return None
     coarse = fuzz.partial_ratio_alignment(needle, hay)
     start, end = coarse.dest_start, coarse.dest_end
     if len(needle) > len(hay):
         start, end = 0, len(hay)
-    start, end = refine(needle, hay, start, end, reach=min(40, max(3, len(needle) // 3)))
+    start, end = refine(needle, hay, start, end, min(40, max(3, len(needle) // 3)), breaks)
     distance = Levenshtein.distance(needle, hay[start:end])
     return Alignment(start, end, distance, similarity(needle, hay[start:end]))
 
@@ -111,8 +130,20 @@ def diff(quote: str, fq: Folded, source: str, fs: Folded) -> list[dict]:
     for tag, a1, a2, b1, b2 in Levenshtein.opcodes(fq.text, fs.text).as_list():
         q = quote[cut(fq, a1, quote):cut(fq, a2, quote)]
         s = source[cut(fs, b1, source):cut(fs, b2, source)]
-        ops.append({"op": OPS[tag], "quote": q, "source": s})
+        ops.extend(split_marks({"op": OPS[tag], "quote": q, "source": s}))
     return ops
+
+
+def split_marks(op: dict) -> list[dict]:
+    """A change whose two sides end with the same punctuation, as the change then an equal piece
+    (`[定。→矩。]` is `[定→矩]。`)."""
+    q, s = op["quote"], op["source"]
+    n = 0
+    while n < min(len(q), len(s)) and q[-1 - n] == s[-1 - n] and not fold(q[-1 - n]).text:
+        n += 1
+    if op["op"] == "equal" or n == 0 or n == len(q) or n == len(s):
+        return [op]
+    return [{**op, "quote": q[:-n], "source": s[:-n]}, {"op": "equal", "quote": q[-n:], "source": s[-n:]}]
 
 
 OPS = {"equal": "equal", "replace": "replace", "delete": "extra", "insert": "missing"}
@@ -121,3 +152,59 @@ OPS = {"equal": "equal", "replace": "replace", "delete": "extra", "insert": "mis
 def cut(folded: Folded, i: int, raw: str) -> int:
     """Raw cut point for folded position `i`; leading punctuation goes to the first piece."""
     return 0 if i == 0 else folded.raw_cut(i) if i < len(folded.text) else len(raw)
+
+
+# Punctuation at a slice's ends: a quote's mark matches a source mark of the same kind.
+MARK_KINDS = ("“‘「『（(《〈【[{", "”’」』）)》〉】]}", "。.！!？?；;…", "，,、：:")
+QUOTE_MARKS = "\"'"                  # ASCII quotes open or close
+OPENERS, CLOSERS = "“‘「『（(《〈【", "”’」』）)》〉】"
+BALANCE_REACH = 3                    # closing marks taken in after a slice, at most
+
+
+def same_mark(a: str, b: str) -> bool:
+    """Two punctuation characters that stand for each other at a quotation's end (`。` and `.`)."""
+    if normalize(a) == normalize(b):
+        return True
+    if a in QUOTE_MARKS or b in QUOTE_MARKS:
+        return (a in QUOTE_MARKS or a in MARK_KINDS[0] + MARK_KINDS[1]) and \
+               (b in QUOTE_MARKS or b in MARK_KINDS[0] + MARK_KINDS[1])
+    return any(a in kind and b in kind for kind in MARK_KINDS)
+
+
+def end_marks(text: str) -> tuple[str, str]:
+    """(leading, trailing) runs of `text`'s characters that folding drops, white space left out."""
+    kept = [i for i, c in enumerate(text) if fold(c).text]
+    if not kept:
+        return "", ""
+    lead, trail = text[:kept[0]], text[kept[-1] + 1:]
+    return "".join(lead.split()), "".join(trail.split())
+
+
+def take_marks(quote: str, raw: str, start: int, end: int) -> tuple[int, int]:
+    """`raw[start:end]` widened over the punctuation the quote also has at each end, matched mark by
+    mark outwards (`<img …>` keeps its `<` and `>`; a final `.` takes the source's `。`), then over
+    closing marks that close an opening mark inside the slice (`牢固树立“四个意识` -> `…意识”`)."""
+    lead, trail = end_marks(quote)
+    for mark in reversed(lead):
+        if start == 0 or raw[start - 1].isspace() or fold(raw[start - 1]).text or \
+                not same_mark(mark, raw[start - 1]):
+            break
+        start -= 1
+    for mark in trail:
+        if end >= len(raw) or raw[end].isspace() or fold(raw[end]).text or not same_mark(mark, raw[end]):
+            break
+        end += 1
+    return start, balance(raw, start, end)
+
+
+def balance(raw: str, start: int, end: int) -> int:
+    """`end` moved over the closing marks right after it that close marks opened in the slice."""
+    for _ in range(BALANCE_REACH):
+        if end >= len(raw) or raw[end] not in CLOSERS:
+            break
+        opener = OPENERS[CLOSERS.index(raw[end])]
+        piece = raw[start:end]
+        if piece.count(opener) <= piece.count(raw[end]):
+            break
+        end += 1
+    return end

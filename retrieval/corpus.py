@@ -87,7 +87,7 @@ def load_document(path: str | Path, root: str | Path) -> Document:
     text, paragraphs = build_structure(cleaned.blocks, infer_headings=raw.format in INFER_HEADINGS)
     return Document(
         doc_id=doc_id_for(path, root), path=relative_path(path, root), title=meta.title,
-        text=text, source=meta.source, date=meta.date, author=meta.author,
+        text=text, source=meta.source, date=meta.date, author=meta.author, url=meta.url,
         paragraphs=paragraphs, warnings=tuple(warnings), sha256=file_sha256(path, sidecar_bytes))
 
 

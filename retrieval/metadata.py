@@ -3,8 +3,8 @@
 Stated metadata is read from the text itself (`clean.clean_text` removes those
 lines from the body and hands them here): `来源：郑州日报`, `2021-11-15 15:06`,
 `时间：2024-04-24`, `2025年02月05日16:44 来源：旗帜微平台`, `（来源：《旗帜》2024年第11期）`
-(a monthly issue: date `2024-11`), `■省国资委` (byline: author unit) and a
-trailing `（作者单位：...）`. Curators override any field: YAML front matter in a
+(a monthly issue: date `2024-11`), `■省国资委` (byline: author unit), a
+trailing `（作者单位：...）` and `原文链接：https://...` (url: the page a web capture came from). Curators override any field: YAML front matter in a
 `.md` file, or a sidecar `NAME.meta.json` next to the file, where NAME is the
 full file name (`corpus/foo.txt` -> `corpus/foo.txt.meta.json`); the sidecar wins.
 Nothing is invented: a missing source or date stays empty with a warning, and a
@@ -20,7 +20,7 @@ from pathlib import Path
 
 from retrieval.errors import DocumentError
 
-FIELDS = ("title", "source", "date", "author")
+FIELDS = ("title", "source", "date", "author", "url")
 SIDECAR_SUFFIX = ".meta.json"
 TITLE_MAX = 40
 
@@ -31,7 +31,9 @@ ITEM_PATTERNS = (
     ("date", re.compile(rf"(?:(?:发布)?(?:时间|日期){LABEL})?{DATE}(?:\s*{TIME})?")),
     ("source", re.compile(rf"(?:来源|出处){LABEL}(?P<value>[^\s（）()]+)")),
     ("author", re.compile(rf"(?:作者单位|作者){LABEL}(?P<value>[^\s（）()]+)")),
+    ("url", re.compile(rf"(?:原文链接|原文地址|原文网址|网址){LABEL}(?P<value>https?://[^\s（）()]+)")),
 )
+URL = re.compile(r"^https?://\S+$")
 PAREN_LINE = re.compile(r"^[（(]\s*(.*?)\s*[)）]$")
 BYLINE = re.compile(r"^■\s*(?P<value>\S.{0,29})$")
 AUTHOR_TAIL = re.compile(r"\s*[（(]\s*作者单位[:：]\s*(?P<value>[^（）()]+?)\s*[)）]\s*$")
@@ -47,6 +49,7 @@ class Metadata:
     source: str = ""
     date: str = ""
     author: str = ""
+    url: str = ""        # where a web capture was taken from (GB/T 7714 [EB/OL] citations)
 
     def merge(self, other: "Metadata | dict") -> "Metadata":
         """Fields of `other` that are set replace ours."""
@@ -171,6 +174,8 @@ def check_overrides(overrides: dict, origin: str) -> tuple[dict, list[str]]:
         value = " ".join(ZERO_WIDTH.sub("", str(value)).split()) if value is not None else ""
         if key == "date" and value and not valid_date(value):
             warnings.append(f"{origin}: date {value!r} is not a date as YYYY, YYYY-MM or YYYY-MM-DD; ignored")
+        elif key == "url" and value and not URL.match(value):
+            warnings.append(f"{origin}: url {value!r} is not an http(s) address; ignored")
         elif value:
             kept[key] = value
     return kept, warnings

@@ -34,7 +34,8 @@ class Excerpt:
 class Pack:
     topic: str
     excerpts: tuple[Excerpt, ...]
-    sources: tuple[dict, ...]     # one per cited document, corpus order: doc_id, title, ... count
+    sources: tuple[dict, ...]     # one per cited document, corpus order: doc_id, title, source, date,
+                                  # author, url, path, count
 
     def to_dict(self) -> dict:
         return {"topic": self.topic, "count": len(self.sources), "passages": len(self.excerpts),
@@ -84,6 +85,7 @@ def sources(engine, excerpts: tuple[Excerpt, ...]) -> tuple[dict, ...]:
     counts: dict[str, int] = {}
     for e in excerpts:
         counts[e.doc_id] = counts.get(e.doc_id, 0) + 1
-    return tuple({"doc_id": d, "title": engine.documents[d].title, "source": engine.documents[d].source,
-                  "date": engine.documents[d].date, "path": engine.documents[d].path, "count": n}
-                 for d, n in counts.items())
+    docs = engine.documents
+    return tuple({"doc_id": d, "title": docs[d].title, "source": docs[d].source, "date": docs[d].date,
+                  "author": docs[d].author, "url": getattr(docs[d], "url", ""), "path": docs[d].path,
+                  "count": n} for d, n in counts.items())

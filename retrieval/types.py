@@ -35,6 +35,7 @@ class Document:
     paragraphs: tuple[Paragraph, ...] = ()
     warnings: tuple[str, ...] = ()
     sha256: str = ""           # of the raw file bytes (plus sidecar), for incremental builds
+    url: str = ""              # the page a web capture came from, when stated (sidecar, 原文链接：)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -12,18 +12,25 @@ Verdicts (the thresholds are measured on `eval/quotes.jsonl`, see the README):
 Candidates come from retrieval (the whole quote, then each sentence); an exact
 occurrence is looked up in every document. Quotes shorter than SHORT folded
 characters are only matched exactly (they would match loosely almost anywhere).
+
+The quote is cleaned as a document is (`retrieval.clean.clean_line`: glued pinyin
+dropped, width, traditional -> simplified, punctuation) and both sides are folded
+with offsets (`retrieval.align.fold`), so a match is a slice of the stored clean
+text by construction; its ends take in the punctuation the quote has there
+(`retrieval.align.take_marks`). `Check.quote` is the cleaned quote, the text the
+diff's quote pieces concatenate to; `Check.given` is the quotation as typed.
 """
 from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import dataclass, replace
 
-from retrieval.align import align, diff, fold
+from retrieval.align import align, diff, fold, take_marks
+from retrieval.clean import clean_line
 from retrieval.slices import source_dict
 from retrieval.errors import QueryError
 from retrieval.query import SURROGATE
 from retrieval.sentences import sentence_spans
-from retrieval.tokenize import normalize
 
 SHORT = 6            # folded characters; shorter quotes are matched exactly only
 VARIANT = 0.75       # minimum similarity of a variant (README, evaluation)
@@ -31,7 +38,6 @@ STITCH_GAIN = 0.05   # parts must beat the best single slice by this much
 GAP = 4              # raw characters between parts that still count as contiguous
 CANDIDATES = 10      # passages retrieved per quote or part
 MAX_QUOTE = 2000     # characters
-CLOSING = "”’」』）》"
 
 
 @dataclass(frozen=True)
@@ -60,6 +66,7 @@ class Check:
     match: Match | None
     parts: tuple[Part, ...] = ()
     note: str = ""
+    given: str = ""          # the quotation as typed (stripped); `quote` is it cleaned
 
 
 class Verifier:
@@ -78,7 +85,10 @@ class Verifier:
         return self._folded
 
     def check(self, quote: str) -> Check:
-        quote = clean_quote(quote)
+        given = clean_quote(quote)
+        return replace(self.check_clean(cleaned_quote(given)), given=given)
+
+    def check_clean(self, quote: str) -> Check:
         whole = self.locate(quote)
         if whole and whole.similarity == 1.0:
             return Check(quote, "exact", 1.0, whole, self.parts(quote, whole), ambiguity(whole))
@@ -104,18 +114,10 @@ class Verifier:
         if not needle:
             return None
         match = self.exact(needle) or (self.fuzzy(text, needle) if len(needle) >= SHORT else None)
-        return match and self.with_closing(match, text)
-
-    def with_closing(self, match: Match, text: str) -> Match:
-        """Take in the source's closing marks (”）, and the quote's final mark) right after the match."""
-        doc_text, end = self.engine.documents[match.doc_id].text, match.end
-        last = text.rstrip()[-1:]
-        while end < len(doc_text) and end - match.end < 3:
-            after = doc_text[end]
-            if not (after in CLOSING or (not last.isalnum() and normalize(after) == normalize(last))):
-                break
-            end += 1
-        return replace(match, end=end)
+        if match is None:
+            return None
+        start, end = take_marks(text, self.engine.documents[match.doc_id].text, match.start, match.end)
+        return replace(match, start=start, end=end)
 
     def exact(self, needle: str) -> Match | None:
         hits = [(doc_id, i) for doc_id, f in self.folded.items() for i in find_all(f.text, needle)]
@@ -128,7 +130,8 @@ class Verifier:
     def fuzzy(self, text: str, needle: str) -> Match | None:
         best = None
         for doc_id, a, b in self.candidates(text):
-            found = align(needle, self.folded[doc_id].text[a:b])
+            folded = self.folded[doc_id]
+            found = align(needle, folded.text[a:b], lambda i, a=a, f=folded: f.is_break(a + i))
             if found and (best is None or found.similarity > best.similarity):
                 start, end = self.folded[doc_id].raw_span(a + found.start, a + found.end)
                 best = Match(doc_id, start, end, round(found.similarity, 4))
@@ -163,6 +166,14 @@ def clean_quote(quote) -> str:
     if not fold(quote).text:
         raise QueryError("the quotation has no characters to compare (only punctuation)")
     return quote.strip()
+
+
+def cleaned_quote(quote: str) -> str:
+    """The quotation cleaned by the rules that made the stored text (`retrieval.clean.clean_line`),
+    so that `機關(guān)` compares as `机关`; line breaks become spaces. Unchanged if cleaning would
+    leave nothing to compare."""
+    cleaned = clean_line(quote)
+    return cleaned if fold(cleaned).text else quote
 
 
 def find_all(hay: str, needle: str) -> list[int]:
@@ -223,6 +234,7 @@ def check_dict(engine, check: Check) -> dict:
     data["parts"] = [{"text": p.text, "verdict": p.verdict, **match_dict(engine, p.text, p.match)}
                      for p in check.parts]
     data["note"] = check.note
+    data["given"] = check.given or check.quote
     return data
 
 

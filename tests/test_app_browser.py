@@ -13,6 +13,7 @@ import pytest
 import app
 from retrieval.engine import Engine
 from ui.context import AppContext
+from retrieval.cite import quotation_in
 from ui.render import book_title, citation, quotation
 
 pytestmark = pytest.mark.browser
@@ -116,6 +117,9 @@ def test_context_original_text_and_copy_citation(page, seed_url, seed_engine):
     page.click(".qa-answer .qa-copy")
     page.wait_for_selector(".qa-answer .qa-copy.qa-done")
     assert page.evaluate("navigator.clipboard.readText()") == quotation(best)
+    page.click(".qa-answer .qa-copy[data-src='qa-copy-gbt']")
+    page.wait_for_selector(".qa-answer .qa-copy[data-src='qa-copy-gbt'].qa-done")
+    assert page.evaluate("navigator.clipboard.readText()") == quotation_in(best, "gbt7714")
     page.click(".qa-answer .qa-open")
     cited = page.locator("#doc-viewer #cited")
     cited.wait_for(state="visible", timeout=WAIT)

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from retrieval.cite import format_citation
 from retrieval.engine import Engine
 from ui import ask, corpus, uploads
 from ui.context import AppContext
@@ -107,6 +108,11 @@ def test_copy_citation_source_holds_text_and_citation(ctx):
     page, result, _ = ask_once(ctx, YGSZ)
     src = re.search(r'<textarea class="qa-copy-src" readonly hidden>(.*?)</textarea>', page, re.S)
     assert html.unescape(src.group(1)) == quotation(result["passages"][0])
+    gbt = re.search(r'<textarea class="qa-copy-gbt" readonly hidden>(.*?)</textarea>', page, re.S)
+    best = result["passages"][0]
+    assert html.unescape(gbt.group(1)) == f"“{best['text']}”\n——{format_citation(best, 'gbt7714')}"
+    assert "[N]. 郑州日报, 2021-11-15." in html.unescape(gbt.group(1))
+    assert 'data-src="qa-copy-gbt"' in page and "复制 GB/T 引用" in page
 
 
 def test_context_expands_to_neighbouring_paragraphs(ctx, seed_engine):

@@ -31,6 +31,19 @@ def test_verify_text_shows_differences(capsys, seed_index):
     assert code == 0 and "variant" in out and "[+党委）]" in out and "出处：《" in out
 
 
+def test_verify_text_shows_a_changed_last_character_as_a_replacement(capsys, seed_index):
+    quote = "坚决做到“两个维护”，是党的十八大以来的重大政治成就和宝贵经验，是最重要的政治纪律和政治规定。"
+    code, out, _ = run(capsys, seed_index, "verify", quote)
+    assert code == 0 and "原文：坚决做到“两个维护”" in out and "政治纪律和政治规矩。\n" in out
+    assert "政治规[定→矩]。" in out and "[-" not in out
+
+
+def test_verify_text_shows_the_quotation_as_cleaned(capsys, seed_index):
+    code, out, _ = run(capsys, seed_index, "verify", "機關(guān)黨建主體責(zé)任")
+    assert code == 0 and "引文：機關(guān)黨建主體責(zé)任" in out and "清洗后：机关党建主体责任" in out
+    assert "exact" in out
+
+
 def test_verify_empty_quote_is_a_clean_error(capsys, seed_index):
     code, out, err = run(capsys, seed_index, "verify", "。。")
     assert code == 2 and err.startswith("error:") and "Traceback" not in err

@@ -123,6 +123,14 @@ def test_sidecar_on_a_seed_copy(tmp_path):
         load_document(tmp_path / name, tmp_path)
 
 
+def test_a_web_capture_url_from_a_sidecar_or_the_text():
+    kept, warnings = check_overrides({"url": "https://www.qizhiwang.org.cn/a.html"}, "sidecar")
+    assert kept == {"url": "https://www.qizhiwang.org.cn/a.html"} and not warnings
+    kept, warnings = check_overrides({"url": "javascript:alert(1)"}, "sidecar")
+    assert kept == {} and "not an http(s) address" in warnings[0]
+    assert parse_metadata_line("原文链接：https://example.org/x.html") == {"url": "https://example.org/x.html"}
+
+
 def test_override_values_lose_control_and_invisible_characters():
     kept, _ = check_overrides({"title": "控制\x01字符\u202e标题", "source": "  旗帜\x07  2024 "}, "sidecar")
     assert kept == {"title": "控制字符标题", "source": "旗帜 2024"}

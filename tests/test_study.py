@@ -81,6 +81,31 @@ def test_docx_opens_and_holds_quotes_citations_and_sources(liangzhangpi):
     assert len([1 for style, _ in paragraphs if style == "List Number"]) == len(liangzhangpi.sources)
 
 
+def test_docx_is_a_chinese_a4_document_and_lists_the_author_unit(liangzhangpi):
+    from tests.test_wordfile import assert_chinese_word_file
+    document = docx.Document(io.BytesIO(to_docx(liangzhangpi)))
+    assert_chinese_word_file(document, "学习材料：两张皮", "学习材料")
+    assert document.core_properties.keywords == "两张皮"
+    listed = [p.text for p in document.paragraphs if p.style.name == "List Number"]
+    authored = [s for s in liangzhangpi.sources if s["author"]]
+    assert authored and all(any(t.startswith(f"{s['author']}：《") for t in listed) for s in authored)
+    assert "郑州市委市直机关工委：《以党建“第一责任”引领和保障发展》，郑州日报，2021年11月15日" in "\n".join(listed)
+
+
+def test_gbt7714_style_numbers_the_references_and_points_each_quotation_to_one(liangzhangpi):
+    md = to_markdown(liangzhangpi, "gbt7714")
+    assert "## 参考文献" in md and "## 来源列表" not in md
+    assert r"郑州市委市直机关工委. 以党建“第一责任”引领和保障发展\[N\]. 郑州日报, 2021-11-15." in md
+    document = docx.Document(io.BytesIO(to_docx(liangzhangpi, "gbt7714")))
+    texts = [p.text for p in document.paragraphs]
+    refs = texts[texts.index("参考文献") + 1:]
+    assert [r[:4] for r in refs] == [f"[{n}] " for n in range(1, len(liangzhangpi.sources) + 1)]
+    cites = [t for t in texts if t.startswith("——[")]
+    assert len(cites) == len(liangzhangpi.excerpts) and all("段" in c for c in cites)
+    with pytest.raises(QueryError, match="citation style"):
+        to_markdown(liangzhangpi, "apa")
+
+
 def test_study_tab_offers_markdown_and_docx(seed_engine):
     from ui.context import AppContext
     from ui.study_tab import handle_study
@@ -89,6 +114,8 @@ def test_study_tab_offers_markdown_and_docx(seed_engine):
     assert docx.Document(files[1]).paragraphs[0].text == "学习材料：两张皮"
     html, files = handle_study(AppContext(seed_engine), "", [])
     assert files is None and "qa-notice-error" in html
+    html, files = handle_study(AppContext(seed_engine), "两张皮", [], "gbt7714")
+    assert "[N]. 郑州日报, 2021-11-15." in html and "参考文献" in Path(files[0]).read_text(encoding="utf-8")
 
 
 def test_surrogates_in_a_topic_are_dropped(seed_engine, liangzhangpi):

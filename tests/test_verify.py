@@ -116,17 +116,22 @@ def test_diff_pieces_rebuild_both_sides():
 
 def test_quotation_set_shape():
     items = load_quotes(ROOT / "eval" / "quotes.jsonl")
-    assert len(items) >= 200
+    assert len(items) >= 300
     edits = {i["edit"] for i in items}
     assert {"swap", "delete", "insert", "punct", "traditional", "stitched", "not_in_corpus"} <= edits
+    assert {"end_swap", "end_insert", "end_delete", "start_swap", "end_punct", "pinyin"} <= edits
+    dev, test = load_quotes(ROOT / "eval" / "quotes.jsonl", "dev"), load_quotes(ROOT / "eval" / "quotes.jsonl", "test")
+    assert len(dev) + len(test) == len(items) and abs(len(dev) - len(test)) <= len(edits)
+    assert {i["edit"] for i in dev} == {i["edit"] for i in test} == edits
 
 
 @pytest.mark.slow
 def test_quotation_set_accuracy(seed_engine):
-    """The figures in the README: verdict >= 0.97 and location >= 0.97 on eval/quotes.jsonl."""
+    """The figures in the README: verdict, location and boundary >= 0.97 on eval/quotes.jsonl."""
     data = summary(evaluate(seed_engine, load_quotes(ROOT / "eval" / "quotes.jsonl")))
     assert data["overall"]["verdict_accuracy"] >= 0.97, json.dumps(data["errors"], ensure_ascii=False)
     assert data["overall"]["location_accuracy"] >= 0.97
+    assert data["overall"]["boundary_accuracy"] >= 0.97
 
 
 def test_verify_tab_escapes_and_colours(seed_engine):

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 
-from retrieval.cite import book_title, citation, cn_date, location, quotation
+from retrieval.cite import book_title, citation, cn_date, location, quotation, quotation_in
 
 __all__ = ["book_title", "citation", "cn_date", "location", "quotation", "esc", "marked",
            "passage_card", "notice", "question_bubble", "section_title", "header_html"]
@@ -40,9 +40,12 @@ def card_actions(passage: dict) -> str:
     return (
         '<div class="qa-actions">'
         '<button type="button" class="qa-btn qa-copy" title="复制带引文的出处">复制引用</button>'
+        '<button type="button" class="qa-btn qa-copy" data-src="qa-copy-gbt" '
+        'title="复制引文，出处按 GB/T 7714-2015 参考文献格式">复制 GB/T 引用</button>'
         f'<button type="button" class="qa-btn qa-open" data-doc="{esc(passage["doc_id"])}" '
         f'data-start="{int(passage["start"])}" data-end="{int(passage["end"])}">查看全文</button>'
         f'<textarea class="qa-copy-src" readonly hidden>{esc(quotation(passage))}</textarea>'
+        f'<textarea class="qa-copy-gbt" readonly hidden>{esc(quotation_in(passage, "gbt7714"))}</textarea>'
         "</div>")
 
 

@@ -1,4 +1,5 @@
-"""The 学习材料 tab: a topic (optionally some documents) -> cited passages, Markdown and .docx downloads."""
+"""The 学习材料 tab: a topic (optionally some documents) -> cited passages, Markdown and .docx downloads;
+citations in today's form or GB/T 7714-2015 (引用格式)."""
 from __future__ import annotations
 
 import logging
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import gradio as gr
 
+from retrieval.cite import STYLES, format_citation, location
 from retrieval.errors import RetrievalError
 from retrieval.export import to_docx, to_markdown
 from retrieval.study import Pack, study_pack
@@ -21,7 +23,7 @@ log = logging.getLogger(__name__)
 EXAMPLES = ("落实机关党建主体责任", "两张皮")
 
 
-def pack_html(pack: Pack) -> str:
+def pack_html(pack: Pack, style: str = "default") -> str:
     if not pack.excerpts:
         return notice(f"语料中没有与“{pack.topic}”相关的段落。", "empty")
     parts = [f'<p class="corpus-summary">主题：{esc(pack.topic)} · {len(pack.sources)} 篇文献 · '
@@ -30,8 +32,12 @@ def pack_html(pack: Pack) -> str:
         parts.append(f'<article class="qa-card qa-more"><div class="qa-card-head"><span class="qa-doc">'
                      f'{esc(book_title(e.source["title"]))}</span></div>'
                      f'<blockquote class="qa-quote">{esc(e.text)}</blockquote>'
-                     f'<p class="qa-cite">{esc(e.citation)}</p></article>')
+                     f'<p class="qa-cite">{esc(card_citation(e, style))}</p></article>')
     return "".join(parts)
+
+
+def card_citation(e, style: str) -> str:
+    return e.citation if style == "default" else f"{format_citation(e.source, style)} {location(e.source)}"
 
 
 # One folder per export, pruned; per user, since /tmp is shared.
@@ -50,19 +56,20 @@ def prune_exports(now: float | None = None) -> None:
             pass                                 # removed by another request meanwhile
 
 
-def write_files(pack: Pack) -> list[str]:
+def write_files(pack: Pack, style: str = "default") -> list[str]:
     prune_exports()
     EXPORTS.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="study-", dir=EXPORTS))
     name = "".join(c for c in pack.topic if c.isalnum())[:30] or "study"
     md, dx = folder / f"学习材料-{name}.md", folder / f"学习材料-{name}.docx"
-    md.write_text(to_markdown(pack), encoding="utf-8")
-    dx.write_bytes(to_docx(pack))
+    md.write_text(to_markdown(pack, style), encoding="utf-8")
+    dx.write_bytes(to_docx(pack, style))
     return [str(md), str(dx)]
 
 
-def handle_study(ctx: AppContext, topic, doc_ids) -> tuple[str, list[str] | None]:
+def handle_study(ctx: AppContext, topic, doc_ids, style="default") -> tuple[str, list[str] | None]:
     """-> (HTML of the pack, [markdown path, docx path]) ; errors become a notice."""
+    style = style if style in STYLES else "default"
     try:
         pack = study_pack(ctx.engine, topic, list(doc_ids or []) or None)
     except RetrievalError as exc:
@@ -70,7 +77,7 @@ def handle_study(ctx: AppContext, topic, doc_ids) -> tuple[str, list[str] | None
     except Exception:
         log.exception("study failed for %r", topic)
         return notice("生成学习材料时出现内部错误，请稍后再试。", "error"), None
-    return pack_html(pack), (write_files(pack) if pack.excerpts else None)
+    return pack_html(pack, style), (write_files(pack, style) if pack.excerpts else None)
 
 
 def doc_choices(ctx: AppContext) -> list[tuple[str, str]]:
@@ -82,10 +89,12 @@ def build(ctx: AppContext) -> None:
     with gr.Row():
         topic = gr.Textbox(label="主题", placeholder="例如：" + " / ".join(EXAMPLES), scale=3, max_length=200)
         docs = gr.Dropdown(doc_choices(ctx), value=[], multiselect=True, label="限定文献（可选）", scale=2)
+    style = gr.Radio([(label, key) for key, label in STYLES.items()], value="default", label="引用格式")
     button = gr.Button("生成学习材料", variant="primary")
     files = gr.File(label="下载（Markdown / Word）", file_count="multiple", interactive=False)
     out = gr.HTML("", apply_default_css=False)
     run = partial(handle_study, ctx)
-    button.click(run, inputs=[topic, docs], outputs=[out, files], api_visibility="private", concurrency_id="ask")
-    topic.submit(run, inputs=[topic, docs], outputs=[out, files], api_visibility="private", concurrency_id="ask")
+    inputs = [topic, docs, style]
+    button.click(run, inputs=inputs, outputs=[out, files], api_visibility="private", concurrency_id="ask")
+    topic.submit(run, inputs=inputs, outputs=[out, files], api_visibility="private", concurrency_id="ask")
     ctx.on_corpus_change(docs, lambda: gr.Dropdown(choices=doc_choices(ctx), value=[]))

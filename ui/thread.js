@@ -19,11 +19,13 @@ function copyFallback(text) {
 element.addEventListener('click', (event) => {
   const copy = event.target.closest('.qa-copy');
   if (copy) {
-    const source = copy.closest('.qa-card').querySelector('.qa-copy-src');
+    const source = copy.closest('.qa-card').querySelector('.' + (copy.dataset.src || 'qa-copy-src'));
+    const label = copy.dataset.label || copy.textContent;
+    copy.dataset.label = label;
     copyText(source.value).then(() => {
       copy.textContent = '已复制';
       copy.classList.add('qa-done');
-      setTimeout(() => { copy.textContent = '复制引用'; copy.classList.remove('qa-done'); }, 1600);
+      setTimeout(() => { copy.textContent = label; copy.classList.remove('qa-done'); }, 1600);
     });
     return;
   }

@@ -62,7 +62,11 @@ def result_html(r: dict) -> str:
     label, kind = VERDICTS[r["verdict"]]
     head = (f'<h4 class="vq-verdict-{kind}">{esc(label)}（{esc(r["verdict"])}，'
             f'相似度 {r["similarity"]:.2f}）</h4>')
-    body = [located_html(r)] if r["source"] else []
+    body = []
+    if r.get("given") and r["given"] != r["quote"]:
+        body.append(f'<p class="vq-cleaned">按语料的清洗规则比较（去掉拼音注音、繁体转简体、统一全半角）：'
+                    f'{esc(r["quote"])}</p>')
+    body += [located_html(r)] if r["source"] else []
     for n, part in enumerate(r["parts"], start=1):
         plabel, pkind = VERDICTS[part["verdict"]]
         body.append(f'<div class="vq-part"><p>第{n}句：{esc(part["text"])} '

@@ -1,9 +1,10 @@
-"""`python -m retrieval study "TOPIC" [--doc DOC_ID ...] [--format md|docx|json] [-o FILE]`."""
+"""`python -m retrieval study "TOPIC" [--doc DOC_ID ...] [--format md|docx|json] [--style default|gbt7714] [-o FILE]`."""
 from __future__ import annotations
 
 import sys
 from pathlib import Path
 
+from retrieval.cite import STYLES
 from retrieval.cli import add_engine_args, print_json
 from retrieval.engine import Engine
 from retrieval.errors import QueryError, RetrievalError
@@ -20,6 +21,8 @@ def register(subparsers) -> None:
     p.add_argument("topic", help="the topic, e.g. 落实机关党建主体责任")
     p.add_argument("--doc", action="append", default=None, help="only this doc_id (repeatable)")
     p.add_argument("--format", choices=("md", "docx", "json"), default="md", help="default: md")
+    p.add_argument("--style", choices=tuple(STYLES), default="default",
+                   help="citation form: default (作者单位：《标题》，来源，日期，位置) or gbt7714 (GB/T 7714-2015)")
     p.add_argument("-o", "--output", help="write to this file")
     add_engine_args(p)
     p.set_defaults(func=run)
@@ -37,7 +40,7 @@ def run(args) -> int:
         import json
         data = (json.dumps(pack.to_dict(), ensure_ascii=False, indent=2) + "\n").encode()
     else:
-        data = to_docx(pack) if args.format == "docx" else to_markdown(pack).encode()
+        data = to_docx(pack, args.style) if args.format == "docx" else to_markdown(pack, args.style).encode()
     if not args.output:
         sys.stdout.write(data.decode())
         return 0

@@ -22,6 +22,7 @@ def register(subparsers) -> None:
     p.add_argument("quote", nargs="?", help="the quotation (simplified or traditional, any punctuation)")
     p.add_argument("--json", action="store_true", help="print the JSON result")
     p.add_argument("--eval", metavar="JSONL", help="evaluate on a quotation set (eval/quotes.jsonl)")
+    p.add_argument("--split", choices=("dev", "test"), help="with --eval: only this half of the set")
     add_engine_args(p)
     p.set_defaults(func=run)
 
@@ -30,7 +31,7 @@ def run(args) -> int:
     quote = args.quote if args.quote is not None or args.eval else stdin_text()
     engine = Engine.open(args.index, args.corpus, model=args.model)
     if args.eval:
-        data = summary(evaluate(engine, load_quotes(args.eval)))
+        data = summary(evaluate(engine, load_quotes(args.eval, args.split)))
         print_json(data) if args.json else print_summary(data)
         return 0
     result = check_dict(engine, Verifier(engine).check(quote))
@@ -60,8 +61,10 @@ def located(item: dict, indent: str = "") -> list[str]:
 
 
 def readable(result: dict) -> str:
-    lines = [f"引文：{result['quote']}",
-             f"结论：{VERDICTS[result['verdict']]}（{result['verdict']}，相似度 {result['similarity']:.2f}）"]
+    lines = [f"引文：{result.get('given') or result['quote']}"]
+    if result.get("given") and result["given"] != result["quote"]:
+        lines.append(f"清洗后：{result['quote']}（按语料的清洗规则：去掉拼音注音，繁体转简体，统一全半角）")
+    lines.append(f"结论：{VERDICTS[result['verdict']]}（{result['verdict']}，相似度 {result['similarity']:.2f}）")
     if result["source"]:
         lines += located(result)
     for n, part in enumerate(result["parts"], start=1):
