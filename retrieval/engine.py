@@ -22,7 +22,7 @@ from retrieval.lexical import Lexical
 from retrieval.manifest import needs_build, stale_reasons
 from retrieval.query import clean_question
 from retrieval.question import Analysis, Analyzer
-from retrieval.rank import TYPED_DEPTH, content_words, dated, matches_year, prefer_typed
+from retrieval.rank import PUBLISHED, TYPED_DEPTH, about_document, content_words, dated, matches_year, prefer_typed
 from retrieval.refusal import Evidence, coverage, decide, typed_answer
 from retrieval.result import error_result, make_result
 from retrieval.settings import model_name
@@ -39,6 +39,7 @@ DEFAULT_TOP_K, MAX_TOP_K = 5, 50   # passages an answer shows
 SUBSTANCE = 20     # Han characters a chunk needs to rank on its own merit ("同志们：" has 3)
 NAMED = re.compile(r"《([^》]{2,60})》")
 NAMED_BOOST = 0.2  # passages of a document the question names by title (《…》) score 1.2 times higher
+ELSEWHERE = 0.5   # ... and those of other documents half as high when it asks about that document (这篇文章)
 NAMED_MAX = 3      # a name that fits more documents than this names none in particular
 TERM_BOOST = 0.2   # chunks that hold the formulation asked about, whole, score 1.2 times higher
 YEAR_BOOST = 0.2   # passages that match a year the question names (document date, title or text) score 1.2 times higher
@@ -196,11 +197,14 @@ class Engine:
         """Scale fused scores by the chunk's substance and by the boosts: a document the question names
         (NAMED_BOOST), the formulation asked about held whole (TERM_BOOST), a year it names (YEAR_BOOST)."""
         term, years = fold(analysis.term), analysis.years
+        that_document = bool(PUBLISHED.search(analysis.question))
 
         def scale(r: int) -> float:
             doc_id, factor = self.chunks.doc_id(r), float(self.substance[r])
             if doc_id in named:
                 factor *= 1 + NAMED_BOOST
+            elif named and that_document:     # `郑州日报这篇文章…`: the question is about that document
+                factor *= ELSEWHERE
             if term or years:
                 text = self.chunks[r].text
                 if term and term in fold(text):
@@ -318,10 +322,12 @@ class Engine:
         cosine = float(np.max(self.dense.vectors(top.rows) @ qvec))
         sentence = max((s for s in (self.sentence_cosine(r, qvec) for r in top.rows) if s is not None),
                        default=0.0)
-        typed = typed_answer(analysis.question, text + dated(self.documents[top.doc_id], analysis.question)) and \
+        text += dated(self.documents[top.doc_id], analysis.question)     # a question about the document
+        typed = typed_answer(analysis.question, text) and \
             (not analysis.years or self.matches_year(top.doc_id, text, analysis.years)) and \
             self.spelled_out(analysis.parts)
-        coverage = 1.0 if top.defines else self.coverage(words, text)
+        rest = about_document(self.documents[top.doc_id], analysis.question, words)
+        coverage = 1.0 if top.defines or rest == [] else self.coverage(words if rest is None else rest, text)
         held = not analysis.asked or self.holds(analysis.asked)
         return Evidence(coverage, cosine, typed, sentence, held)
 

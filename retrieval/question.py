@@ -37,6 +37,7 @@ PARTS = re.compile(r"哪[两二三四五六七八九十][^\s]|分别")     # ask
 NUMBERED = re.compile(r"[一二两三四五六七八九十双\d]")
 SPECIFIC = 1000       # a word jieba's general dictionary counts fewer times is rare enough to be a formulation
 GENERIC_RATIO, GENERIC_FLOOR = 10, 20     # ... and one counted 10x (+20) as often as the formulation says less
+GENERIC_MAX = 2       # ... for at most two such words: more make a question about something else
 RARE_IDF = 1.6        # BM25 idf of a word in a fifth of the chunks: a formulation rarer than that is specific
 NUMERAL = re.compile(r"^(?:[一二两三四五六七八九十双]|\d)[^一二两三四五六七八九十\d]?$")   # 两个 + 结合, 四下 + 基层: one formulation
 # Kinds in order of precedence: the first that matches names the question.
@@ -212,7 +213,8 @@ class Analyzer:
         term = min(candidates, key=lambda c: (fold("".join(c)) not in named, vocab.general("".join(c)),
                                                -vocab.weight(c), -len("".join(c))))
         rest = [w for w in words if w not in term]
-        return "".join(term) if all(vocab.weaker(w, term) for w in rest) else ""
+        common = [w for w in rest if not vocab.rarer(w, term)]     # weaker only as common Chinese
+        return "".join(term) if all(vocab.weaker(w, term) for w in rest) and len(common) <= GENERIC_MAX else ""
 
 
 @dataclass(frozen=True)
@@ -240,6 +242,10 @@ class Vocabulary:
         infinite (the corpus knows none of them)."""
         return self.idf("".join(term)) or max(self.idf(w) for w in term) or float("inf")
 
+    def rarer(self, word: str, term: tuple[str, ...]) -> bool:
+        """`term` is rarer in the corpus than `word`, or `word` is a short word the corpus does not use."""
+        return weaker(word, self.weight(term), self.idf)
+
     def weaker(self, word: str, term: tuple[str, ...]) -> bool:
         """`word` says less than the formulation `term` (its words): the corpus uses it more often, it is a
         short word the corpus does not use and not shaped like a formulation, or it is common in general
@@ -247,7 +253,7 @@ class Vocabulary:
         against `机关党建`, which most chunks of a corpus on it hold). A formulation that is not one index
         token weighs as its rarest word; as infinitely rare if the corpus knows none of them."""
         joined, weight = "".join(term), self.weight(term)
-        if weaker(word, weight, self.idf):
+        if self.rarer(word, term):
             return True
         return weight >= RARE_IDF and self.general(word) >= GENERIC_RATIO * (self.general(joined) + GENERIC_FLOOR)
 

@@ -11,9 +11,10 @@ import re
 from retrieval.answer import Passage
 from retrieval.question import Analysis
 from retrieval.refusal import asked_kinds, typed_answer
+from retrieval.tokenize import fold
 from retrieval.types import Document
 
-PUBLISHED = re.compile(r"这篇|该文|此文|本文|文章|报道|稿件|刊登|刊发|发表|发布|刊出|登载|印发")
+PUBLISHED = re.compile(r"[这那该此本]篇|[这那该此本]则|该文|此文|本文|文章|报道|稿件|刊登|刊发|发表|发布|刊出|登载|印发")
 TYPED_DEPTH = 5    # a count or date question may take its answer from this far down ...
 TYPED_SHARE = 0.8  # ... when that passage scores at least this share of the top one
 
@@ -23,17 +24,33 @@ def content_words(analysis: Analysis, tokens: list[str]) -> list[str]:
     the question's content words (its search tokens when the question is all frame)."""
     if analysis.term:
         return [analysis.term]
-    return analysis.content.split() or tokens
+    words = analysis.content.split() or tokens
+    if PUBLISHED.search(analysis.question):      # `这篇文章`, `刊登`: the document itself, not its text
+        words = [w for w in words if not PUBLISHED.search(w)] or words
+    return words
 
 
 
 def dated(doc: Document, question: str) -> str:
-    """The document's date in words (` 2021年11月15日`) when the question asks about the document
-    itself (`这篇文章是哪天刊登的`): its citation answers it. Else ''."""
-    if not doc.date or not PUBLISHED.search(question):
+    """What the citation says of the document (title, `来源` source, `作者` author, the date in words:
+    `2021年11月15日`) when the question asks about the document itself (`郑州日报这篇文章是哪天刊登的`):
+    the citation shown with the passage answers it. Else ''."""
+    if not PUBLISHED.search(question):
         return ""
-    parts = doc.date.split("-")
-    return " " + "".join(f"{int(p)}{unit}" for p, unit in zip(parts, "年月日") if p.isdigit())
+    parts = (doc.date or "").split("-")
+    when = "".join(f"{int(p)}{unit}" for p, unit in zip(parts, "年月日") if p.isdigit())
+    fields = (doc.title, doc.source and f"来源{doc.source}", doc.author and f"作者{doc.author}", when)
+    return " " + " ".join(x for x in fields if x)
+
+
+def about_document(doc: Document, question: str, words: list[str]) -> list[str] | None:
+    """For a question about the document itself (`郑州日报这篇文章是哪天刊登的`), the content words left
+    once those naming the document (its source, its title) and single characters (`发`) are taken
+    out: what the citation or the passage must hold (`责任编辑`). None for a question about the text."""
+    if not PUBLISHED.search(question):
+        return None
+    naming = fold(f"{doc.title}{doc.source}")
+    return [w for w in words if len(fold(w)) > 1 and fold(w) not in naming]
 
 
 def matches_year(doc: Document, text: str, years: tuple[str, ...]) -> bool:

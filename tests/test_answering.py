@@ -107,3 +107,18 @@ def test_a_paraphrase_in_other_words(seed_engine):
 @pytest.mark.parametrize("question", ["明天北京会下雨吗？", "什么是三会一课", "区块链的含义", "红烧肉怎么做"])
 def test_off_topic_questions_are_refused(seed_engine, question):
     assert not seed_engine.ask(question)["found"]
+
+
+@pytest.mark.parametrize("question, cited", [
+    ("郑州日报这篇文章是哪天刊登的？", "2021-11-15"),
+    ("旗帜微平台那篇会议报道是什么时候发的", "2025-02-05"),
+    ("郑州日报这篇文章的作者是谁", "郑州市委市直机关工委"),
+])
+def test_a_question_about_the_document_is_answered_by_its_citation(seed_engine, question, cited):
+    result = seed_engine.ask(question)
+    top = result["passages"][0]
+    assert result["found"] and cited in " ".join(str(v) for v in top.values())
+
+
+def test_what_neither_the_document_nor_its_citation_says_is_refused(seed_engine):
+    assert not seed_engine.ask("郑州日报这篇文章的责任编辑是谁？")["found"]
