@@ -68,7 +68,8 @@ class Engine:
             raise
         engine.behind = failed and behind_message(index_dir, corpus_dir, failed)   # logged as a warning
         if corpus_dir is not None and not build:
-            reasons = stale_reasons(engine.manifest, Path(corpus_dir), engine.embedder.name)
+            reasons = stale_reasons(engine.manifest, Path(corpus_dir), engine.embedder.name,
+                                    backend=engine.embedder.label)
             if reasons:
                 raise IndexStaleError(f"index {index_dir} is stale ({'; '.join(reasons[:3])}): "
                                       f"run `python -m retrieval build --index {index_dir}`")

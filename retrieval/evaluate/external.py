@@ -50,7 +50,7 @@ def open_engine(name: str, cache: Path, model: str | None = None) -> Engine:
     try:
         engine = Engine(index_dir, None, model)
         if engine.manifest["counts"]["documents"] == len(docs) and \
-                not stale_reasons(engine.manifest, None, engine.embedder.name):
+                not stale_reasons(engine.manifest, None, engine.embedder.name, backend=engine.embedder.label):
             return engine
     except Exception:  # no cached index yet, or an unusable one: build it (reusing its vectors)
         pass
