@@ -158,15 +158,21 @@ def time_encode(cls) -> dict:
     return spent
 
 
-def timed_build(name: str, index_dir: Path, reuse: bool, spent: dict) -> dict:
+def cmrc_documents(limit: int | None) -> list:
+    """The CMRC passages as documents: all of them, or the first `limit` (`--documents`)."""
+    from retrieval.evaluate.external import load_documents
+
+    return load_documents(CMRC)[:limit] if limit else load_documents(CMRC)
+
+
+def timed_build(name: str, index_dir: Path, reuse: bool, spent: dict, limit: int | None = None) -> dict:
     """Read the corpus and build (CMRC: its passages as documents), timing the embedding inside."""
     from retrieval.build import build_from_documents, build_index
-    from retrieval.evaluate.external import load_documents
 
     spent |= {"seconds": 0.0, "texts": 0}
     started = time.perf_counter()
     report = build_index(SEED_CORPUS, index_dir, reuse=reuse) if name == "seed" else \
-        build_from_documents(load_documents(CMRC), (), index_dir, reuse=reuse)
+        build_from_documents(cmrc_documents(limit), (), index_dir, reuse=reuse)
     seconds, embed = time.perf_counter() - started, spent["seconds"]
     return {"seconds": seconds, "documents": report.documents, "chunks": report.chunks,
             "sentences": report.sentences, "embedded": report.embedded, "reused": report.reused, "embed_seconds": embed,
@@ -174,14 +180,18 @@ def timed_build(name: str, index_dir: Path, reuse: bool, spent: dict) -> dict:
             "embed_per_s": spent["texts"] / embed if embed else None}
 
 
-def questions(name: str, n: int) -> list[str]:
-    """n questions: CMRC questions evenly spaced over the set; the seed gold set, repeated to n."""
+def questions(name: str, n: int, limit: int | None = None) -> list[str]:
+    """n questions: CMRC questions evenly spaced over the set (over the questions of its first `limit`
+    passages with `--documents`); the seed gold set, repeated to n."""
     if name == "seed":
         with open(SEED_GOLD, encoding="utf-8") as fh:
             pool = [json.loads(line)["question"] for line in fh if line.strip()]
     else:
         from retrieval.evaluate.external import load_questions
         rows = load_questions(CMRC)
+        if limit:
+            kept = {d.doc_id for d in cmrc_documents(limit)}
+            rows = [r for r in rows if r["context_id"] in kept]
         pool = [r["question"] for r in rows[::max(1, len(rows) // n)]]
     return [pool[i % len(pool)] for i in range(n)]
 
@@ -200,7 +210,7 @@ def measure_latency(engine, asked: list[str]) -> dict:
             **{key: summary_ms(values) for key, values in seconds.items()}}
 
 
-def child(name: str, index_dir: Path, n: int) -> None:
+def child(name: str, index_dir: Path, n: int, limit: int | None = None) -> None:
     """Build from scratch, rebuild unchanged, time queries; write the numbers beside the index."""
     import torch
 
@@ -214,11 +224,11 @@ def child(name: str, index_dir: Path, n: int) -> None:
     embedder.encode(["预热"])
     result = {"model_load_seconds": time.perf_counter() - started, "backend": embedder.label,
               "torch_threads": torch.get_num_threads(), "torch": torch.__version__}
-    result["build"] = timed_build(name, index_dir, False, timer)
-    result["rebuild"] = timed_build(name, index_dir, True, timer)
+    result["build"] = timed_build(name, index_dir, False, timer, limit)
+    result["rebuild"] = timed_build(name, index_dir, True, timer, limit)
     engine = Engine(index_dir, None, None)
     result["faiss"] = engine.manifest["faiss"]["type"]
-    result["latency"] = measure_latency(engine, questions(name, n))
+    result["latency"] = measure_latency(engine, questions(name, n, limit))
     result["index_bytes"] = index_sizes(store.current(index_dir))
     child_output(index_dir).write_text(json.dumps(result, indent=2), encoding="utf-8")
 
@@ -245,10 +255,10 @@ def cold_command(name: str, index_dir: Path, question: str) -> list[str]:
     return [sys.executable, "-c", ASK_WITHOUT_CORPUS, *ask, "--corpus", "(none)"]
 
 
-def cold_start(name: str, index_dir: Path, runs: int) -> dict:
+def cold_start(name: str, index_dir: Path, runs: int, limit: int | None = None) -> dict:
     from retrieval.store import current
 
-    cmd, live = cold_command(name, index_dir, questions(name, 1)[0]), current(index_dir)
+    cmd, live = cold_command(name, index_dir, questions(name, 1, limit)[0]), current(index_dir)
     runs = [cold_ask(cmd) for _ in range(runs)]
     if current(index_dir) != live:
         raise SystemExit(f"cold start rebuilt the index: it was not fresh ({index_dir})")
@@ -275,13 +285,14 @@ def measure(name: str, backend: str, work: Path, args) -> dict:
     index_dir = work / f"{name}-{backend}-index"
     print(f"[bench] {name} ({backend}): building and querying in a fresh process…", file=sys.stderr)
     run = run_measured([sys.executable, __file__, "--child", name, "--index", str(index_dir),
-                        "--queries", str(args.queries)], sys.stderr)
+                        "--queries", str(args.queries), *(["--documents", str(args.documents)] if args.documents else [])],
+                       sys.stderr)
     if run["returncode"] != 0:
         raise SystemExit(f"benchmark child for {name} ({backend}) failed with exit code {run['returncode']}")
     result = json.loads(child_output(index_dir).read_text(encoding="utf-8"))
     result["peak_rss_mib"] = run["peak_rss_mib"]
     print(f"[bench] {name} ({backend}): cold start x{args.cold_runs}…", file=sys.stderr)
-    result["cold_start"] = cold_start(name, index_dir, args.cold_runs)
+    result["cold_start"] = cold_start(name, index_dir, args.cold_runs, args.documents)
     return result
 
 
@@ -330,6 +341,8 @@ def parse_args(argv=None):
     p.add_argument("--backend", action="append", choices=BACKENDS,
                    help="measure this embedding backend only (default: torch and onnx, side by side)")
     p.add_argument("--queries", type=int, default=None, help="timed queries per corpus (default 200)")
+    p.add_argument("--documents", type=int, default=None,
+                   help="CMRC: only its first N passages (a shorter run; throughput hardly depends on size)")
     p.add_argument("--child", choices=list(CORPORA), help=argparse.SUPPRESS)
     p.add_argument("--index", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -342,7 +355,7 @@ def parse_args(argv=None):
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.child:
-        return child(args.child, Path(args.index), args.queries) or 0
+        return child(args.child, Path(args.index), args.queries, args.documents) or 0
     report = run_all(args)
     if args.output:
         Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
