@@ -18,7 +18,7 @@ from retrieval.build import build_from_documents
 from retrieval.engine import MODES, Engine
 from retrieval.manifest import stale_reasons
 from retrieval.evaluate.metrics import Tally, contains_answer, highlighted_share, in_highlights
-from retrieval.refusal import Evidence, decide
+from retrieval.refusal import MIN_COSINE, Evidence, decide
 from retrieval.tokenize import converter
 from retrieval.types import Document
 
@@ -85,13 +85,14 @@ def evaluate(name: str, cache: Path, limit: int | None = None, model: str | None
     tallies = {mode: Tally() for mode in MODES}
     evidence = [score_question(engine, q, tallies)
                 for q in tqdm(load_questions(name, limit=limit), desc=name, unit="q")]
-    return {**{mode: t.summary() for mode, t in tallies.items()}, "answered": answered(evidence)}
+    return {**{mode: t.summary() for mode, t in tallies.items()},
+            "answered": answered(evidence, engine.min_cosine)}
 
 
-def answered(evidence: list[Evidence]) -> dict:
+def answered(evidence: list[Evidence], min_cosine: float = MIN_COSINE) -> dict:
     """Every question of these sets is answerable: the share `found` is true for, with and
     without the answer-type rule of `retrieval.refusal` (the share that rule alone refuses)."""
     n = len(evidence) or 1
-    return {"answered": round(sum(map(decide, evidence)) / n, 3),
+    return {"answered": round(sum(decide(e, min_cosine=min_cosine) for e in evidence) / n, 3),
             "answered_without_answer_type_rule":
-                round(sum(decide(replace(e, typed=True)) for e in evidence) / n, 3)}
+                round(sum(decide(replace(e, typed=True), min_cosine=min_cosine) for e in evidence) / n, 3)}
