@@ -107,7 +107,7 @@ def test_traditional_question_gets_the_same_best_passage(ctx):
 
 
 def test_copy_citation_source_holds_text_and_citation(ctx):
-    page, result, _ = ask_once(ctx, YGSZ)
+    page, result, _ = ask_once(ctx, "领导干部怎样履行一岗双责？")     # the Zhengzhou passage (see above)
     src = re.search(r'<textarea class="qa-copy-src" readonly hidden>(.*?)</textarea>', page, re.S)
     assert html.unescape(src.group(1)) == quotation(result["passages"][0])
     gbt = re.search(r'<textarea class="qa-copy-gbt" readonly hidden>(.*?)</textarea>', page, re.S)
