@@ -1,9 +1,11 @@
 #!/usr/bin/env python
-"""Benchmarks per corpus: build throughput, query latency, peak memory, index size, cold start.
+"""Benchmarks per corpus and embedding backend: build throughput, query latency, peak memory, index size,
+cold start.
 
-`.venv/bin/python benchmarks/run.py [--quick] [--json] [-o FILE] [--only seed|cmrc]`. Each corpus
-is measured in a fresh child process (`--child`), whose own peak RSS the parent reads from
-`os.wait4`; indexes go to a temporary folder, never `index/`. Figures: README, "Benchmarks".
+`.venv/bin/python benchmarks/run.py [--quick] [--json] [-o FILE] [--only seed|cmrc] [--backend torch|onnx ...]`.
+Each corpus is measured with each backend (default: torch, then onnx, interleaved corpus by corpus, so
+that both see the same machine) in a fresh child process (`--child`), whose own peak RSS the parent
+reads from `os.wait4`; indexes go to a temporary folder, never `index/`. Figures: README, "Benchmarks".
 """
 from __future__ import annotations
 
@@ -24,6 +26,7 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 CORPORA = {"seed": "seed corpus", "cmrc": "CMRC 2018 dev"}
+BACKENDS = ("torch", "onnx")      # the reference first: speed-ups are against it
 CMRC = "cmrc2018_dev"
 SEED_CORPUS = ROOT / "corpus"
 SEED_GOLD = ROOT / "eval" / "seed_gold.jsonl"
@@ -69,6 +72,7 @@ def mib(n: float) -> str:
 
 
 ROWS = (  # (label, paths into a corpus result, format pattern or function)
+    ("embedding backend (what ran)", ("backend",), "{}"),
     ("documents / chunks / sentences", ("build/documents", "build/chunks", "build/sentences"), "{} / {} / {}"),
     ("FAISS index type", ("faiss",), "{}"),
     ("full build from scratch (s)", ("build/seconds",), "{:.1f}"),
@@ -76,6 +80,7 @@ ROWS = (  # (label, paths into a corpus result, format pattern or function)
     ("embedding time in build (s)", ("build/embed_seconds",), "{:.1f}"),
     ("share of build spent embedding", ("build/embed_share",), "{:.0%}"),
     ("embedding throughput (chunks and sentences/s)", ("build/embed_per_s",), "{:.1f}"),
+    ("build speed-up over torch fp32 (same run)", ("speedup/build",), "{:.1f}×"),
     ("incremental rebuild, nothing changed (s)", ("rebuild/seconds",), "{:.2f}"),
     ("chunks re-embedded / embedding time (s)", ("rebuild/embedded", "rebuild/embed_seconds"), "{} / {:.2f}"),
     ("queries timed (distinct)", ("latency/queries", "latency/distinct"), "{} ({})"),
@@ -99,9 +104,24 @@ def cell(result: dict, paths, pattern) -> str:
         return "–"
 
 
+def column(key: str) -> str:
+    """`cmrc/onnx` -> `CMRC 2018 dev, onnx`."""
+    name, _, backend = key.partition("/")
+    return CORPORA.get(name, name) + (f", {backend}" if backend else "")
+
+
+def speedups(results: dict[str, dict]) -> None:
+    """Each backend's build throughput over torch's on the same corpus, in place."""
+    for key, result in results.items():
+        name, _, backend = key.partition("/")
+        reference = results.get(f"{name}/torch", {}).get("build", {}).get("chunks_per_s")
+        if reference and backend != "torch" and "build" in result:
+            result["speedup"] = {"build": result["build"]["chunks_per_s"] / reference}
+
+
 def markdown_table(results: dict[str, dict]) -> str:
     names = list(results)
-    lines = ["| measure | " + " | ".join(CORPORA.get(n, n) for n in names) + " |",
+    lines = ["| measure | " + " | ".join(column(n) for n in names) + " |",
              "|---|" + "---:|" * len(names)]
     for label, paths, pattern in ROWS:
         lines.append(f"| {label} | " + " | ".join(cell(results[n], paths, pattern) for n in names) + " |")
@@ -115,6 +135,7 @@ def render(report: dict) -> str:
         f"- CPU: {machine['cpu_model']}; os.cpu_count() = {machine['cpu_count']}, "
         f"usable = {machine['cpus_usable']}; torch threads = {machine.get('torch_threads', '?')}",
         f"- embedding model: {machine['model']}; torch {machine.get('torch', '?')}; "
+        f"onnxruntime {machine.get('onnxruntime', '?')}; "
         f"Python {machine['python']}; {machine['platform']}",
         f"- load average (1, 5, 15 min) at start: {machine['load_start']}, at end: {machine['load_end']}",
         "", markdown_table(report["corpora"]), ""])
@@ -137,15 +158,21 @@ def time_encode(cls) -> dict:
     return spent
 
 
-def timed_build(name: str, index_dir: Path, reuse: bool, spent: dict) -> dict:
+def cmrc_documents(limit: int | None) -> list:
+    """The CMRC passages as documents: all of them, or the first `limit` (`--documents`)."""
+    from retrieval.evaluate.external import load_documents
+
+    return load_documents(CMRC)[:limit] if limit else load_documents(CMRC)
+
+
+def timed_build(name: str, index_dir: Path, reuse: bool, spent: dict, limit: int | None = None) -> dict:
     """Read the corpus and build (CMRC: its passages as documents), timing the embedding inside."""
     from retrieval.build import build_from_documents, build_index
-    from retrieval.evaluate.external import load_documents
 
     spent |= {"seconds": 0.0, "texts": 0}
     started = time.perf_counter()
     report = build_index(SEED_CORPUS, index_dir, reuse=reuse) if name == "seed" else \
-        build_from_documents(load_documents(CMRC), (), index_dir, reuse=reuse)
+        build_from_documents(cmrc_documents(limit), (), index_dir, reuse=reuse)
     seconds, embed = time.perf_counter() - started, spent["seconds"]
     return {"seconds": seconds, "documents": report.documents, "chunks": report.chunks,
             "sentences": report.sentences, "embedded": report.embedded, "reused": report.reused, "embed_seconds": embed,
@@ -153,14 +180,18 @@ def timed_build(name: str, index_dir: Path, reuse: bool, spent: dict) -> dict:
             "embed_per_s": spent["texts"] / embed if embed else None}
 
 
-def questions(name: str, n: int) -> list[str]:
-    """n questions: CMRC questions evenly spaced over the set; the seed gold set, repeated to n."""
+def questions(name: str, n: int, limit: int | None = None) -> list[str]:
+    """n questions: CMRC questions evenly spaced over the set (over the questions of its first `limit`
+    passages with `--documents`); the seed gold set, repeated to n."""
     if name == "seed":
         with open(SEED_GOLD, encoding="utf-8") as fh:
             pool = [json.loads(line)["question"] for line in fh if line.strip()]
     else:
         from retrieval.evaluate.external import load_questions
         rows = load_questions(CMRC)
+        if limit:
+            kept = {d.doc_id for d in cmrc_documents(limit)}
+            rows = [r for r in rows if r["context_id"] in kept]
         pool = [r["question"] for r in rows[::max(1, len(rows) // n)]]
     return [pool[i % len(pool)] for i in range(n)]
 
@@ -179,7 +210,7 @@ def measure_latency(engine, asked: list[str]) -> dict:
             **{key: summary_ms(values) for key, values in seconds.items()}}
 
 
-def child(name: str, index_dir: Path, n: int) -> None:
+def child(name: str, index_dir: Path, n: int, limit: int | None = None) -> None:
     """Build from scratch, rebuild unchanged, time queries; write the numbers beside the index."""
     import torch
 
@@ -189,14 +220,15 @@ def child(name: str, index_dir: Path, n: int) -> None:
 
     timer = time_encode(Embedder)
     started = time.perf_counter()
-    Embedder().encode(["预热"])
-    result = {"model_load_seconds": time.perf_counter() - started,
+    embedder = Embedder()
+    embedder.encode(["预热"])
+    result = {"model_load_seconds": time.perf_counter() - started, "backend": embedder.label,
               "torch_threads": torch.get_num_threads(), "torch": torch.__version__}
-    result["build"] = timed_build(name, index_dir, False, timer)
-    result["rebuild"] = timed_build(name, index_dir, True, timer)
+    result["build"] = timed_build(name, index_dir, False, timer, limit)
+    result["rebuild"] = timed_build(name, index_dir, True, timer, limit)
     engine = Engine(index_dir, None, None)
     result["faiss"] = engine.manifest["faiss"]["type"]
-    result["latency"] = measure_latency(engine, questions(name, n))
+    result["latency"] = measure_latency(engine, questions(name, n, limit))
     result["index_bytes"] = index_sizes(store.current(index_dir))
     child_output(index_dir).write_text(json.dumps(result, indent=2), encoding="utf-8")
 
@@ -223,10 +255,10 @@ def cold_command(name: str, index_dir: Path, question: str) -> list[str]:
     return [sys.executable, "-c", ASK_WITHOUT_CORPUS, *ask, "--corpus", "(none)"]
 
 
-def cold_start(name: str, index_dir: Path, runs: int) -> dict:
+def cold_start(name: str, index_dir: Path, runs: int, limit: int | None = None) -> dict:
     from retrieval.store import current
 
-    cmd, live = cold_command(name, index_dir, questions(name, 1)[0]), current(index_dir)
+    cmd, live = cold_command(name, index_dir, questions(name, 1, limit)[0]), current(index_dir)
     runs = [cold_ask(cmd) for _ in range(runs)]
     if current(index_dir) != live:
         raise SystemExit(f"cold start rebuilt the index: it was not fresh ({index_dir})")
@@ -237,7 +269,7 @@ def cold_start(name: str, index_dir: Path, runs: int) -> dict:
 
 def cold_ask(cmd: list[str]) -> dict:
     with tempfile.TemporaryFile() as out:
-        run = run_measured(cmd, out, subprocess.DEVNULL)
+        run = run_measured(cmd, out, subprocess.DEVNULL)   # the backend comes with the environment
         out.seek(0)
         answer = json.loads(out.read() or b"{}")
     if run["returncode"] != 0 or "passages" not in answer:
@@ -245,17 +277,22 @@ def cold_ask(cmd: list[str]) -> dict:
     return run
 
 
-def measure(name: str, work: Path, args) -> dict:
-    index_dir = work / f"{name}-index"
-    print(f"[bench] {name}: building and querying in a fresh process…", file=sys.stderr)
+def measure(name: str, backend: str, work: Path, args) -> dict:
+    """One corpus with one backend: the child builds and queries, then cold `ask` processes answer."""
+    from retrieval.embed import BACKEND_ENV
+
+    os.environ[BACKEND_ENV] = backend          # inherited by the child and the cold `ask` processes
+    index_dir = work / f"{name}-{backend}-index"
+    print(f"[bench] {name} ({backend}): building and querying in a fresh process…", file=sys.stderr)
     run = run_measured([sys.executable, __file__, "--child", name, "--index", str(index_dir),
-                        "--queries", str(args.queries)], sys.stderr)
+                        "--queries", str(args.queries), *(["--documents", str(args.documents)] if args.documents else [])],
+                       sys.stderr)
     if run["returncode"] != 0:
-        raise SystemExit(f"benchmark child for {name} failed with exit code {run['returncode']}")
+        raise SystemExit(f"benchmark child for {name} ({backend}) failed with exit code {run['returncode']}")
     result = json.loads(child_output(index_dir).read_text(encoding="utf-8"))
     result["peak_rss_mib"] = run["peak_rss_mib"]
-    print(f"[bench] {name}: cold start x{args.cold_runs}…", file=sys.stderr)
-    result["cold_start"] = cold_start(name, index_dir, args.cold_runs)
+    print(f"[bench] {name} ({backend}): cold start x{args.cold_runs}…", file=sys.stderr)
+    result["cold_start"] = cold_start(name, index_dir, args.cold_runs, args.documents)
     return result
 
 
@@ -265,7 +302,14 @@ def machine_facts() -> dict:
     info = Path("/proc/cpuinfo")
     cpus = [line.split(":", 1)[1].strip() for line in info.read_text().splitlines()
             if line.startswith("model name")] if info.exists() else []
+    from importlib import metadata
+
+    try:
+        runtime = metadata.version("onnxruntime")
+    except metadata.PackageNotFoundError:
+        runtime = "not installed"
     return {"cpu_model": (cpus or [platform.processor() or "unknown"])[0], "cpu_count": os.cpu_count(),
+            "onnxruntime": runtime,
             "cpus_usable": len(os.sched_getaffinity(0)), "model": model_name(),
             "python": platform.python_version(), "platform": platform.platform(),
             "load_start": [round(x, 2) for x in os.getloadavg()]}
@@ -277,9 +321,11 @@ def run_all(args) -> dict:
     work = Path(tempfile.mkdtemp(prefix="bench-"))
     try:
         for name in args.only or list(CORPORA):
-            report["corpora"][name] = measure(name, work, args)
+            for backend in args.backend:
+                report["corpora"][f"{name}/{backend}"] = measure(name, backend, work, args)
     finally:
         shutil.rmtree(work, ignore_errors=True)
+    speedups(report["corpora"])
     first = next(iter(report["corpora"].values()), {})
     report["machine"] |= {"torch_threads": first.get("torch_threads"), "torch": first.get("torch"),
                           "load_end": [round(x, 2) for x in os.getloadavg()]}
@@ -292,19 +338,24 @@ def parse_args(argv=None):
     p.add_argument("--json", action="store_true", help="print the raw numbers as JSON")
     p.add_argument("-o", "--output", help="also write the raw numbers as JSON to this file")
     p.add_argument("--only", action="append", choices=list(CORPORA), help="measure this corpus only")
+    p.add_argument("--backend", action="append", choices=BACKENDS,
+                   help="measure this embedding backend only (default: torch and onnx, side by side)")
     p.add_argument("--queries", type=int, default=None, help="timed queries per corpus (default 200)")
+    p.add_argument("--documents", type=int, default=None,
+                   help="CMRC: only its first N passages (a shorter run; throughput hardly depends on size)")
     p.add_argument("--child", choices=list(CORPORA), help=argparse.SUPPRESS)
     p.add_argument("--index", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     args.queries = args.queries or (30 if args.quick else 200)
     args.cold_runs = 1 if args.quick else 3
+    args.backend = args.backend or list(BACKENDS)
     return args
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
     if args.child:
-        return child(args.child, Path(args.index), args.queries) or 0
+        return child(args.child, Path(args.index), args.queries, args.documents) or 0
     report = run_all(args)
     if args.output:
         Path(args.output).write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")

@@ -7,6 +7,7 @@ import re
 import shutil
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -22,7 +23,7 @@ from retrieval.dense import Dense
 from retrieval.embed import Embedder, text_key
 from retrieval.errors import CorpusError, IndexWriteError, RetrievalError
 from retrieval.lexical import Lexical
-from retrieval.manifest import make_manifest
+from retrieval.manifest import built_backend, make_manifest
 from retrieval.sentences import SENTENCE_MIN_HAN, han_count, sentence_spans
 from retrieval.settings import ChunkSettings
 from retrieval.structure import section_headings
@@ -92,14 +93,16 @@ def sentence_input(doc: Document, sentence: Sentence) -> str:
     return f"{doc.title}：{doc.text[sentence.start:sentence.end]}"
 
 
-def previous_cache(index_dir: Path, model: str) -> dict[str, np.ndarray]:
-    """Embeddings of the live index (chunks and sentences) by content key, when it used the same model."""
+def previous_cache(index_dir: Path, model: str, backend: str | None = None) -> dict[str, np.ndarray]:
+    """Embeddings of the live index (chunks and sentences) by content key, when it used the same model
+    (and the same embedding backend, `Embedder.label`, when given)."""
     folder = store.live_folder(index_dir)   # complete or not: an older schema's vectors are reused too
     try:
         manifest = store.read_json(folder / "manifest.json")
     except Exception:  # no usable previous index: embed everything
         return {}
-    if manifest.get("model", {}).get("name") != model:
+    if manifest.get("model", {}).get("name") != model or \
+            (backend is not None and built_backend(manifest) != backend):
         return {}
     cache = {}
     for rows_file, vectors_file in (("chunks.jsonl", "embeddings.npy"),
@@ -176,14 +179,16 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     inputs = [embed_input(by_id[c.doc_id], c) for c in chunks]
     sentences = chunk_sentences(chunks)
     sentence_inputs = [sentence_input(by_id[chunks[s.row].doc_id], s) for s in sentences]
-    cache = previous_cache(index_dir, embedder.name) if reuse else {}
+    cache = previous_cache(index_dir, embedder.name, embedder.label) if reuse else {}
     reused = sum(text_key(t) in cache for t in set(inputs))
     sentence_keys = {text_key(t) for t in sentence_inputs} - {text_key(t) for t in inputs}
     sentences_new = sum(k not in cache for k in sentence_keys)
-    vectors = embed_with_progress(embedder, inputs + sentence_inputs, cache, report)
-    vectors, sentence_vectors = vectors[:len(inputs)], vectors[len(inputs):]
-    report(0.85, "indexing")
-    lexical = Lexical.build([tokenizer(t) for t in lexical_inputs(by_id, chunks)])
+    with ThreadPoolExecutor(1) as pool:   # BM25 tokenises while the model embeds (both release the GIL often)
+        lexical_job = pool.submit(lambda: Lexical.build([tokenizer(t) for t in lexical_inputs(by_id, chunks)]))
+        vectors = embed_with_progress(embedder, inputs + sentence_inputs, cache, report)
+        vectors, sentence_vectors = vectors[:len(inputs)], vectors[len(inputs):]
+        report(0.85, "indexing")
+        lexical = lexical_job.result()
     dense = Dense.build(vectors, embedder.dim)
     sentence_dense = Dense.build(sentence_vectors, embedder.dim)
 
@@ -265,7 +270,9 @@ def readable_size(size: int) -> str:
 
 
 def embed_with_progress(embedder: Embedder, inputs: list[str], cache: dict, report: Progress) -> np.ndarray:
-    missing = sorted({text_key(t): t for t in inputs if text_key(t) not in cache}.items())
+    """Embed the inputs not in `cache`, shortest first (a batch of like lengths pads little)."""
+    missing = sorted({text_key(t): t for t in inputs if text_key(t) not in cache}.items(),
+                     key=lambda item: (len(item[1]), item[0]))
     batch = 64
     with tqdm(total=len(missing), desc="embedding", unit="text", disable=not missing) as bar:
         for at in range(0, len(missing), batch):

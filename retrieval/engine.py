@@ -23,7 +23,7 @@ from retrieval.manifest import needs_build, stale_reasons
 from retrieval.query import clean_question
 from retrieval.question import Analysis, Analyzer
 from retrieval.rank import PUBLISHED, TYPED_DEPTH, about_document, content_words, dated, matches_year, prefer_typed
-from retrieval.refusal import Evidence, coverage, decide, typed_answer
+from retrieval.refusal import Evidence, coverage, decide, min_cosine_for, typed_answer
 from retrieval.result import error_result, make_result
 from retrieval.settings import model_name
 from retrieval.sentences import han_count
@@ -49,6 +49,7 @@ class Engine:
     def __init__(self, index_dir: Path, corpus_dir: Path | None, model: str | None):
         self.index_dir, self.corpus_dir = Path(index_dir), corpus_dir and Path(corpus_dir)
         self.embedder = Embedder(model)
+        self.min_cosine = min_cosine_for(self.embedder.label)   # the refusal threshold for these vectors
         self.lock = threading.Lock()
         self.reload()
 
@@ -69,7 +70,8 @@ class Engine:
             raise
         engine.behind = failed and behind_message(index_dir, corpus_dir, failed)   # logged as a warning
         if corpus_dir is not None and not build:
-            reasons = stale_reasons(engine.manifest, Path(corpus_dir), engine.embedder.name)
+            reasons = stale_reasons(engine.manifest, Path(corpus_dir), engine.embedder.name,
+                                    backend=engine.embedder.label)
             if reasons:
                 raise IndexStaleError(f"index {index_dir} is stale ({'; '.join(reasons[:3])}): "
                                       f"run `python -m retrieval build --index {index_dir}`")
@@ -119,7 +121,7 @@ class Engine:
         fixed = self.correct(text)
         qvec = self.embed_query(fixed.text)
         passages, evidence = self.retrieve(fixed.text, top_k, doc_ids, qvec=qvec)
-        found = decide(evidence)
+        found = decide(evidence, min_cosine=self.min_cosine)
         return make_result(self, question, found, passages, self.highlighter(fixed.text, qvec), fixed)
 
     def correct(self, text: str) -> Correction:

@@ -41,3 +41,7 @@ class QueryError(RetrievalError):
     """The question is empty, too long or unusable."""
 
     exit_code = 2
+
+
+class BackendError(RetrievalError):
+    """The configured model cannot run on the ONNX Runtime backend (the engine falls back to torch)."""

@@ -31,6 +31,10 @@ def check_model(manifest: dict, embedder: Embedder) -> None:
         raise IndexStaleError(f"index was built with model {built.get('name')} "
                               f"({built.get('dimension')} dims), not {embedder.name}: "
                               "run `python -m retrieval build` with the same model")
+    built = f"{built.get('backend', 'torch')}-{built.get('quantisation', 'fp32')}"
+    if built != embedder.label:
+        raise IndexStaleError(f"index was embedded with the {built} backend, not {embedder.label}: "
+                              "run `python -m retrieval build` (or set RETRIEVAL_BACKEND to the one that built it)")
 
 
 def check_sentences(manifest: dict, chunks, sentences: Dense, rows: np.ndarray, vectors: np.ndarray) -> None:

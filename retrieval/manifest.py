@@ -10,11 +10,12 @@ from pathlib import Path
 from retrieval import store
 from retrieval.corpus import corpus_files, file_digest, relative_path
 from retrieval.dense import index_type
+from retrieval.embed import Embedder
 from retrieval.query import encodable
 from retrieval.sentences import SENTENCE_MIN_HAN
 from retrieval.settings import ChunkSettings
 
-PACKAGES = ("sentence-transformers", "torch", "transformers", "faiss-cpu", "bm25s", "jieba",
+PACKAGES = ("sentence-transformers", "torch", "transformers", "onnxruntime", "faiss-cpu", "bm25s", "jieba",
             "OpenCC", "langchain-text-splitters", "numpy")
 PIPELINE_FILES = ("read", "clean.py", "metadata.py", "structure.py", "corpus.py", "chunk.py",
                   "tokenize.py", "sentences.py", "build.py", "lexical.py", "data/terms.txt")
@@ -52,6 +53,7 @@ def make_manifest(documents, failures, chunks, embedder, tokenizer, settings: Ch
         "schema_version": store.SCHEMA_VERSION,
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "model": {"name": embedder.name, "path": embedder.path, "dimension": embedder.dim,
+                  "backend": embedder.backend, "quantisation": embedder.quantisation,
                   "input": "title：chunk, and title：sentence for every sentence of a chunk "
                            f"with at least {SENTENCE_MIN_HAN} Han characters"},
         "tokenizer": tokenizer.signature,
@@ -75,10 +77,19 @@ def corpus_hashes(corpus_dir: Path) -> dict[str, str]:
             for p in corpus_files(corpus_dir)}
 
 
+def built_backend(manifest: dict) -> str:
+    """The embedding backend that built the index, as `Embedder.label` (older indexes: torch)."""
+    model = manifest.get("model", {})
+    return f"{model.get('backend', 'torch')}-{model.get('quantisation', 'fp32')}"
+
+
 def stale_reasons(manifest: dict, corpus_dir: Path | None, model: str,
-                  settings: ChunkSettings = ChunkSettings()) -> list[str]:
-    """Why the index no longer matches the corpus and settings (empty: it matches)."""
+                  settings: ChunkSettings = ChunkSettings(), backend: str | None = None) -> list[str]:
+    """Why the index no longer matches the corpus and settings (empty: it matches); `backend` is the
+    label of the embedder that would answer (vectors of another backend are not comparable)."""
     reasons = []
+    if backend is not None and built_backend(manifest) != backend:
+        reasons.append(f"embedding backend {built_backend(manifest)} != {backend}")
     if manifest.get("schema_version") != store.SCHEMA_VERSION:
         reasons.append(f"schema version {manifest.get('schema_version')} != {store.SCHEMA_VERSION}")
     if manifest.get("model", {}).get("name") != model:
@@ -103,10 +114,11 @@ def corpus_changes(manifest: dict, corpus_dir: Path) -> list[str]:
     return changes
 
 
-def needs_build(index_dir: Path, corpus_dir: Path, model: str) -> bool:
-    """True when `index_dir` has no readable live index or it is stale for the corpus and model."""
+def needs_build(index_dir: Path, corpus_dir: Path, model: str, backend: str | None = None) -> bool:
+    """True when `index_dir` has no readable live index or it is stale for the corpus, the model and
+    the embedding backend (`backend`, else the one the configured embedder runs on)."""
     try:
         manifest = store.read_json(store.current(index_dir) / "manifest.json")
     except Exception:
         return True
-    return bool(stale_reasons(manifest, corpus_dir, model))
+    return bool(stale_reasons(manifest, corpus_dir, model, backend=backend or Embedder(model).label))

@@ -47,3 +47,14 @@ def test_chunk_table_benchmark_runs_on_a_small_corpus(capsys):
     assert module.main(["--chunks", "450"]) == 0
     rows = [line for line in capsys.readouterr().out.splitlines() if "| 450 |" in line]
     assert len(rows) == 2          # both ways loaded every chunk of the written file
+
+
+def test_backends_side_by_side_get_their_speed_up_over_torch():
+    results = {"cmrc/torch": {"build": {"chunks_per_s": 8.0}, "backend": "torch-fp32"},
+               "cmrc/onnx": {"build": {"chunks_per_s": 36.0}, "backend": "onnx-int8"}}
+    bench.speedups(results)
+    assert "speedup" not in results["cmrc/torch"] and results["cmrc/onnx"]["speedup"]["build"] == 4.5
+    table = bench.markdown_table(results)
+    assert table.splitlines()[0] == "| measure | CMRC 2018 dev, torch | CMRC 2018 dev, onnx |"
+    assert "| build speed-up over torch fp32 (same run) | – | 4.5× |" in table
+    assert "| embedding backend (what ran) | torch-fp32 | onnx-int8 |" in table

@@ -173,8 +173,8 @@ def test_an_index_of_the_older_schema_is_rebuilt_reusing_its_chunk_vectors(corpu
     engine = Engine.open(index, corpus)
     assert len(engine.sentence_rows) == 3
     # only DOC_A's two sentences: DOC_B's one sentence is its whole chunk (same input, same key, reused)
-    assert encoded == ["一、总体要求：机关党建工作责任制是落实全面从严治党的关键举措。",
-                       "一、总体要求：必须牵住责任制这个“牛鼻子”。"]
+    assert encoded == ["一、总体要求：必须牵住责任制这个“牛鼻子”。",      # shortest first
+                       "一、总体要求：机关党建工作责任制是落实全面从严治党的关键举措。"]
 
 
 def test_sentence_files_that_disagree_are_refused(corpus, tmp_path):

@@ -54,3 +54,11 @@ def test_other_questions_are_always_typed():
 
 def test_a_formulation_the_corpus_does_not_hold_is_never_answered():
     assert not decide(Evidence(1.0, 0.95, sentence=0.95, held=False))
+
+
+def test_the_cosine_threshold_follows_the_backend_that_made_the_vectors():
+    from retrieval.refusal import MIN_COSINE, min_cosine_for
+
+    assert min_cosine_for("torch-fp32") == MIN_COSINE == 0.76 and min_cosine_for("onnx-fp32") == 0.76
+    assert min_cosine_for("onnx-int8") == 0.765          # int8 cosines run slightly higher
+    assert decide(Evidence(0.2, 0.762)) and not decide(Evidence(0.2, 0.762), min_cosine=min_cosine_for("onnx-int8"))

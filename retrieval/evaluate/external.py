@@ -18,7 +18,7 @@ from retrieval.build import build_from_documents
 from retrieval.engine import MODES, Engine
 from retrieval.manifest import stale_reasons
 from retrieval.evaluate.metrics import Tally, contains_answer, highlighted_share, in_highlights
-from retrieval.refusal import Evidence, decide
+from retrieval.refusal import MIN_COSINE, Evidence, decide
 from retrieval.tokenize import converter
 from retrieval.types import Document
 
@@ -50,7 +50,7 @@ def open_engine(name: str, cache: Path, model: str | None = None) -> Engine:
     try:
         engine = Engine(index_dir, None, model)
         if engine.manifest["counts"]["documents"] == len(docs) and \
-                not stale_reasons(engine.manifest, None, engine.embedder.name):
+                not stale_reasons(engine.manifest, None, engine.embedder.name, backend=engine.embedder.label):
             return engine
     except Exception:  # no cached index yet, or an unusable one: build it (reusing its vectors)
         pass
@@ -85,13 +85,14 @@ def evaluate(name: str, cache: Path, limit: int | None = None, model: str | None
     tallies = {mode: Tally() for mode in MODES}
     evidence = [score_question(engine, q, tallies)
                 for q in tqdm(load_questions(name, limit=limit), desc=name, unit="q")]
-    return {**{mode: t.summary() for mode, t in tallies.items()}, "answered": answered(evidence)}
+    return {**{mode: t.summary() for mode, t in tallies.items()},
+            "answered": answered(evidence, engine.min_cosine)}
 
 
-def answered(evidence: list[Evidence]) -> dict:
+def answered(evidence: list[Evidence], min_cosine: float = MIN_COSINE) -> dict:
     """Every question of these sets is answerable: the share `found` is true for, with and
     without the answer-type rule of `retrieval.refusal` (the share that rule alone refuses)."""
     n = len(evidence) or 1
-    return {"answered": round(sum(map(decide, evidence)) / n, 3),
+    return {"answered": round(sum(decide(e, min_cosine=min_cosine) for e in evidence) / n, 3),
             "answered_without_answer_type_rule":
-                round(sum(decide(replace(e, typed=True)) for e in evidence) / n, 3)}
+                round(sum(decide(replace(e, typed=True), min_cosine=min_cosine) for e in evidence) / n, 3)}

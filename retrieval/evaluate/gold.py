@@ -106,9 +106,9 @@ def figures(engine: Engine, run: Run, split: str | None = None) -> dict:
     ev = [[e for _, e in hybrid],
           [e for i, e in zip(run.unanswerable, run.unanswerable_evidence) if keep(i)],
           [e for k, e in enumerate(run.offtopic_evidence) if split is None or offtopic_split(k) == split]]
-    report["refusal"] = refusal(*ev)
+    report["refusal"] = refusal(*ev, min_cosine=engine.min_cosine)
     report["calibration"] = {f"coverage>={c} or cosine>={d}": refusal(*ev, min_coverage=c, min_cosine=d)
-                             for c in (0.4, 0.5, 0.6, 0.7) for d in (0.74, 0.76, 0.78)}
+                             for c in (0.4, 0.5, 0.6, 0.7) for d in sorted({0.74, 0.76, 0.78, engine.min_cosine})}
     items, ranks = [run.answerable[k] for k in sel], [run.ranks["hybrid"][k] for k in sel]
     report["by_type"] = by_type(items, ranks)
     report["highlights"] = highlighting(engine, items, [run.qvecs[k] for k in sel], [p for p, _ in hybrid], ranks)
