@@ -11,6 +11,7 @@ from retrieval import store
 from retrieval.corpus import corpus_files, file_digest, relative_path
 from retrieval.dense import index_type
 from retrieval.query import encodable
+from retrieval.seal import check_generation
 from retrieval.sentences import SENTENCE_MIN_HAN
 from retrieval.settings import ChunkSettings
 
@@ -104,9 +105,10 @@ def corpus_changes(manifest: dict, corpus_dir: Path) -> list[str]:
 
 
 def needs_build(index_dir: Path, corpus_dir: Path, model: str) -> bool:
-    """True when `index_dir` has no readable live index or it is stale for the corpus and model."""
+    """True when `index_dir` has no intact live index (missing, or damaged: `seal.check_generation`,
+    checksums included) or it is stale for the corpus and model."""
     try:
-        manifest = store.read_json(store.current(index_dir) / "manifest.json")
+        manifest = check_generation(store.current(index_dir))
     except Exception:
         return True
     return bool(stale_reasons(manifest, corpus_dir, model))
