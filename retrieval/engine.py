@@ -16,7 +16,7 @@ from retrieval.correct import Correction, corrector_for
 from retrieval.embed import Embedder
 from retrieval.errors import IndexCorruptError, IndexStaleError, QueryError, RetrievalError
 from retrieval.fusion import fuse, ranked
-from retrieval.integrity import live_damage, read_generation
+from retrieval.integrity import damage_detail, live_damage, preload, read_generation
 from retrieval.manifest import needs_build, stale_reasons
 from retrieval.query import clean_question
 from retrieval.question import Analysis, Analyzer
@@ -61,8 +61,12 @@ class Engine:
         `engine.fallback` says so (else None). Both are logged as warnings."""
         index_dir = Path(index_dir)
         can_build = corpus_dir is not None and build
+        model_loading = threading.Thread(target=preload, args=(model,), daemon=True)
+        model_loading.start()                      # the checksums are read meanwhile
         failed, damage = None, live_damage(index_dir)
-        if can_build and (damage or needs_build(index_dir, Path(corpus_dir), model_name(model))):
+        stale = can_build and not damage and needs_build(index_dir, Path(corpus_dir), model_name(model))
+        model_loading.join()
+        if can_build and (damage or stale):
             failed = cls.repair(index_dir, corpus_dir, model, damage)
             can_build = False                      # built (or tried to) once: not again
         try:
@@ -397,11 +401,6 @@ class Engine:
                 if passage.start <= s and e <= passage.end:
                     out[(int(s), int(e))] = j
         return out
-
-
-def damage_detail(error: RetrievalError) -> str:
-    """What is damaged, without the advice (`seal.damaged` keeps it apart; other messages end with it)."""
-    return getattr(error, "detail", None) or str(error).split(": run `")[0]
 
 
 def checked_top_k(top_k) -> int:

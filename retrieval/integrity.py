@@ -30,6 +30,20 @@ def live_damage(index_dir: Path) -> IndexCorruptError | None:
     return None
 
 
+def preload(model: str | None) -> None:
+    """Load the model (in a thread, while the index's checksums are read); a failure is raised again,
+    as the typed error it is, when the engine loads it for real."""
+    try:
+        Embedder(model)
+    except Exception:  # noqa: BLE001
+        pass
+
+
+def damage_detail(error: RetrievalError) -> str:
+    """What is damaged, without the advice (`seal.damaged` keeps it apart; other messages end with it)."""
+    return getattr(error, "detail", None) or str(error).split(": run `")[0]
+
+
 def loaded(folder: Path, name: str, load):
     """`load(folder / name)`; a file that does not parse is an `IndexCorruptError` naming it."""
     try:
