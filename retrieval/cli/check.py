@@ -8,7 +8,7 @@ from pathlib import Path
 
 from retrieval import store
 from retrieval.cli import print_json
-from retrieval.errors import IndexCorruptError, IndexMissingError, RetrievalError
+from retrieval.errors import IndexCorruptError, IndexMissingError, IndexStaleError, RetrievalError
 from retrieval.integrity import read_generation
 
 
@@ -37,6 +37,7 @@ class Verdict:
     live: bool
     intact: bool
     problem: str        # empty when intact
+    stale: bool         # not damaged: written by another version (`build` replaces it)
     files: int
     bytes: int
     seconds: float
@@ -49,10 +50,10 @@ def check_folder(folder: Path, live: bool) -> Verdict:
         model = manifest.get("model", {}) if isinstance(manifest, dict) else {}
         read_generation(folder, Built(str(model.get("name")), model.get("dimension")))
         files = manifest.get("index_files", {})
-        problem, count, size = "", len(files), sum(f.get("bytes", 0) for f in files.values())
+        problem, stale, count, size = "", False, len(files), sum(f.get("bytes", 0) for f in files.values())
     except RetrievalError as exc:
-        problem, count, size = str(exc), 0, 0
-    return Verdict(str(folder), live, not problem, problem, count, size, round(time.perf_counter() - started, 3))
+        problem, stale, count, size = str(exc), isinstance(exc, IndexStaleError), 0, 0
+    return Verdict(str(folder), live, not problem, problem, stale, count, size, round(time.perf_counter() - started, 3))
 
 
 def verdicts(root: Path) -> list[Verdict]:
@@ -62,7 +63,7 @@ def verdicts(root: Path) -> list[Verdict]:
     except IndexMissingError:
         raise
     except IndexCorruptError as exc:
-        live, pointer = None, Verdict(str(root / store.POINTER), True, False, str(exc), 0, 0, 0.0)
+        live, pointer = None, Verdict(str(root / store.POINTER), True, False, str(exc), False, 0, 0, 0.0)
     out = [check_folder(live, True)] if live is not None else [pointer]
     return out + [check_folder(g, False) for g in store.generations(root) if g != live]
 
@@ -75,7 +76,7 @@ def run(args) -> int:
         for v in found:
             role = "live" if v.live else "previous"
             state = (f"intact ({v.files} files, {v.bytes / 2**20:.2f} MiB verified in {v.seconds:.2f} s)"
-                     if v.intact else f"DAMAGED: {v.problem}")
+                     if v.intact else f"{'STALE' if v.stale else 'DAMAGED'}: {v.problem}")
             print(f"{role:8} {v.folder}: {state}")
     live = found[0]
     if not live.intact:
