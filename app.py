@@ -22,6 +22,8 @@ from ui import ask, corpus, study_tab, terms_tab, verify_tab  # noqa: E402
 from ui.context import AppContext, admin_password_from_env  # noqa: E402
 from ui.render import header_html  # noqa: E402
 from ui.theme import launch_options  # noqa: E402
+from ui.upload_guard import UploadGuard, UploadPolicy  # noqa: E402
+from ui.uploads import ALLOWED  # noqa: E402
 
 TITLE = "政策文献引文问答"
 TAGLINE = "逐字引用原文 · 注明确切出处 · 不生成任何文字"
@@ -42,12 +44,20 @@ def create_app(ctx: AppContext) -> gr.Blocks:
                 with gr.Tab(label, id=tab_id):
                     build(ctx)
         ctx.finish()
+    # what `/gradio_api/upload` accepts (ui/upload_guard.py): nothing unless administration is on
+    demo.upload_policy = UploadPolicy(ctx.admin_enabled, ctx.max_upload_mb * 2**20, ALLOWED,
+                                      lambda: demo.upload_file_set)
     return demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
 
 
 def launch(demo: gr.Blocks, host: str, port: int, block: bool = True, max_upload_mb: int = 20):
-    """Serve on `host:port`, never a share link; `block=False` returns at once (tests)."""
-    return demo.launch(server_name=host, server_port=port, share=False, prevent_thread_lock=not block,
+    """Serve on `host:port`, never a share link; `block=False` returns at once (tests). Uploads pass
+    through `UploadGuard` (refused unless `create_app` enabled them for the administrator)."""
+    from starlette.middleware import Middleware
+
+    policy = getattr(demo, "upload_policy", None) or UploadPolicy(False, 0, (), set)
+    return demo.launch(app_kwargs={"middleware": [Middleware(UploadGuard, policy=policy)]},
+                       server_name=host, server_port=port, share=False, prevent_thread_lock=not block,
                        show_error=False, footer_links=["api"], ssr_mode=False, mcp_server=False,
                        enable_monitoring=False, pwa=False, max_file_size=f"{max_upload_mb}mb",
                        quiet=not block, **launch_options())

@@ -24,6 +24,7 @@ from retrieval.embed import Embedder, text_key
 from retrieval.errors import CorpusError, IndexWriteError, RetrievalError
 from retrieval.lexical import Lexical
 from retrieval.manifest import built_backend, make_manifest
+from retrieval.seal import read_manifest, seal_folder, verified_file
 from retrieval.sentences import SENTENCE_MIN_HAN, han_count, sentence_spans
 from retrieval.settings import ChunkSettings
 from retrieval.structure import section_headings
@@ -34,6 +35,7 @@ log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 WRITE_LOCK = ".write.lock"   # held while a build writes and publishes a generation
 WRITE_LOCK_WAIT = 600        # seconds a build waits for another one's write to finish
+UNIT_TOLERANCE = 1e-3        # a reused vector's norm is 1 within this (the model's vectors are normalised)
 
 
 @dataclass(frozen=True)
@@ -93,28 +95,67 @@ def sentence_input(doc: Document, sentence: Sentence) -> str:
     return f"{doc.title}：{doc.text[sentence.start:sentence.end]}"
 
 
-def previous_cache(index_dir: Path, model: str, backend: str | None = None) -> dict[str, np.ndarray]:
-    """Embeddings of the live index (chunks and sentences) by content key, when it used the same model
-    (and the same embedding backend, `Embedder.label`, when given)."""
-    folder = store.live_folder(index_dir)   # complete or not: an older schema's vectors are reused too
-    try:
-        manifest = store.read_json(folder / "manifest.json")
-    except Exception:  # no usable previous index: embed everything
-        return {}
-    if manifest.get("model", {}).get("name") != model or \
+def previous_cache(index_dir: Path, model: str, dim: int | None = None,
+                   backend: str | None = None) -> dict[str, np.ndarray]:
+    """Embeddings of the kept generations (chunks and sentences, the live one first) by content key,
+    when they used the same model (and the same embedding backend, `Embedder.label`, when given). Only
+    vectors that can be trusted are reused: from a file whose bytes match the checksum its sealed
+    manifest records, finite, of the model's dimension and unit length (a generation of an older
+    schema, which recorded no checksums, gets the vector checks alone)."""
+    live = store.live_folder(index_dir)   # complete or not: an older schema's vectors are reused too
+    cache: dict[str, np.ndarray] = {}
+    for folder in [live] + [g for g in store.generations(index_dir) if g != live]:
+        for key, vector in generation_vectors(folder, model, dim, backend).items():
+            cache.setdefault(key, vector)
+    return cache
+
+
+def generation_vectors(folder: Path, model: str, dim: int | None, backend: str | None = None) -> dict[str, np.ndarray]:
+    manifest = reusable_manifest(folder)
+    if manifest is None or manifest.get("model", {}).get("name") != model or \
             (backend is not None and built_backend(manifest) != backend):
         return {}
+    sealed = "index_files" in manifest
     cache = {}
     for rows_file, vectors_file in (("chunks.jsonl", "embeddings.npy"),
                                     ("sentences.jsonl", "sentence_embeddings.npy")):
+        if sealed and not (verified_file(folder, manifest, rows_file) and verified_file(folder, manifest, vectors_file)):
+            log.warning("not reusing the vectors of %s: %s or %s does not match its checksum",
+                        folder.name, rows_file, vectors_file)
+            continue
         try:
             rows = store.read_jsonl(folder / rows_file)
             vectors = np.load(folder / vectors_file)
         except Exception:  # this part is missing or unreadable: embed it again
             continue
+        good = sound_vectors(vectors, dim)
         cache |= {row["key"]: vectors[i] for i, row in enumerate(rows)
-                  if i < len(vectors) and "key" in row}
+                  if i < len(good) and good[i] and isinstance(row, dict) and isinstance(row.get("key"), str)}
     return cache
+
+
+def reusable_manifest(folder: Path) -> dict | None:
+    """The generation's manifest when it is sealed and unaltered, or of an older schema (unsealed);
+    None when it is missing, unreadable or altered."""
+    try:
+        manifest = store.read_json(folder / "manifest.json")
+        if manifest.get("schema_version") == store.SCHEMA_VERSION or "checksum" in manifest:
+            manifest = read_manifest(folder)
+        return manifest if isinstance(manifest, dict) else None
+    except Exception:  # noqa: BLE001  (no usable previous index: embed everything)
+        return None
+
+
+def sound_vectors(vectors, dim: int | None) -> np.ndarray:
+    """Per row: finite, of dimension `dim` and unit length (what the model gives); all False when the
+    array is not a 2-d float matrix of that dimension."""
+    if not isinstance(vectors, np.ndarray) or vectors.ndim != 2 or vectors.dtype.kind != "f" or \
+            (dim is not None and vectors.shape[1] != dim):
+        return np.zeros(len(vectors) if hasattr(vectors, "__len__") else 0, dtype=bool)
+    with np.errstate(all="ignore"):
+        finite = np.isfinite(vectors).all(axis=1)
+        norms = np.linalg.norm(np.where(np.isfinite(vectors), vectors, 0), axis=1)
+    return finite & (np.abs(norms - 1) < UNIT_TOLERANCE)
 
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, model: str | None = None,
@@ -179,7 +220,7 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     inputs = [embed_input(by_id[c.doc_id], c) for c in chunks]
     sentences = chunk_sentences(chunks)
     sentence_inputs = [sentence_input(by_id[chunks[s.row].doc_id], s) for s in sentences]
-    cache = previous_cache(index_dir, embedder.name, embedder.label) if reuse else {}
+    cache = previous_cache(index_dir, embedder.name, embedder.dim, embedder.label) if reuse else {}
     reused = sum(text_key(t) in cache for t in set(inputs))
     sentence_keys = {text_key(t) for t in sentence_inputs} - {text_key(t) for t in inputs}
     sentences_new = sum(k not in cache for k in sentence_keys)
@@ -196,6 +237,7 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
         write_generation(folder, documents, failures, chunks, inputs, vectors, lexical, dense, tokenizer,
                          embedder, settings, len(sentences))
         write_sentences(folder, sentences, sentence_inputs, sentence_vectors, sentence_dense)
+        seal_folder(folder)      # last: every file's size and checksum in the manifest, sealed
 
     folder = publish_new(index_dir, write)
     report(1.0, "index ready")

@@ -1,6 +1,7 @@
 """The engine: load an index once, answer questions with verbatim, cited passages."""
 from __future__ import annotations
 
+import logging
 import math
 import re
 import threading
@@ -11,14 +12,11 @@ import numpy as np
 from retrieval import store
 from retrieval.answer import BUDGET, Passage, highlights, merge, widen
 from retrieval.build import behind_message, try_build
-from retrieval.chunktable import ChunkTable
 from retrieval.correct import Correction, corrector_for
-from retrieval.dense import Dense
 from retrieval.embed import Embedder
-from retrieval.errors import IndexStaleError, QueryError, RetrievalError
+from retrieval.errors import IndexCorruptError, IndexStaleError, QueryError, RetrievalError
 from retrieval.fusion import fuse, ranked
-from retrieval.integrity import check_consistent, check_model, check_sentences, sentence_table
-from retrieval.lexical import Lexical
+from retrieval.integrity import damage_detail, live_damage, preload, read_generation
 from retrieval.manifest import needs_build, stale_reasons
 from retrieval.query import clean_question
 from retrieval.question import Analysis, Analyzer
@@ -28,7 +26,9 @@ from retrieval.result import error_result, make_result
 from retrieval.settings import model_name
 from retrieval.sentences import han_count
 from retrieval.tokenize import Tokenizer, fold, normalize
-from retrieval.types import Chunk, Document
+from retrieval.types import Chunk
+
+log = logging.getLogger(__name__)
 
 POOL = 50          # candidates taken from each retriever before fusion
 ALPHA = (0.3, 0.7)  # weight of BM25 against dense in the fused score when BM25's best chunk holds none /
@@ -46,24 +46,37 @@ YEAR_BOOST = 0.2   # passages that match a year the question names (document dat
 
 
 class Engine:
-    def __init__(self, index_dir: Path, corpus_dir: Path | None, model: str | None):
+    def __init__(self, index_dir: Path, corpus_dir: Path | None, model: str | None, folder: Path | None = None):
+        """Load the live generation of `index_dir` (or the generation in `folder`), verified first."""
         self.index_dir, self.corpus_dir = Path(index_dir), corpus_dir and Path(corpus_dir)
         self.embedder = Embedder(model)
         self.min_cosine = min_cosine_for(self.embedder.label)   # the refusal threshold for these vectors
         self.lock = threading.Lock()
-        self.reload()
+        self.behind = self.fallback = None
+        self.reload(folder)
 
     @classmethod
     def open(cls, index_dir="index", corpus_dir="corpus", model=None, build=True) -> "Engine":
-        """Load the index; build it first when it is missing or stale and `build` is set. When that
-        build fails and the live index loads, answer from it: `engine.behind` says why (else None)."""
+        """Load the index; build it first when it is missing, damaged or stale and `build` is set. When
+        that build fails and the live index loads, answer from it: `engine.behind` says why (else None).
+        When the live generation is damaged (and not rebuilt), the previous intact generation answers:
+        `engine.fallback` says so (else None). Both are logged as warnings."""
         index_dir = Path(index_dir)
-        name = model_name(model)
-        failed = None
-        if corpus_dir is not None and build and needs_build(index_dir, Path(corpus_dir), name):
-            failed = try_build(corpus_dir, index_dir, model=model)
+        can_build = corpus_dir is not None and build
+        model_loading = threading.Thread(target=preload, args=(model,), daemon=True)
+        model_loading.start()                      # the checksums are read meanwhile
+        failed, damage = None, live_damage(index_dir)
+        stale = can_build and not damage and needs_build(index_dir, Path(corpus_dir), model_name(model))
+        model_loading.join()
+        if can_build and (damage or stale):
+            failed = cls.repair(index_dir, corpus_dir, model, damage)
+            can_build = False                      # built (or tried to) once: not again
         try:
             engine = cls(index_dir, corpus_dir, model)
+        except IndexCorruptError as exc:           # a damage the checksums do not show (a file that
+            if can_build and cls.repair(index_dir, corpus_dir, model, exc) is None:   # never parsed)
+                return cls.open(index_dir, corpus_dir, model, build=False)
+            engine = cls.previous_generation(index_dir, corpus_dir, model, exc, failed)
         except RetrievalError:
             if failed is not None:
                 raise failed from None
@@ -77,24 +90,51 @@ class Engine:
                                       f"run `python -m retrieval build --index {index_dir}`")
         return engine
 
-    def reload(self) -> None:
-        """(Re)read the live index generation."""
-        folder = store.current(self.index_dir)
-        manifest = store.read_json(folder / "manifest.json")
-        check_model(manifest, self.embedder)
-        documents = {d["doc_id"]: Document.from_dict(d) for d in store.iter_jsonl(folder / "documents.jsonl")}
-        chunks = ChunkTable.read(store.iter_jsonl(folder / "chunks.jsonl"), documents)
-        lexical = Lexical.load(folder / "lexical", len(chunks))
-        dense = Dense.load(folder / "dense.faiss")
-        sentences = Dense.load(folder / "sentences.faiss")
-        spans = sentence_table(folder / "sentences.jsonl")
-        sentence_rows = spans[:, 0]
-        sentence_vectors = store.load_array(folder / "sentence_embeddings.npy")
-        terms = (folder / "terms.txt").read_text(encoding="utf-8").split()
-        check_consistent(manifest, documents, chunks, dense)
-        check_sentences(manifest, chunks, sentences, sentence_rows, sentence_vectors)
+    @staticmethod
+    def repair(index_dir: Path, corpus_dir, model, damage: RetrievalError | None) -> RetrievalError | None:
+        """Build the index (the build's error, None when built); say so when it repaired a damage."""
+        failed = try_build(corpus_dir, index_dir, model=model)
+        if damage is not None and failed is None:
+            log.warning("the index %s was damaged (%s): rebuilt it", index_dir, damage_detail(damage))
+        return failed
+
+    @classmethod
+    def previous_generation(cls, index_dir: Path, corpus_dir, model, damage: IndexCorruptError,
+                            failed: RetrievalError | None) -> "Engine":
+        """An engine on the newest intact generation other than the damaged live one, with
+        `fallback` saying so; the build's error (else the damage) when there is none."""
+        live, detail = store.live_folder(index_dir), damage_detail(damage)
+        for folder in store.generations(index_dir):
+            if folder == live:
+                continue
+            try:
+                engine = cls(index_dir, corpus_dir, model, folder=folder)
+            except RetrievalError:
+                continue
+            engine.fallback = (f"the live index {live} is damaged ({detail}); answers come from the previous "
+                               f"generation {folder.name}: run `python -m retrieval build --index {index_dir}` "
+                               "to repair it")
+            log.warning(engine.fallback)
+            return engine
+        if failed is None:
+            raise damage from None
+        raise IndexCorruptError(f"{damage} (and rebuilding it failed: {failed})") from None
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a reader of the answers should know: a damaged live index, an index behind its corpus."""
+        return [w for w in (self.fallback, self.behind) if w]
+
+    def reload(self, folder: Path | None = None) -> None:
+        """(Re)read the live index generation (or the one in `folder`), after checking every file's size
+        and checksum (`seal.check_generation`) and that each parses and agrees with the others."""
+        folder = folder or store.current(self.index_dir)
+        g = read_generation(folder, self.embedder)
+        manifest, documents, chunks, lexical, dense = g.manifest, g.documents, g.chunks, g.lexical, g.dense
+        sentences, sentence_rows, sentence_vectors, spans, terms = \
+            g.sentences, g.spans[:, 0], g.sentence_vectors, g.spans, g.terms
         with self.lock:
-            self.folder, self.manifest = folder, manifest
+            self.folder, self.manifest, self.fallback = folder, manifest, None
             self.documents = documents
             self.chunks, self.lexical, self.dense = chunks, lexical, dense
             self.sentences, self.sentence_rows, self.sentence_vectors = sentences, sentence_rows, sentence_vectors
@@ -122,7 +162,8 @@ class Engine:
         qvec = self.embed_query(fixed.text)
         passages, evidence = self.retrieve(fixed.text, top_k, doc_ids, qvec=qvec)
         found = decide(evidence, min_cosine=self.min_cosine)
-        return make_result(self, question, found, passages, self.highlighter(fixed.text, qvec), fixed)
+        result = make_result(self, question, found, passages, self.highlighter(fixed.text, qvec), fixed)
+        return result | {"warnings": self.warnings} if self.warnings else result
 
     def correct(self, text: str) -> Correction:
         """`text` folded like the index, its typos corrected against the corpus (`retrieval.correct`).

@@ -12,6 +12,7 @@ from retrieval.corpus import corpus_files, file_digest, relative_path
 from retrieval.dense import index_type
 from retrieval.embed import Embedder
 from retrieval.query import encodable
+from retrieval.seal import check_generation
 from retrieval.sentences import SENTENCE_MIN_HAN
 from retrieval.settings import ChunkSettings
 
@@ -115,10 +116,11 @@ def corpus_changes(manifest: dict, corpus_dir: Path) -> list[str]:
 
 
 def needs_build(index_dir: Path, corpus_dir: Path, model: str, backend: str | None = None) -> bool:
-    """True when `index_dir` has no readable live index or it is stale for the corpus, the model and
-    the embedding backend (`backend`, else the one the configured embedder runs on)."""
+    """True when `index_dir` has no intact live index (missing, or damaged: `seal.check_generation`,
+    checksums included) or it is stale for the corpus, the model and the embedding backend (`backend`,
+    else the one the configured embedder runs on)."""
     try:
-        manifest = store.read_json(store.current(index_dir) / "manifest.json")
+        manifest = check_generation(store.current(index_dir))
     except Exception:
         return True
     return bool(stale_reasons(manifest, corpus_dir, model, backend=backend or Embedder(model).label))

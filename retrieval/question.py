@@ -26,7 +26,7 @@ from pathlib import Path
 
 import jieba
 
-from retrieval.tokenize import STOPWORDS, fold, normalize
+from retrieval.tokenize import STOPWORDS, fold, fresh_jieba, normalize
 
 DATA = Path(__file__).parent / "data"
 KINDS = ("definition", "enumeration", "who", "when", "where", "count", "why", "how", "yesno", "other")
@@ -117,8 +117,7 @@ class Analyzer:
 
     def __init__(self, terms: list[str]):
         self.terms = {fold(t) for t in terms} - {""}
-        self._jieba = jieba.Tokenizer()
-        self._jieba.initialize()
+        self._jieba = fresh_jieba()
         added = frame_words() | {normalize(t).replace("、", "") for t in terms}
         self._general = {w: self._jieba.FREQ.get(w, 0) for w in added}   # before our own weights
         for word in frame_words():

@@ -3,7 +3,8 @@
     index/
       CURRENT                 name of the live generation (replaced atomically)
       gen-<time>-<id>/
-        manifest.json         schema, model, tokenizer, chunk settings, per-file sha256, counts, versions
+        manifest.json         schema, model, tokenizer, chunk settings, per-file sha256, counts, versions;
+                              written last: the size and sha256 of every file below, and its own checksum
         documents.jsonl       one clean Document a line (the text citations slice)
         chunks.jsonl          row i = chunk i: doc_id, start, end, paragraph, text, key
         embeddings.npy        row i = normalised embedding of chunk i (float32)
@@ -14,7 +15,8 @@
         terms.txt             the tokenizer's domain dictionary
 
 A build writes a new generation folder, then replaces CURRENT with one rename:
-a crash leaves the previous index in place. Old generations are removed after.
+a crash leaves the previous index in place. All but the two newest generations are removed after;
+the previous one answers when the live one is damaged (`retrieval.seal`, `Engine.open`).
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ import numpy as np
 
 from retrieval.errors import IndexCorruptError, IndexMissingError
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3     # 3: every file's size and sha256 in the manifest, which is sealed
 POINTER = "CURRENT"
 REQUIRED = ("manifest.json", "documents.jsonl", "chunks.jsonl", "embeddings.npy",
             "dense.faiss", "sentences.jsonl", "sentence_embeddings.npy", "sentences.faiss",
@@ -74,20 +76,38 @@ def prune(root: Path, keep: str) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+def generations(root: Path) -> list[Path]:
+    """Published generation folders, newest first."""
+    return sorted((p for p in root.glob("gen-*") if p.is_dir()), key=lambda p: p.name, reverse=True)
+
+
+def pointer_name(root: Path) -> str | None:
+    """The generation name CURRENT holds, None when it is missing, unreadable or names no folder of root."""
+    try:
+        name = (root / POINTER).read_bytes().decode("utf-8").strip()
+    except (OSError, ValueError):
+        return None
+    return name if name.startswith("gen-") and "/" not in name and "\\" not in name else None
+
+
 def live_folder(root: Path) -> Path:
     """The folder CURRENT names, complete or not (`current` checks it)."""
-    try:
-        return root / (root / POINTER).read_text(encoding="utf-8").strip()
-    except OSError:
-        return root / POINTER     # no index: a path that holds nothing
+    name = pointer_name(root)
+    return root / name if name else root / POINTER     # no index: a path that holds nothing
 
 
 def current(root: Path) -> Path:
     """Folder of the live generation, or a typed error saying what to run."""
     pointer = root / POINTER
     if not pointer.is_file():
+        if generations(root):
+            raise IndexCorruptError(f"index {root}/ has no {POINTER} file naming its live generation: "
+                                    f"run `python -m retrieval build --index {root}`")
         raise IndexMissingError(
             f"no index at {root}/: run `python -m retrieval build --index {root}`")
+    if pointer_name(root) is None:
+        raise IndexCorruptError(f"{root}/{POINTER} does not name an index generation: "
+                                f"run `python -m retrieval build --index {root}`")
     folder = live_folder(root)
     missing = [name for name in REQUIRED if not (folder / name).exists()]
     if missing:
@@ -115,7 +135,13 @@ def iter_jsonl(path: Path) -> Iterator[dict]:
                 if line.strip():
                     yield json.loads(line)
     except (OSError, ValueError) as exc:
-        raise IndexCorruptError(f"cannot read {path}: {exc}: rebuild the index") from exc
+        raise unreadable(path, exc) from exc
+
+
+def unreadable(path: Path, exc: Exception) -> IndexCorruptError:
+    """A file of a generation (`index/gen-…/name`) that cannot be read, with the command that rebuilds it."""
+    return IndexCorruptError(f"cannot read {path}: {exc}: "
+                             f"run `python -m retrieval build --index {path.parent.parent} --rebuild`")
 
 
 def write_json(path: Path, data) -> None:
@@ -126,7 +152,7 @@ def read_json(path: Path) -> dict:
     try:
         return json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
-        raise IndexCorruptError(f"cannot read {path}: {exc}: rebuild the index") from exc
+        raise unreadable(path, exc) from exc
 
 
 def load_array(path: Path):
@@ -134,4 +160,4 @@ def load_array(path: Path):
     try:
         return np.load(path, mmap_mode="r")
     except (OSError, ValueError) as exc:
-        raise IndexCorruptError(f"cannot read {path}: {exc}: rebuild the index") from exc
+        raise unreadable(path, exc) from exc

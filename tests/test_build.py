@@ -30,6 +30,13 @@ def manifest(index):
     return json.loads((store.current(index) / "manifest.json").read_text(encoding="utf-8"))
 
 
+def reseal(folder):
+    """Record the edited files' new sizes and checksums, as if the build had written them: what the
+    checks after the checksums (records, counts, model) see."""
+    from retrieval.seal import seal_folder
+    seal_folder(folder)
+
+
 def test_manifest_records_what_built_the_index(corpus, tmp_path):
     index = tmp_path / "index"
     report = build_index(corpus, index)
@@ -118,6 +125,9 @@ def test_mismatched_model_is_refused(corpus, tmp_path):
     data = json.loads(path.read_text(encoding="utf-8"))
     data["model"]["name"] = "some/other-model"
     path.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="manifest.json was changed after the build"):
+        Engine(index, None, None)
+    reseal(path.parent)                  # an index another model built
     with pytest.raises(IndexStaleError, match="other-model"):
         Engine(index, None, None)
 
@@ -163,6 +173,7 @@ def test_an_index_of_the_older_schema_is_rebuilt_reusing_its_chunk_vectors(corpu
         (folder / name).unlink()
     data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     data["schema_version"] = 1
+    del data["index_files"], data["checksum"]        # as schemas 1 and 2 wrote it: no checksums
     (folder / "manifest.json").write_text(json.dumps(data), encoding="utf-8")
     with pytest.raises(IndexCorruptError, match="sentences"):
         Engine(index, None, None)
@@ -183,6 +194,9 @@ def test_sentence_files_that_disagree_are_refused(corpus, tmp_path):
     folder = store.current(index)
     rows = store.read_jsonl(folder / "sentences.jsonl")
     store.write_jsonl(folder / "sentences.jsonl", rows[:-1])
+    with pytest.raises(IndexCorruptError, match="sentences.jsonl is .* bytes, the manifest says"):
+        Engine(index, None, None)
+    reseal(folder)
     with pytest.raises(IndexCorruptError, match="sentence files disagree"):
         Engine(index, None, None)
 
@@ -196,6 +210,7 @@ def test_malformed_or_mismatched_records_are_refused_with_the_command_to_run(cor
     folder = store.current(index)
     path = folder / name
     path.write_text(broken + path.read_text(encoding="utf-8"), encoding="utf-8")
+    reseal(folder)
     with pytest.raises(IndexCorruptError, match="build --rebuild"):
         Engine(index, None, None)
 

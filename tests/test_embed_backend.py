@@ -102,7 +102,7 @@ def test_manifest_records_the_backend_and_another_backend_makes_the_index_stale(
     assert manifest(index)["model"].items() >= {"backend": "torch", "quantisation": "fp32"}.items()
     assert not needs_build(index, corpus, "m3e-small")
     assert needs_build(index, corpus, "m3e-small", backend="onnx-int8")
-    assert previous_cache(index, "m3e-small", "torch-fp32") and not previous_cache(index, "m3e-small", "onnx-int8")
+    assert previous_cache(index, "m3e-small", backend="torch-fp32") and not previous_cache(index, "m3e-small", backend="onnx-int8")
     monkeypatch.setenv(embed.BACKEND_ENV, "onnx")
     assert needs_build(index, corpus, "m3e-small")
     with pytest.raises(IndexStaleError, match="torch-fp32 backend, not onnx-int8"):

@@ -48,11 +48,13 @@ def run_ask(ctx: AppContext, question, top_k=DEFAULT_TOP_K, doc_ids=None) -> dic
 
 
 BEHIND = "注意：更新索引失败，回答来自上一次建成的索引，可能缺少最近加入或修改的文献（详见“语料库”）。"
+DAMAGED = "注意：当前索引文件已损坏，回答来自上一版完好的索引，可能缺少最近加入或修改的文献；请管理员重建索引（详见“语料库”）。"
 
 
 def thread_html(ctx: AppContext, history: list[dict], extra: str = "") -> str:
     """The conversation (or the welcome screen), under a warning while the index is behind the corpus."""
-    warning = notice(BEHIND, "error") if getattr(ctx.engine, "behind", None) else ""
+    warning = notice(DAMAGED, "error") if getattr(ctx.engine, "fallback", None) else ""
+    warning += notice(BEHIND, "error") if getattr(ctx.engine, "behind", None) else ""
     if not history and not extra:
         return warning + welcome_html(ctx.engine.documents)
     return warning + conversation_html(history, ctx.engine.documents, extra)
@@ -105,7 +107,7 @@ def build(ctx: AppContext) -> None:
     """Lay out the 问答 tab inside the current `gr.Tab` and wire its events."""
     history = gr.State([])
     with gr.Column(elem_classes="qa-main"):
-        thread = gr.HTML(welcome_html(ctx.engine.documents), js_on_load=THREAD_JS,
+        thread = gr.HTML(thread_html(ctx, []), js_on_load=THREAD_JS,
                          elem_id="qa-thread", apply_default_css=False)
         with gr.Row(elem_classes="qa-input-row", equal_height=True):
             question = gr.Textbox(placeholder="输入问题（简体或繁体），例如：什么是一岗双责？",

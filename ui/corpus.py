@@ -7,12 +7,13 @@ with a visible progress bar. Other tabs are refreshed through `ctx.refreshers`.
 from __future__ import annotations
 
 import hmac
+from pathlib import Path
 
 import gradio as gr
 
 from ui.context import ADMIN_ENV, AppContext
 from ui.render import esc
-from ui.uploads import ALLOWED, AddReport, add_documents
+from ui.uploads import ALLOWED, AddReport, add_documents, remove
 
 HEADERS = ["标题", "来源", "日期", "段块数", "状态"]
 
@@ -36,6 +37,10 @@ def summary(ctx: AppContext) -> str:
     model = manifest.get("model", {}).get("name", "")
     text = (f"共 **{len(ctx.engine.documents)}** 篇文献、**{counts.get('chunks', 0)}** 个段块；"
             f"向量模型 `{model}`，索引建于 {manifest.get('created', '—')}。")
+    fallback = getattr(ctx.engine, "fallback", None)
+    if fallback:        # the live index is damaged: the previous generation answers
+        text += ("\n\n**注意：当前索引已损坏**，回答来自上一版完好的索引。请运行 `python -m retrieval build` "
+                 f"重建索引。详情：{esc(fallback)}")
     behind = getattr(ctx.engine, "behind", None)
     if behind:          # the build at start failed: answers come from the previous index
         text += f"\n\n**注意：索引落后于语料库**，更新索引失败，回答来自上一次建成的索引。原因：{esc(behind)}"
@@ -106,7 +111,10 @@ def wire_add(ctx: AppContext, button, password, files, result, refreshers) -> No
     targets = [c for c, _ in refreshers]
 
     def add(password_value, file_values, progress=gr.Progress()):
-        html = handle_add(ctx, password_value, file_values, progress)
+        try:
+            html = handle_add(ctx, password_value, file_values, progress)
+        finally:        # Gradio's temporary copies: added ones are in the corpus now, the rest refused
+            remove(Path(getattr(f, "name", f)) for f in (file_values or []))
         return [html, None, ""] + [fn() for _, fn in refreshers]
 
     button.click(add, inputs=[password, files], outputs=[result, files, password] + targets,
