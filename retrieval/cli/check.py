@@ -10,6 +10,7 @@ from retrieval import store
 from retrieval.cli import print_json
 from retrieval.errors import IndexCorruptError, IndexMissingError, IndexStaleError, RetrievalError
 from retrieval.integrity import read_generation
+from retrieval.manifest import built_backend
 
 
 def register(subparsers) -> None:
@@ -29,6 +30,7 @@ class Built:
 
     name: str
     dim: int
+    label: str = "torch-fp32"     # the embedding backend (`Embedder.label`)
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ def check_folder(folder: Path, live: bool) -> Verdict:
     try:
         manifest = store.read_json(folder / "manifest.json")
         model = manifest.get("model", {}) if isinstance(manifest, dict) else {}
-        read_generation(folder, Built(str(model.get("name")), model.get("dimension")))
+        read_generation(folder, Built(str(model.get("name")), model.get("dimension"), built_backend(manifest)))
         files = manifest.get("index_files", {})
         problem, stale, count, size = "", False, len(files), sum(f.get("bytes", 0) for f in files.values())
     except RetrievalError as exc:
