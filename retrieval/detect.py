@@ -1,0 +1,201 @@
+"""Finding what a manuscript quotes (引文审核, step 1): three rules, each span an exact slice.
+
+- `marks`: a span inside Chinese quotation marks (“…”, 「…」, 『…』, ‘…’) of at least
+  MIN_HAN Han characters, on one line; a span inside another one is part of it.
+- `introduced`: the rest of a sentence introduced as a quotation without marks
+  (`…指出：`, `…强调，`, `《意见》要求…`), to the end of that sentence.
+- `corpus`: any other sentence that closely matches a corpus sentence though it is not
+  marked (an unmarked borrowing): the manuscript's sentences are embedded in one batch,
+  searched in the index's sentence layer in one batch, and each is aligned (folded,
+  like `verify`) with its nearest corpus sentences and their neighbours; similarity
+  >= CLOSE makes it a finding. Neighbouring matched sentences become one finding.
+Offsets are into the manuscript's text: `text[span.start:span.end]` is the quotation.
+"""
+from __future__ import annotations
+
+import re
+from bisect import bisect_left
+from dataclasses import dataclass
+
+from retrieval.align import align, fold
+from retrieval.sentences import han_count, sentence_spans
+
+MIN_HAN = 8            # Han characters a quotation needs (shorter: a phrase, “两个维护”)
+CLOSE = 0.8            # similarity to a corpus sentence that makes an unmarked sentence a finding (dev set)
+NEIGHBOURS = 3         # nearest corpus sentences aligned per manuscript sentence
+REACH = 80             # characters of corpus text either side of a candidate sentence
+JOIN_GAP = 8           # corpus characters between two matched sentences that still make one borrowing
+PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"))
+VERBS = "指出|强调|要求|提出|明确|写道|号召|告诫|重申|规定|阐明|宣布"
+OWN = "(?<!需要)(?<!我要)(?<!这里)(?<!特别)(?<!我想)(?<!再次)"      # `需要强调，` introduces the writer's own words
+INTRODUCED = re.compile(rf"{OWN}(?:{VERBS})\s*[：:，,]\s*|(?:》|中央|党章|条例|准则|意见|通知|决定|规定)要求")
+RULES = {"marks": "加引号的引文", "introduced": "以“指出：”“强调，”“要求”等引出、未加引号",
+         "corpus": "未加引号，与语料原句高度相似"}
+OPENERS = {o for o, _ in PAIRS}
+STOP = re.compile(r"(?<!\d)\.(?!\d)[”’」』）)]*")
+ENDS = re.compile(r"(?:[。！？!?]|\.(?!\d))+[”’」』）)]*|\n")
+
+
+@dataclass(frozen=True)
+class Span:
+    """A candidate quotation: `text[start:end]`, with the rule that found it."""
+
+    start: int
+    end: int
+    marked: bool
+    rule: str
+    similarity: float = 0.0      # `corpus` rule: similarity to the nearest corpus sentence
+
+
+def trimmed(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start].isspace():
+        start += 1
+    while end > start and text[end - 1].isspace():
+        end -= 1
+    return start, end
+
+
+def overlaps(span: Span, others) -> bool:
+    return any(span.start < o.end and o.start < span.end for o in others)
+
+
+def marked_spans(text: str) -> list[Span]:
+    """Spans inside quotation marks with MIN_HAN Han characters, outermost only. Marks pair up
+    like brackets, line by line (“…“领头雁”…” nests, as writers do); an unclosed mark is ignored."""
+    found = [Span(*trimmed(text, s, e), True, "marks") for s, e in paired(text)]
+    found = [s for s in found if han_count(text[s.start:s.end]) >= MIN_HAN]
+    found.sort(key=lambda s: (s.start, -s.end))
+    outer = []
+    for span in found:
+        if not outer or span.start >= outer[-1].end:
+            outer.append(span)
+    return outer
+
+
+def paired(text: str) -> list[tuple[int, int]]:
+    """(start, end) of the inside of every pair of matching quotation marks on one line."""
+    closer_of = dict(PAIRS)
+    opener_of = {c: o for o, c in PAIRS}
+    spans, stack = [], []
+    for i, ch in enumerate(text):
+        if ch == "\n":
+            stack = []
+        elif ch in opener_of and any(o == opener_of[ch] for o, _ in stack):
+            while stack:
+                o, at = stack.pop()
+                if o == opener_of[ch]:
+                    spans.append((at + 1, i))
+                    break
+        elif ch in closer_of:
+            stack.append((ch, i))
+    return spans
+
+
+def introduced_spans(text: str, marked: list[Span]) -> list[Span]:
+    """The rest of each sentence after `指出：`, `强调，`, `…要求`, unless it opens with a quotation
+    mark (then the marks say where the quotation is)."""
+    found = []
+    for m in INTRODUCED.finditer(text):
+        end_mark = ENDS.search(text, m.end())
+        start, end = trimmed(text, m.end(), end_mark.end() if end_mark and end_mark.group() != "\n"
+                             else (end_mark.start() if end_mark else len(text)))
+        span = Span(start, end, False, "introduced")
+        if text[start:start + 1] in OPENERS or overlaps(span, found):
+            continue
+        if han_count(text[start:end]) >= MIN_HAN and not any(crosses(span, s) for s in marked):
+            found.append(span)
+    return found
+
+
+def inside(span: Span, outer: Span) -> bool:
+    return outer.start <= span.start and span.end <= outer.end
+
+
+def crosses(a: Span, b: Span) -> bool:
+    """The spans overlap without one holding the other."""
+    return a.start < b.end and b.start < a.end and not inside(a, b) and not inside(b, a)
+
+
+def candidate_sentences(text: str, taken: list[Span], marked: list[Span]) -> list[tuple[int, int]]:
+    """Sentences no other rule found, with enough Han characters to be a borrowing, and mostly
+    outside quotation marks (a sentence that is mostly a marked quotation is that quotation)."""
+    out = []
+    for s, e in manuscript_sentences(text):
+        han = han_count(text[s:e])
+        inner = sum(han_count(text[max(s, m.start):min(e, m.end)]) for m in marked if m.start < e and s < m.end)
+        if han >= MIN_HAN and 3 * inner <= han and not overlaps(Span(s, e, False, ""), taken):
+            out.append((s, e))
+    return out
+
+
+def manuscript_sentences(text: str) -> list[tuple[int, int]]:
+    """`sentence_spans`, also split after a Latin full stop that ends a sentence (`质效.`, not `3.5`)."""
+    out = []
+    for s, e in sentence_spans(text):
+        for m in STOP.finditer(text, s, e):
+            if m.end() < e:
+                out.append(trimmed(text, s, m.end()))
+                s = m.end()
+        out.append(trimmed(text, s, e))
+    return [(s, e) for s, e in out if e > s]
+
+
+def corpus_spans(engine, folded_docs: dict, text: str, taken: list[Span], marked: list[Span]) -> list[Span]:
+    """Sentences closely matching a corpus sentence (see the module docstring)."""
+    sentences = candidate_sentences(text, taken, marked)
+    if not sentences:
+        return []
+    vectors = engine.embedder.encode([text[s:e] for s, e in sentences])
+    k = min(NEIGHBOURS, engine.sentences.size)
+    if k == 0:
+        return []
+    _, ids = engine.sentences.index.search(vectors, k)
+    found = []
+    for (s, e), row in zip(sentences, ids):
+        best = closest(engine, folded_docs, text[s:e], [int(j) for j in row if j >= 0])
+        if best and best[0] >= CLOSE:
+            found.append((Span(s, e, False, "corpus", round(best[0], 4)), best[1:]))
+    return joined(text, found)
+
+
+def closest(engine, folded_docs: dict, sentence: str, ids: list[int]):
+    """(similarity, doc_id, start, end) of the best slice near the corpus sentences `ids`."""
+    needle = fold(sentence).text
+    best = None
+    for j in ids:
+        doc_id = engine.chunks.doc_id(int(engine.sentence_rows[j]))
+        s, e = (int(x) for x in engine.sentence_spans[j])
+        folded = folded_docs[doc_id]
+        a, b = bisect_left(folded.offsets, s - REACH), bisect_left(folded.offsets, e + REACH)
+        found = align(needle, folded.text[a:b]) if needle else None
+        if found and (best is None or found.similarity > best[0]):
+            start, end = folded.raw_span(a + found.start, a + found.end)
+            best = (found.similarity, doc_id, start, end)
+    return best
+
+
+def joined(text: str, found: list) -> list[Span]:
+    """Neighbouring matched sentences (only spaces between them in the manuscript, no line
+    break; adjacent in one corpus document) as one finding."""
+    spans: list[Span] = []
+    last = None
+    for span, where in found:
+        if spans and last and where[0] == last[0] and 0 <= where[1] - last[2] <= JOIN_GAP \
+                and not text[spans[-1].end:span.start].strip(" \t\u3000"):
+            prev = spans.pop()
+            span = Span(prev.start, span.end, False, "corpus", min(prev.similarity, span.similarity))
+        spans.append(span)
+        last = where
+    return spans
+
+
+def detect(engine, folded_docs: dict, text: str) -> list[Span]:
+    """Every candidate quotation of `text`, in manuscript order. A sentence found by `introduced`
+    or `corpus` is one quotation even if part of it is in marks (the source's own marks)."""
+    marked = marked_spans(text)
+    introduced = introduced_spans(text, marked)
+    borrowed = corpus_spans(engine, folded_docs, text, introduced, marked)
+    borrowed = [b for b in borrowed if not any(crosses(b, m) for m in marked)]
+    wider = introduced + borrowed
+    marked = [m for m in marked if not any(inside(m, w) for w in wider)]
+    return sorted(marked + wider, key=lambda s: (s.start, s.end))
