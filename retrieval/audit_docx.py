@@ -31,7 +31,10 @@ def east_asian(style_or_run, font: str) -> None:
     """Set the East Asian font (and the Latin one) of a style or run, and the language zh-CN."""
     style_or_run.font.name = font
     rpr = style_or_run.element.get_or_add_rPr()
-    rpr.get_or_add_rFonts().set(qn("w:eastAsia"), font)
+    fonts = rpr.get_or_add_rFonts()
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):   # a theme font wins over a named one
+        fonts.attrib.pop(qn(theme), None)
+    fonts.set(qn("w:eastAsia"), font)
     lang = rpr.find(qn("w:lang"))
     if lang is None:
         lang = OxmlElement("w:lang")

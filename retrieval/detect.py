@@ -4,11 +4,13 @@
   MIN_HAN Han characters, on one line; a span inside another one is part of it.
 - `introduced`: the rest of a sentence introduced as a quotation without marks
   (`…指出：`, `…强调，`, `《意见》要求…`), to the end of that sentence.
-- `corpus`: any other sentence that closely matches a corpus sentence though it is not
-  marked (an unmarked borrowing): the manuscript's sentences are embedded in one batch,
-  searched in the index's sentence layer in one batch, and each is aligned (folded,
-  like `verify`) with its nearest corpus sentences and their neighbours; similarity
-  >= CLOSE makes it a finding. Neighbouring matched sentences become one finding.
+- `corpus`: any other sentence that closely matches the corpus though it is not marked
+  (an unmarked borrowing): each sentence is aligned (folded, like `verify`) with the
+  chunks BM25 ranks first for it, and similarity >= CLOSE makes it a finding.
+  Neighbouring matched sentences become one finding. A sentence that close to the
+  corpus, character by character, shares its words, so BM25 finds its source; the
+  dense side would add an embedding per sentence (16 s for the 250 sentences of a
+  10,000-character manuscript on this machine, against a 10 s budget; README).
 Offsets are into the manuscript's text: `text[span.start:span.end]` is the quotation.
 """
 from __future__ import annotations
@@ -22,13 +24,13 @@ from retrieval.sentences import han_count, sentence_spans
 
 MIN_HAN = 8            # Han characters a quotation needs (shorter: a phrase, “两个维护”)
 CLOSE = 0.8            # similarity to a corpus sentence that makes an unmarked sentence a finding (dev set)
-NEIGHBOURS = 3         # nearest corpus sentences aligned per manuscript sentence
-REACH = 80             # characters of corpus text either side of a candidate sentence
+NEIGHBOURS = 3         # chunks BM25 ranks first for a manuscript sentence, aligned with it
+REACH = 80             # characters of corpus text either side of a candidate chunk
 JOIN_GAP = 8           # corpus characters between two matched sentences that still make one borrowing
 PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"))
 VERBS = "指出|强调|要求|提出|明确|写道|号召|告诫|重申|规定|阐明|宣布"
 OWN = "(?<!需要)(?<!我要)(?<!这里)(?<!特别)(?<!我想)(?<!再次)"      # `需要强调，` introduces the writer's own words
-INTRODUCED = re.compile(rf"{OWN}(?:{VERBS})\s*[：:，,]\s*|(?:》|中央|党章|条例|准则|意见|通知|决定|规定)要求")
+INTRODUCED = re.compile(rf"{OWN}(?:{VERBS})\s*[：:，,]\s*|(?:》|中央|党章|条例|准则|意见|通知|决定|规定)要求[：:，,]?\s*")
 RULES = {"marks": "加引号的引文", "introduced": "以“指出：”“强调，”“要求”等引出、未加引号",
          "corpus": "未加引号，与语料原句高度相似"}
 OPENERS = {o for o, _ in PAIRS}
@@ -141,36 +143,29 @@ def manuscript_sentences(text: str) -> list[tuple[int, int]]:
 
 
 def corpus_spans(engine, folded_docs: dict, text: str, taken: list[Span], marked: list[Span]) -> list[Span]:
-    """Sentences closely matching a corpus sentence (see the module docstring)."""
-    sentences = candidate_sentences(text, taken, marked)
-    if not sentences:
-        return []
-    vectors = engine.embedder.encode([text[s:e] for s, e in sentences])
-    k = min(NEIGHBOURS, engine.sentences.size)
-    if k == 0:
-        return []
-    _, ids = engine.sentences.index.search(vectors, k)
+    """Sentences closely matching the corpus (see the module docstring)."""
     found = []
-    for (s, e), row in zip(sentences, ids):
-        best = closest(engine, folded_docs, text[s:e], [int(j) for j in row if j >= 0])
+    for s, e in candidate_sentences(text, taken, marked):
+        best = closest(engine, folded_docs, text[s:e])
         if best and best[0] >= CLOSE:
-            found.append((Span(s, e, False, "corpus", round(best[0], 4)), best[1:]))
+            found.append((Span(s, e, False, "corpus", round(best[0], 4)), best[1:4]))
     return joined(text, found)
 
 
-def closest(engine, folded_docs: dict, sentence: str, ids: list[int]):
-    """(similarity, doc_id, start, end) of the best slice near the corpus sentences `ids`."""
+def closest(engine, folded_docs: dict, sentence: str):
+    """(similarity, doc_id, start, end, distance) of the corpus slice closest to `sentence`, among
+    the chunks BM25 ranks first for it (and REACH characters around them)."""
     needle = fold(sentence).text
+    rows = engine.lexical.search(engine.tokenizer(sentence), NEIGHBOURS) if needle else {}
     best = None
-    for j in ids:
-        doc_id = engine.chunks.doc_id(int(engine.sentence_rows[j]))
-        s, e = (int(x) for x in engine.sentence_spans[j])
-        folded = folded_docs[doc_id]
-        a, b = bisect_left(folded.offsets, s - REACH), bisect_left(folded.offsets, e + REACH)
-        found = align(needle, folded.text[a:b]) if needle else None
+    for row in sorted(rows, key=lambda r: -rows[r]):
+        chunk = engine.chunks[row]
+        folded = folded_docs[chunk.doc_id]
+        a, b = bisect_left(folded.offsets, chunk.start - REACH), bisect_left(folded.offsets, chunk.end + REACH)
+        found = align(needle, folded.text[a:b])
         if found and (best is None or found.similarity > best[0]):
             start, end = folded.raw_span(a + found.start, a + found.end)
-            best = (found.similarity, doc_id, start, end)
+            best = (found.similarity, chunk.doc_id, start, end, found.distance)
     return best
 
 
@@ -189,11 +184,26 @@ def joined(text: str, found: list) -> list[Span]:
     return spans
 
 
+def borrowed_lead_in(engine, folded_docs: dict, text: str, span: Span) -> Span:
+    """`span` (found by `introduced`) or, when its lead-in is in the source too (`对标《意见》要求，…`
+    copied whole from a document), the whole sentence as an unmarked borrowing."""
+    start = next((s for s, e in manuscript_sentences(text) if s <= span.start < e), span.start)
+    lead = len(fold(text[start:span.start]).text)
+    whole = closest(engine, folded_docs, text[start:span.end]) if lead >= 2 else None
+    if not whole or whole[0] < CLOSE:
+        return span
+    part = closest(engine, folded_docs, text[span.start:span.end])
+    part_distance = part[4] if part else len(fold(text[span.start:span.end]).text)
+    if whole[4] - part_distance >= lead / 2:
+        return span
+    return Span(start, span.end, False, "corpus", round(whole[0], 4))
+
+
 def detect(engine, folded_docs: dict, text: str) -> list[Span]:
     """Every candidate quotation of `text`, in manuscript order. A sentence found by `introduced`
     or `corpus` is one quotation even if part of it is in marks (the source's own marks)."""
     marked = marked_spans(text)
-    introduced = introduced_spans(text, marked)
+    introduced = [borrowed_lead_in(engine, folded_docs, text, s) for s in introduced_spans(text, marked)]
     borrowed = corpus_spans(engine, folded_docs, text, introduced, marked)
     borrowed = [b for b in borrowed if not any(crosses(b, m) for m in marked)]
     wider = introduced + borrowed
