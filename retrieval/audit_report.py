@@ -62,7 +62,7 @@ def to_text(result: dict) -> str:
     lines = [f"文稿：{result['file']}", summary_line(result), ""]
     for n, q in enumerate(result["quotations"], start=1):
         mark = "加引号" if q["marked"] else "未加引号"
-        lines.append(f"[{n}] 第 {q['start']}–{q['end']} 字（{mark}）：{q['text']}")
+        lines.append(f"[{n}] 第 {q['start'] + 1}–{q['end']} 字（{mark}）：{q['text']}")
         lines += [f"    {line}" for line in finding_lines(q)]
         lines.append("")
     if not result["quotations"]:
@@ -81,7 +81,7 @@ def to_markdown(result: dict) -> str:
     lines.append("")
     for n, q in enumerate(result["quotations"], start=1):
         mark = "加引号" if q["marked"] else "未加引号"
-        lines += [f"## {n}. {md(VERDICTS[q['verdict']])}（{mark}，第 {q['start']}–{q['end']} 字）", "",
+        lines += [f"## {n}. {md(VERDICTS[q['verdict']])}（{mark}，第 {q['start'] + 1}–{q['end']} 字）", "",
                   f"> {md(q['text'])}", ""]
         lines += [f"- {md(line)}" for line in finding_lines(q)]
         lines.append("")
