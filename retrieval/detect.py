@@ -3,14 +3,16 @@
 - `marks`: a span inside Chinese quotation marks (“…”, 「…」, 『…』, ‘…’) of at least
   MIN_HAN Han characters, on one line; a span inside another one is part of it.
 - `introduced`: the rest of a sentence introduced as a quotation without marks
-  (`…指出：`, `…强调，`, `《意见》要求…`), to the end of that sentence.
+  (`…指出：`, `…强调，`, `《意见》要求…`), to the end of that sentence. When the lead-in is
+  in the source too (a corpus sentence that itself says `对标《意见》要求，…`, copied whole),
+  the whole sentence is one unmarked borrowing (`corpus`).
 - `corpus`: any other sentence that closely matches the corpus though it is not marked
   (an unmarked borrowing): each sentence is aligned (folded, like `verify`) with the
   chunks BM25 ranks first for it, and similarity >= CLOSE makes it a finding.
   Neighbouring matched sentences become one finding. A sentence that close to the
   corpus, character by character, shares its words, so BM25 finds its source; the
   dense side would add an embedding per sentence (16 s for the 250 sentences of a
-  10,000-character manuscript on this machine, against a 10 s budget; README).
+  10,000-character manuscript on this machine while it was shared, against a 10 s budget).
 Offsets are into the manuscript's text: `text[span.start:span.end]` is the quotation.
 """
 from __future__ import annotations

@@ -159,3 +159,28 @@ def test_a_copied_sentence_that_itself_says_yaoqiu_is_one_borrowing(seed_engine)
     text = f"我们体会很深。{sentence}大家要多下功夫。"
     [q] = audit(seed_engine, text, "x")["quotations"]
     assert (q["text"], q["rule"], q["verdict"]) == (sentence, "corpus", "exact")
+
+
+def test_app_handler_reports_in_chinese_and_stores_nothing(seed_engine, tmp_path):
+    from ui.audit_tab import handle_audit
+    from ui.context import AppContext
+
+    ctx = AppContext(seed_engine, CORPUS, seed_engine.index_dir, max_upload_mb=1)
+    before = sorted(p.name for p in CORPUS.rglob("*"))
+    quiet = lambda *a, **k: None  # noqa: E731
+
+    def upload(name, data):
+        (tmp_path / name).write_bytes(data)
+        return handle_audit(ctx, str(tmp_path / name), "", progress=quiet)
+
+    html, files = handle_audit(ctx, None, MANUSCRIPT, progress=quiet)
+    assert html.count('class="qa-card au-finding"') == 5 and len(files) == 3
+    assert [f.rsplit(".", 1)[1] for f in files] == ["docx", "md", "json"]
+    assert 'href="#audit-f3"' in html and 'id="audit-f3"' in html
+    assert "无法读取文稿" in upload("broken.docx", b"PK\x03\x04 broken")[0]
+    assert "文件过大" in upload("big.txt", "党".encode() * 2**20)[0]
+    assert "不支持的文件类型" in upload("tool.exe", b"MZ")[0]
+    assert "请上传文稿或粘贴文稿全文" in handle_audit(ctx, None, "  ", progress=quiet)[0]
+    assert "文稿过长" in handle_audit(ctx, None, "党" * (MAX_CHARS + 1), progress=quiet)[0]
+    assert "<script>" not in handle_audit(ctx, None, "<script>alert(1)</script>" + MANUSCRIPT, progress=quiet)[0]
+    assert sorted(p.name for p in CORPUS.rglob("*")) == before
