@@ -32,7 +32,7 @@ def east_asian(style_or_run, font: str) -> None:
     style_or_run.font.name = font
     rpr = style_or_run.element.get_or_add_rPr()
     fonts = rpr.get_or_add_rFonts()
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):   # a theme font wins over a named one
+    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):   # a theme font wins
         fonts.attrib.pop(qn(theme), None)
     fonts.set(qn("w:eastAsia"), font)
     lang = rpr.find(qn("w:lang"))

@@ -29,6 +29,7 @@ CLOSE = 0.8            # similarity to a corpus sentence that makes an unmarked 
 NEIGHBOURS = 3         # chunks BM25 ranks first for a manuscript sentence, aligned with it
 REACH = 80             # characters of corpus text either side of a candidate chunk
 JOIN_GAP = 8           # corpus characters between two matched sentences that still make one borrowing
+MAX_JOINED = 400       # characters of one joined borrowing (a copied page is several findings, each checkable)
 PAIRS = (("“", "”"), ("「", "」"), ("『", "』"), ("‘", "’"))
 VERBS = "指出|强调|要求|提出|明确|写道|号召|告诫|重申|规定|阐明|宣布"
 OWN = "(?<!需要)(?<!我要)(?<!这里)(?<!特别)(?<!我想)(?<!再次)"      # `需要强调，` introduces the writer's own words
@@ -173,17 +174,22 @@ def closest(engine, folded_docs: dict, sentence: str):
 
 def joined(text: str, found: list) -> list[Span]:
     """Neighbouring matched sentences (only spaces between them in the manuscript, no line
-    break; adjacent in one corpus document) as one finding."""
+    break; adjacent in one corpus document; MAX_JOINED characters at most) as one finding."""
     spans: list[Span] = []
     last = None
     for span, where in found:
-        if spans and last and where[0] == last[0] and 0 <= where[1] - last[2] <= JOIN_GAP \
-                and not text[spans[-1].end:span.start].strip(" \t\u3000"):
+        if spans and last and adjacent(text, spans[-1], span, last, where):
             prev = spans.pop()
             span = Span(prev.start, span.end, False, "corpus", min(prev.similarity, span.similarity))
         spans.append(span)
         last = where
     return spans
+
+
+def adjacent(text: str, prev: Span, span: Span, prev_where: tuple, where: tuple) -> bool:
+    """`span` continues `prev`, in the manuscript and in the source `(doc_id, start, end)`."""
+    return (where[0] == prev_where[0] and 0 <= where[1] - prev_where[2] <= JOIN_GAP
+            and not text[prev.end:span.start].strip(" \t\u3000") and span.end - prev.start <= MAX_JOINED)
 
 
 def borrowed_lead_in(engine, folded_docs: dict, text: str, span: Span) -> Span:

@@ -169,7 +169,8 @@ def message_cn(message: str) -> str:
 
 def build(ctx: AppContext) -> None:
     """The manuscript-audit section, laid out inside the 引文核对 tab."""
-    gr.HTML('<h3 class="au-title" style="font-size:17px;font-weight:700;margin:14px 0 4px">整篇文稿审核</h3><p class="vq-legend">上传讲稿、课件备注或学习报告'
+    gr.HTML('<h3 class="au-title" style="font-size:17px;font-weight:700;margin:14px 0 4px">整篇文稿审核</h3>'
+            '<p class="vq-legend">上传讲稿、课件备注或学习报告'
             '（.docx .txt .md .pdf），或粘贴全文：找出其中的每一处引文（包括未加引号的借用），逐一核对。'
             '文稿不会被保存，也不会加入语料库。</p>', apply_default_css=False)
     with gr.Row():
