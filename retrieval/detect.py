@@ -79,19 +79,18 @@ def marked_spans(text: str) -> list[Span]:
 
 def paired(text: str) -> list[tuple[int, int]]:
     """(start, end) of the inside of every pair of matching quotation marks on one line."""
-    closer_of = dict(PAIRS)
-    opener_of = {c: o for o, c in PAIRS}
+    opening = {c: o for o, c in PAIRS}          # closing mark -> its opening mark
     spans, stack = [], []
     for i, ch in enumerate(text):
         if ch == "\n":
             stack = []
-        elif ch in opener_of and any(o == opener_of[ch] for o, _ in stack):
-            while stack:
+        elif ch in opening and any(o == opening[ch] for o, _ in stack):
+            while stack:                        # close the innermost open mark of this kind
                 o, at = stack.pop()
-                if o == opener_of[ch]:
+                if o == opening[ch]:
                     spans.append((at + 1, i))
                     break
-        elif ch in closer_of:
+        elif ch in OPENERS:
             stack.append((ch, i))
     return spans
 
