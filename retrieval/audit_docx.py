@@ -3,61 +3,21 @@
 The manuscript's own paragraphs (its text as read, one paragraph per line) come
 first, each checked quotation highlighted in its verdict's colour and carrying a
 Word comment with the finding (verdict, rule, original, full citation, differences).
-The page is A4, East Asian text is set in 宋体 (headings 黑体) through `w:eastAsia`,
-the language is zh-CN, and the core properties name the report (not python-docx).
+The document is `retrieval.wordfile.new_document`'s: A4, 宋体 body and 黑体 headings set for
+East Asian text (`w:eastAsia`), language zh-CN, our own core properties.
 """
 from __future__ import annotations
 
-import datetime as dt
-import io
-
-from docx import Document as Docx
+from docx.document import Document as Docx
 from docx.enum.text import WD_COLOR_INDEX
-from docx.oxml import OxmlElement
-from docx.oxml.ns import qn
-from docx.shared import Mm, Pt
 
 from retrieval.audit_report import VERDICTS, finding_lines, summary_line, summary_rows
-from retrieval.export import xml_safe
+from retrieval.wordfile import docx_bytes, new_document, xml_safe
 
 COLOURS = {"exact": WD_COLOR_INDEX.BRIGHT_GREEN, "variant": WD_COLOR_INDEX.YELLOW,
            "stitched": WD_COLOR_INDEX.TURQUOISE, "partial": WD_COLOR_INDEX.TURQUOISE,
            "not_found": WD_COLOR_INDEX.PINK}
-BODY_FONT, HEADING_FONT = "宋体", "黑体"
 AUTHOR = "引文审核"
-
-
-def east_asian(style_or_run, font: str) -> None:
-    """Set the East Asian font (and the Latin one) of a style or run, and the language zh-CN."""
-    style_or_run.font.name = font
-    rpr = style_or_run.element.get_or_add_rPr()
-    fonts = rpr.get_or_add_rFonts()
-    for theme in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):   # a theme font wins
-        fonts.attrib.pop(qn(theme), None)
-    fonts.set(qn("w:eastAsia"), font)
-    lang = rpr.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        rpr.append(lang)
-    lang.set(qn("w:eastAsia"), "zh-CN")
-    lang.set(qn("w:val"), "zh-CN")
-
-
-def chinese_document(title: str, subject: str) -> Docx:
-    doc = Docx()
-    section = doc.sections[0]
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    for name in ("Normal", "Table Grid"):
-        east_asian(doc.styles[name], BODY_FONT)
-    doc.styles["Normal"].font.size = Pt(11)
-    for name in ("Title", "Heading 1", "Heading 2"):
-        east_asian(doc.styles[name], HEADING_FONT)
-    props = doc.core_properties
-    props.title, props.subject, props.author = title, subject, AUTHOR
-    props.last_modified_by, props.comments = AUTHOR, ""
-    props.created = props.modified = dt.datetime.now(dt.timezone.utc).replace(microsecond=0, tzinfo=None)
-    props.language = "zh-CN"
-    return doc
 
 
 def cuts(line_start: int, line_end: int, quotations: list[dict]) -> list[tuple[int, int, dict | None]]:
@@ -76,7 +36,7 @@ def cuts(line_start: int, line_end: int, quotations: list[dict]) -> list[tuple[i
     return pieces
 
 
-def annotated_manuscript(doc: Docx, text: str, quotations: list[dict]) -> None:
+def annotated_manuscript(doc: Docx, text: str, quotations: list[dict], style: str) -> None:
     numbers = {id(q): n for n, q in enumerate(quotations, start=1)}
     commented = set()
     offset = 0
@@ -92,12 +52,12 @@ def annotated_manuscript(doc: Docx, text: str, quotations: list[dict]) -> None:
                         commented.add(id(q))
                         tag = para.add_run(f"[{numbers[id(q)]}]")
                         tag.font.superscript = True
-                        doc.add_comment([run, tag], xml_safe(comment_text(numbers[id(q)], q)), AUTHOR, "审")
+                        doc.add_comment([run, tag], xml_safe(comment_text(numbers[id(q)], q, style)), AUTHOR, "审")
         offset = end + 1
 
 
-def comment_text(n: int, q: dict) -> str:
-    return f"[{n}] " + "\n".join(finding_lines(q))
+def comment_text(n: int, q: dict, style: str) -> str:
+    return f"[{n}] " + "\n".join(finding_lines(q, style))
 
 
 def summary_table(doc: Docx, result: dict) -> None:
@@ -109,13 +69,13 @@ def summary_table(doc: Docx, result: dict) -> None:
         table.cell(i, 0).text, table.cell(i, 1).text = label, str(count)
 
 
-def details(doc: Docx, quotations: list[dict]) -> None:
+def details(doc: Docx, quotations: list[dict], style: str) -> None:
     for n, q in enumerate(quotations, start=1):
         mark = "加引号" if q["marked"] else "未加引号"
         doc.add_heading(xml_safe(f"{n}. {VERDICTS[q['verdict']]}（{mark}）"), level=2)
         quote = doc.add_paragraph().add_run(xml_safe(q["text"]))
         quote.font.highlight_color = COLOURS[q["verdict"]]
-        for line in finding_lines(q):
+        for line in finding_lines(q, style):
             doc.add_paragraph(xml_safe(line))
 
 
@@ -127,19 +87,17 @@ def legend(doc: Docx) -> None:
         para.add_run("  ")
 
 
-def to_docx(result: dict, text: str) -> bytes:
-    """The .docx report of `result` (the audit of manuscript `text`), as bytes."""
-    doc = chinese_document(f"引文审核报告：{result['file']}", "引文审核")
+def to_docx(result: dict, text: str, style: str = "default") -> bytes:
+    """The .docx report of `result` (the audit of manuscript `text`), citations in `style`, as bytes."""
+    doc = new_document(f"引文审核报告：{result['file']}", "引文审核")
     doc.add_heading(xml_safe(f"引文审核报告：{result['file']}"), level=0)
     doc.add_paragraph(xml_safe(summary_line(result)))
     summary_table(doc, result)
     doc.add_heading("文稿（引文按核对结论标色，批注为核对结果）", level=1)
     legend(doc)
-    annotated_manuscript(doc, text, result["quotations"])
+    annotated_manuscript(doc, text, result["quotations"], style)
     doc.add_heading("核对明细", level=1)
-    details(doc, result["quotations"])
+    details(doc, result["quotations"], style)
     if not result["quotations"]:
         doc.add_paragraph("文稿中没有发现引文。")
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return docx_bytes(doc)

@@ -8,7 +8,7 @@ then a summary table and the details (`retrieval.audit_docx`).
 """
 from __future__ import annotations
 
-from retrieval.cite import citation
+from retrieval.cite import citation, format_citation, location
 from retrieval.detect import RULES
 
 VERDICTS = {"exact": "原文一致", "variant": "与原文有出入", "stitched": "拼接引文（出自多处）",
@@ -38,32 +38,37 @@ def changed(item: dict) -> bool:
     return any(op["op"] != "equal" for op in item.get("diff") or [])
 
 
+def cite_line(src: dict, style: str = "default") -> str:
+    """The full citation of a source in `style` (GB/T 7714 references name no paragraph: its place follows)."""
+    return citation(src) if style == "default" else f"{format_citation(src, style)} {location(src)}".strip()
+
+
 def verdict_text(q: dict) -> str:
     return f"{VERDICTS[q['verdict']]}（{q['verdict']}，相似度 {q['similarity']:.2f}）"
 
 
-def finding_lines(q: dict) -> list[str]:
+def finding_lines(q: dict, style: str = "default") -> list[str]:
     """What a reviewer needs about one quotation: verdict, rule, original, citation, differences, parts."""
     lines = [f"结论：{verdict_text(q)}", f"发现方式：{RULES[q['rule']]}"]
     if q["source"]:
-        lines += [f"原文：{q['original']}", f"出处：{citation(q['source'])}"]
+        lines += [f"原文：{q['original']}", f"出处：{cite_line(q['source'], style)}"]
         if changed(q):
             lines.append(f"差异：{diff_text(q['diff'])}")
     for n, part in enumerate(q.get("parts") or [], start=1):
-        where = f"，出处：{citation(part['source'])}" if part.get("source") else ""
+        where = f"，出处：{cite_line(part['source'], style)}" if part.get("source") else ""
         lines.append(f"第{n}句：{part['text']} —— {VERDICTS[part['verdict']]}{where}")
     if q["verdict"] == "not_found":
         lines.append("语料中没有找到这段话：请核对出处，或改为自己的表述。")
     return lines
 
 
-def to_text(result: dict) -> str:
+def to_text(result: dict, style: str = "default") -> str:
     """The CLI's readable report."""
     lines = [f"文稿：{result['file']}", summary_line(result), ""]
     for n, q in enumerate(result["quotations"], start=1):
         mark = "加引号" if q["marked"] else "未加引号"
         lines.append(f"[{n}] 第 {q['start'] + 1}–{q['end']} 字（{mark}）：{q['text']}")
-        lines += [f"    {line}" for line in finding_lines(q)]
+        lines += [f"    {line}" for line in finding_lines(q, style)]
         lines.append("")
     if not result["quotations"]:
         lines.append("文稿中没有发现引文。")
@@ -74,7 +79,7 @@ def md(text: str) -> str:
     return (text or "").translate(MD_SPECIAL)
 
 
-def to_markdown(result: dict) -> str:
+def to_markdown(result: dict, style: str = "default") -> str:
     lines = [f"# 引文审核报告：{md(result['file'])}", "", f"**{md(summary_line(result))}**", "",
              "| 项目 | 数量 |", "| --- | ---: |"]
     lines += [f"| {label} | {count} |" for label, count in summary_rows(result)]
@@ -83,7 +88,7 @@ def to_markdown(result: dict) -> str:
         mark = "加引号" if q["marked"] else "未加引号"
         lines += [f"## {n}. {md(VERDICTS[q['verdict']])}（{mark}，第 {q['start'] + 1}–{q['end']} 字）", "",
                   f"> {md(q['text'])}", ""]
-        lines += [f"- {md(line)}" for line in finding_lines(q)]
+        lines += [f"- {md(line)}" for line in finding_lines(q, style)]
         lines.append("")
     if not result["quotations"]:
         lines += ["文稿中没有发现引文。", ""]

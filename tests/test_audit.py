@@ -112,6 +112,15 @@ def test_cli_reads_stdin_and_writes_a_docx_with_comments(capsys, seed_index, tmp
     assert any(len(t.rows) == 8 for t in report.tables)                                 # the summary table
 
 
+def test_gbt7714_citations_in_the_reports(capsys, seed_index, tmp_path):
+    (tmp_path / "m.txt").write_text(MANUSCRIPT, encoding="utf-8")
+    target = tmp_path / "report.docx"
+    code, out, err = run(capsys, seed_index, "audit", str(tmp_path / "m.txt"), "--style", "gbt7714", "-o", str(target))
+    assert code == 0, err
+    assert "出处：郑州市委市直机关工委. 以党建“第一责任”引领和保障发展[N]. 郑州日报, 2021-11-15." in out
+    assert any("[N]. 郑州日报" in c.text for c in docx.Document(target).comments)
+
+
 def test_markdown_and_json_reports(capsys, seed_index, tmp_path):
     (tmp_path / "m.txt").write_text(MANUSCRIPT, encoding="utf-8")
     for suffix in (".md", ".json"):

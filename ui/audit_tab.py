@@ -22,12 +22,13 @@ import gradio as gr
 
 from retrieval.audit import MAX_CHARS, audit, pasted, read_manuscript
 from retrieval.audit_docx import to_docx
-from retrieval.audit_report import VERDICTS, summary_line, to_markdown
+from retrieval.audit_report import VERDICTS, cite_line, summary_line, to_markdown
+from retrieval.cite import STYLES
 from retrieval.detect import RULES
 from retrieval.errors import DocumentError, RetrievalError
 from ui.context import AppContext
 from ui.document import context_html
-from ui.render import citation, esc, notice
+from ui.render import esc, notice
 from ui.uploads import UploadError, check_size, safe_name
 from ui.verify_tab import diff_html, verifier
 
@@ -77,7 +78,7 @@ def manuscript_html(text: str, quotations: list[dict]) -> str:
     return f'<div class="au-manuscript qa-card">{"".join(paras)}</div>'
 
 
-def source_html(ctx: AppContext, item: dict) -> str:
+def source_html(ctx: AppContext, item: dict, style: str) -> str:
     src = item["source"]
     doc = ctx.engine.documents.get(src["doc_id"])
     around = (f'<details class="qa-context"><summary>查看原文上下文</summary>'
@@ -85,29 +86,29 @@ def source_html(ctx: AppContext, item: dict) -> str:
     diff = f'<p class="vq-diff">差异：{diff_html(item["diff"])}</p>' if any(
         op["op"] != "equal" for op in item["diff"]) else ""
     return (f'<blockquote class="qa-quote">{esc(item["original"])}</blockquote>'
-            f'<p class="qa-cite">{esc(citation(src))}</p>{diff}{around}')
+            f'<p class="qa-cite">{esc(cite_line(src, style))}</p>{diff}{around}')
 
 
-def finding_html(ctx: AppContext, n: int, q: dict) -> str:
+def finding_html(ctx: AppContext, n: int, q: dict, style: str) -> str:
     kind = KINDS[q["verdict"]]
     head = (f'<h4 class="vq-verdict-{kind}">[{n}] {esc(VERDICTS[q["verdict"]])}（{esc(q["verdict"])}，'
             f'相似度 {q["similarity"]:.2f}）</h4><p class="au-rule">{esc(RULES[q["rule"]])}</p>'
             f'<p>文稿：<span class="au-q au-{kind}">{esc(q["text"])}</span></p>')
-    body = [source_html(ctx, q)] if q["source"] else []
+    body = [source_html(ctx, q, style)] if q["source"] else []
     for i, part in enumerate(q["parts"], start=1):
         body.append(f'<div class="vq-part"><p>第{i}句：{esc(part["text"])} '
                     f'<b>{esc(VERDICTS[part["verdict"]])}</b></p>'
-                    f'{source_html(ctx, part) if part["source"] else ""}</div>')
+                    f'{source_html(ctx, part, style) if part["source"] else ""}</div>')
     if q["verdict"] == "not_found":
         body.append(notice("语料中没有找到这段话：请核对出处，或改为自己的表述。", "empty"))
     return f'<article class="qa-card au-finding" id="audit-f{n}">{head}{"".join(body)}</article>'
 
 
-def report_html(ctx: AppContext, result: dict, text: str) -> str:
+def report_html(ctx: AppContext, result: dict, text: str, style: str = "default") -> str:
     if not result["quotations"]:
         return notice("文稿中没有发现引文（引号内至少 8 个汉字的文字、“指出：”等引出的话，或与语料原句高度相似的句子）。",
                       "empty")
-    cards = "".join(finding_html(ctx, n, q) for n, q in enumerate(result["quotations"], start=1))
+    cards = "".join(finding_html(ctx, n, q, style) for n, q in enumerate(result["quotations"], start=1))
     legend = ('<p class="vq-legend"><span class="au-q au-ok">原文一致</span> '
               '<span class="au-q au-warn">有出入或拼接</span> <span class="au-q au-bad">部分或未找到</span> '
               '点击文稿中的引文查看核对结果和出处</p>')
@@ -125,21 +126,23 @@ def prune_exports(now: float | None = None) -> None:
             pass
 
 
-def write_files(result: dict, text: str) -> list[str]:
+def write_files(result: dict, text: str, style: str = "default") -> list[str]:
     prune_exports()
     EXPORTS.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="audit-", dir=EXPORTS))
     stem = "".join(c for c in Path(result["file"]).stem if c.isalnum())[:30] or "文稿"
-    files = {f"引文审核-{stem}.docx": to_docx(result, text),
-             f"引文审核-{stem}.md": to_markdown(result).encode("utf-8"),
+    files = {f"引文审核-{stem}.docx": to_docx(result, text, style),
+             f"引文审核-{stem}.md": to_markdown(result, style).encode("utf-8"),
              f"引文审核-{stem}.json": json.dumps(result, ensure_ascii=False, indent=2).encode("utf-8")}
     for name, data in files.items():
         (folder / name).write_bytes(data)
     return [str(folder / name) for name in files]
 
 
-def handle_audit(ctx: AppContext, upload, text, progress=gr.Progress()) -> tuple[str, list[str] | None]:
-    """-> (HTML report, [docx, md, json paths]); every failure becomes a Chinese notice."""
+def handle_audit(ctx: AppContext, upload, text, style="default",
+                 progress=gr.Progress()) -> tuple[str, list[str] | None]:
+    """-> (HTML report, [docx, md, json paths]), citations in `style`; every failure becomes a Chinese notice."""
+    style = style if style in STYLES else "default"
     try:
         name, manuscript = manuscript_of(upload, text, ctx.max_upload_mb * 2**20)
         result = audit(ctx.engine, manuscript, name, verifier(ctx),
@@ -153,7 +156,7 @@ def handle_audit(ctx: AppContext, upload, text, progress=gr.Progress()) -> tuple
     except Exception:
         log.exception("audit failed")
         return notice("审核时出现内部错误，请稍后再试。", "error"), None
-    return report_html(ctx, result, manuscript), write_files(result, manuscript)
+    return report_html(ctx, result, manuscript, style), write_files(result, manuscript, style)
 
 
 def message_cn(message: str) -> str:
@@ -176,9 +179,11 @@ def build(ctx: AppContext) -> None:
     with gr.Row():
         upload = gr.File(label="上传文稿", file_types=[".docx", ".txt", ".md", ".pdf"], elem_id="audit-upload")
         text = gr.Textbox(label="或粘贴文稿全文", lines=6, max_length=MAX_CHARS, elem_id="audit-text")
+    style = gr.Radio([(label, key) for key, label in STYLES.items()], value="default", label="引用格式",
+                     elem_id="audit-style")
     button = gr.Button("审核全文", variant="primary", elem_id="audit-submit")
     out = gr.HTML("", elem_id="audit-report", apply_default_css=False)
     files = gr.File(label="下载审核报告（Word / Markdown / JSON）", file_count="multiple", interactive=False,
                     elem_id="audit-files")
-    button.click(partial(handle_audit, ctx), inputs=[upload, text], outputs=[out, files],
+    button.click(partial(handle_audit, ctx), inputs=[upload, text, style], outputs=[out, files],
                  api_visibility="private", concurrency_id="ask")

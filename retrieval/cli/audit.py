@@ -1,4 +1,5 @@
-"""`python -m retrieval audit FILE [--json] [-o REPORT.docx|.md|.json]` and `audit --eval eval/manuscripts.jsonl`."""
+"""`python -m retrieval audit FILE [--json] [--style default|gbt7714] [-o REPORT.docx|.md|.json]`
+and `python -m retrieval audit --eval eval/manuscripts.jsonl [--split dev|test]`."""
 from __future__ import annotations
 
 import json
@@ -8,6 +9,7 @@ from pathlib import Path
 from retrieval.audit import audit, pasted, read_manuscript
 from retrieval.audit_docx import to_docx
 from retrieval.audit_report import to_markdown, to_text
+from retrieval.cite import STYLES
 from retrieval.cli import add_engine_args, print_json
 from retrieval.engine import Engine
 from retrieval.errors import QueryError, RetrievalError
@@ -25,6 +27,8 @@ def register(subparsers) -> None:
     p.add_argument("file", nargs="?", help="the manuscript; - reads the text from stdin")
     p.add_argument("--json", action="store_true", help="print the JSON result")
     p.add_argument("-o", "--output", metavar="REPORT", help="also write the report: .docx, .md or .json")
+    p.add_argument("--style", choices=tuple(STYLES), default="default",
+                   help="citation form: default (作者单位：《标题》，来源，日期，位置) or gbt7714 (GB/T 7714-2015)")
     p.add_argument("--eval", metavar="JSONL", help="evaluate on a manuscript set (eval/manuscripts.jsonl)")
     p.add_argument("--split", default="all", choices=("dev", "test", "all"), help="with --eval: which part")
     add_engine_args(p)
@@ -54,15 +58,15 @@ def run(args) -> int:
         return 0
     result = audit(engine, text, name)
     if args.output:
-        write_report(result, text, Path(args.output))
-    print_json(result) if args.json else sys.stdout.write(to_text(result))
+        write_report(result, text, Path(args.output), args.style)
+    print_json(result) if args.json else sys.stdout.write(to_text(result, args.style))
     return 0
 
 
-def write_report(result: dict, text: str, path: Path) -> None:
+def write_report(result: dict, text: str, path: Path, style: str = "default") -> None:
     suffix = path.suffix.lower()
-    data = to_docx(result, text) if suffix == ".docx" else \
-        (to_markdown(result) if suffix == ".md" else json.dumps(result, ensure_ascii=False, indent=2)).encode()
+    data = to_docx(result, text, style) if suffix == ".docx" else \
+        (to_markdown(result, style) if suffix == ".md" else json.dumps(result, ensure_ascii=False, indent=2)).encode()
     try:
         path.write_bytes(data)
     except OSError as exc:
