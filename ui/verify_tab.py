@@ -111,3 +111,6 @@ def build(ctx: AppContext) -> None:
         return verify_json(ctx, quote)
 
     gr.api(verify, api_name="verify", concurrency_id="ask")
+
+    from ui import audit_tab        # the whole-manuscript audit (引文审核), below the one-quotation check
+    audit_tab.build(ctx)

@@ -13,7 +13,7 @@ import sys
 
 from retrieval.errors import RetrievalError
 
-SUBCOMMANDS = ("ingest", "show", "build", "check", "ask", "eval", "verify", "study", "terms")
+SUBCOMMANDS = ("ingest", "show", "build", "check", "ask", "eval", "verify", "audit", "study", "terms")
 
 
 def build_parser() -> argparse.ArgumentParser:
