@@ -158,3 +158,15 @@ def test_glossary_pick_and_unknown_term(ctx):
     assert "qa-notice-info" in terms_tab.handle_pick(ctx, None)
     listing = terms_tab.terms_list_html(ctx)
     assert 'data-term="两个维护"' in listing and 'data-label="出现次数"' in listing
+
+
+def test_the_formulation_list_leaves_out_plain_words_and_merges_variants(ctx):
+    shown = terms_tab.shown_terms(ctx)
+    for word in ("大头", "重头", "十四五", "党组", "党委"):
+        assert word not in shown
+    assert shown["两张皮"] == ["两张皮问题"] and "两张皮问题" not in shown
+    assert {"两个维护", "四强党支部", "四风", "一岗双责"} <= set(shown)
+    assert terms_tab.handle_pick(ctx, {"term": "两张皮问题"}).startswith('<h4 class="term-head">两张皮：')
+    assert "又作 两张皮问题" in terms_tab.terms_list_html(ctx)
+    page, _, _ = ask.handle_ask(ctx, "党组要落实什么责任", 5, [], [])
+    assert 'data-term="党组"' not in page and 'data-term="党委"' not in page

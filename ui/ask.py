@@ -16,10 +16,10 @@ import gradio as gr
 
 from retrieval.engine import DEFAULT_TOP_K
 from retrieval.errors import RetrievalError
-from retrieval.glossary import cached_glossary
 from retrieval.result import error_result
 from ui.context import AppContext
 from ui.document import document_html
+from ui.terms_tab import shown_terms
 from ui.render import notice
 from ui.reply import EMPTY, conversation_html, welcome_html
 
@@ -67,7 +67,7 @@ def thread_html(ctx: AppContext, history: list[dict], extra: str = "") -> str:
 def glossary_terms(ctx: AppContext) -> list[str]:
     """The 提法 tab's formulations, linked where an answer passage holds one (none if it fails)."""
     try:
-        return list(cached_glossary(ctx.engine))
+        return list(shown_terms(ctx))
     except Exception:  # the links are an aid: an answer must never fail for them
         log.exception("glossary unavailable")
         return []

@@ -36,15 +36,54 @@ SCROLL_TO_DETAIL = ("() => setTimeout(() => { const d = document.querySelector('
                     " if (d && innerWidth < 760) d.scrollIntoView({behavior: 'smooth', block: 'start'}); }, 150)")
 
 
+NUMERALS = set("一二三四五六七八九十百千两双")
+MERGED_SUFFIXES = ("问题", "现象")      # 两张皮问题 is listed under 两张皮
+
+
+def is_formulation(term: str) -> bool:
+    """What the list shows as a 提法: not a bare number (十四五), not a plain two-character word
+    (大头, 重头, 党组); a numbered one (四风, 两委) is kept. The engine's lookup keeps them all."""
+    han = [c for c in term if "\u4e00" <= c <= "\u9fff"]
+    if han and all(c in NUMERALS for c in han):
+        return False
+    return len(term) > 2 or any(c in NUMERALS for c in term)
+
+
+def shown_terms(ctx: AppContext) -> dict[str, list[str]]:
+    """The listed formulations, most frequent first, each with the variants merged into it."""
+    terms = [t for t in cached_glossary(ctx.engine) if is_formulation(t)]
+    shown: dict[str, list[str]] = {}
+    for term in terms:
+        base = next((term[:-len(s)] for s in MERGED_SUFFIXES if term.endswith(s) and term[:-len(s)] in terms), None)
+        if base is None:
+            shown.setdefault(term, [])
+    for term in terms:
+        base = next((term[:-len(s)] for s in MERGED_SUFFIXES if term.endswith(s) and term[:-len(s)] in shown), None)
+        if base is not None:
+            shown[base].append(term)
+    return shown
+
+
+def main_term(ctx: AppContext, term: str) -> str:
+    """The listed formulation `term` is shown under (itself, or the one a variant is merged into)."""
+    for main, merged in shown_terms(ctx).items():
+        if term in merged:
+            return main
+    return term
+
+
 def term_rows(ctx: AppContext) -> list[list]:
+    glossary = cached_glossary(ctx.engine)
     return [[t.term, t.count, t.documents, sum(s.kind != "mentions" for s in t.statements)]
-            for t in cached_glossary(ctx.engine).values()]
+            for t in (glossary[name] for name in shown_terms(ctx))]
 
 
 def terms_list_html(ctx: AppContext) -> str:
     """Every formulation as a clickable row; on a phone each row is a small card (`data-label`s)."""
+    merged = shown_terms(ctx)
     rows = "".join(
-        f'<tr data-term="{esc(term)}" tabindex="0"><th scope="row"><a href="?term={esc(quote_url(term))}">{esc(term)}</a></th>'
+        f'<tr data-term="{esc(term)}" tabindex="0"><th scope="row"><a href="?term={esc(quote_url(term))}">{esc(term)}</a>'
+        + "".join(f'<small class="term-variant">又作 {esc(v)}</small>' for v in merged.get(term, ())) + "</th>"
         + "".join(f'<td data-label="{h}">{esc(v)}</td>' for h, v in zip(HEADERS[1:], rest)) + "</tr>"
         for term, *rest in term_rows(ctx))
     head = "".join(f'<th scope="col">{h}</th>' for h in HEADERS)
@@ -75,6 +114,7 @@ def select_row(ctx: AppContext, index) -> str:
 def handle_pick(ctx: AppContext, data) -> str:
     """A click `{term}` from the list or an answer's formulation link -> that term's statements."""
     term = data.get("term") if isinstance(data, dict) else None
+    term = main_term(ctx, term) if isinstance(term, str) else term
     if isinstance(term, str) and term and term not in cached_glossary(ctx.engine):
         return notice(f"提法列表中没有“{term}”。", "empty") + notice(PICK, "info")
     return term_html(ctx, term)
