@@ -64,10 +64,9 @@ def built_at(created: str) -> str:
 
 def summary(ctx: AppContext) -> str:
     manifest = ctx.engine.manifest
-    counts = manifest.get("counts", {})
-    model = manifest.get("model", {}).get("name", "")
-    text = (f"共 **{len(ctx.engine.documents)}** 篇文献，索引更新于 {built_at(manifest.get('created', ''))}。"
-            f"标题后注“（推断）”的，是文中未写明标题、由首句推断的，可用同名 .json 元数据文件改正。")
+    text = f"共 **{len(ctx.engine.documents)}** 篇文献，索引更新于 {built_at(manifest.get('created', ''))}。"
+    if any(w.startswith(INFERRED) for doc in ctx.engine.documents.values() for w in doc.warnings):
+        text += "标题后注“（推断）”的，文中未写明标题，标题取自首句；可在文件旁放同名的 .meta.json 元数据文件改正。"
     behind = getattr(ctx.engine, "behind", None)
     if behind:          # the build at start failed: answers come from the previous index
         text += f"\n\n**注意：索引落后于语料库**，更新索引失败，回答来自上一次建成的索引。原因：{esc(zh(behind))}"
