@@ -38,7 +38,7 @@ def create_app(ctx: AppContext) -> gr.Blocks:
     # Gradio keeps a copy of every file it serves (study-pack downloads): delete copies older than an
     # hour, every hour, so a long-running app does not fill the disk.
     with gr.Blocks(title=TITLE, analytics_enabled=False, delete_cache=(3600, 3600)) as demo:
-        gr.HTML(header_html(TITLE, TAGLINE), js_on_load=None)
+        gr.HTML(header_html(TITLE, TAGLINE), js_on_load=None, padding=False)
         with gr.Tabs():
             for label, tab_id, build in TABS:
                 with gr.Tab(label, id=tab_id):

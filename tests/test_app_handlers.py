@@ -214,7 +214,8 @@ def test_corpus_rows_match_the_manifest(ctx, seed_engine):
     files = seed_engine.manifest["files"]
     assert len(rows) == len(seed_engine.documents) + len(seed_engine.manifest.get("failures", []))
     for row, doc in zip(rows, seed_engine.documents.values()):
-        assert row[0] == doc.title and row[3] == files[doc.path]["chunks"]
+        inferred = any(w.startswith("no title stated") for w in doc.warnings)
+        assert row[0] == doc.title + ("（推断）" if inferred else "") and row[3] == files[doc.path]["chunks"]
         assert row[4].startswith("已索引")
 
 
@@ -358,3 +359,22 @@ def test_the_answer_page_says_when_the_index_is_behind_the_corpus(seed_engine):
         assert BEHIND in thread_html(ctx, []) and BEHIND in thread_html(ctx, [seed_engine.ask("什么是一岗双责？")])
     finally:
         seed_engine.behind = None
+
+
+def test_a_file_already_in_the_corpus_is_refused_with_its_name(admin_ctx, tmp_path):
+    before, generation = corpus_state(admin_ctx), admin_ctx.engine.folder
+    copy = tmp_path / "再次上传.txt"
+    copy.write_bytes((ROOT / "corpus" / "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren.txt").read_bytes())
+    out = corpus.handle_add(admin_ctx, "s3cret", [str(copy)])
+    assert "未加入：再次上传.txt：内容与语料库中已有的 zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren.txt 相同" in out
+    assert corpus_state(admin_ctx) == before and admin_ctx.engine.folder == generation
+
+
+def test_the_same_text_twice_in_one_batch_is_stored_once(tmp_path):
+    first, second = tmp_path / "a.txt", tmp_path / "b.txt"
+    first.write_text(NEW_DOC, encoding="utf-8")
+    second.write_text(NEW_DOC.replace("\n", "\r\n"), encoding="utf-8")     # same clean text
+    report = uploads.AddReport()
+    stored = uploads.accept([first, second], 2**20, tmp_path / "corpus", report)
+    assert [p.name for p in stored] == ["a.txt"]
+    assert report.rejected == ["b.txt：内容与语料库中已有的 uploads/a.txt 相同，未重复加入"]

@@ -19,6 +19,7 @@ from retrieval.errors import RetrievalError
 from retrieval.result import error_result
 from ui.context import AppContext
 from ui.document import document_html
+from ui.terms_tab import shown_terms
 from ui.render import notice
 from ui.reply import EMPTY, conversation_html, welcome_html
 
@@ -31,6 +32,11 @@ MAX_TOP_K = 20      # the slider's end; the engine allows up to 50
 THREAD_JS = (Path(__file__).with_name("thread.js")).read_text(encoding="utf-8")
 SCROLL_TO_LAST = ("() => setTimeout(() => { const t = document.querySelectorAll('.qa-exchange');"
                   " if (t.length) t[t.length - 1].scrollIntoView({behavior: 'smooth', block: 'start'}); }, 80)")
+# The full-text pane's own "back" button closes the pane (Gradio's toggle is a small arrow at its edge).
+CLOSE_JS = ("element.addEventListener('click', (e) => { if (e.target.closest('.doc-close')) {"
+            " const t = document.querySelector('#doc-sidebar .toggle-button'); if (t) t.click(); } });")
+# Filled in the browser by thread.js from localStorage: this browser's recent questions, never sent.
+HISTORY_HTML = '<details class="qa-history" hidden><summary>最近的提问（仅保存在本浏览器）</summary><ol></ol></details>'
 SCROLL_TO_CITED = ("() => setTimeout(() => { const m = document.querySelector('#doc-viewer #cited');"
                    " const y = window.scrollY; if (m) { m.scrollIntoView({block: 'center'});"
                    " window.scrollTo(0, y); } }, 250)")
@@ -57,7 +63,16 @@ def thread_html(ctx: AppContext, history: list[dict], extra: str = "") -> str:
     warning += notice(BEHIND, "error") if getattr(ctx.engine, "behind", None) else ""
     if not history and not extra:
         return warning + welcome_html(ctx.engine.documents)
-    return warning + conversation_html(history, ctx.engine.documents, extra)
+    return warning + conversation_html(history, ctx.engine.documents, extra, glossary_terms(ctx))
+
+
+def glossary_terms(ctx: AppContext) -> list[str]:
+    """The 提法 tab's formulations, linked where an answer passage holds one (none if it fails)."""
+    try:
+        return list(shown_terms(ctx))
+    except Exception:  # the links are an aid: an answer must never fail for them
+        log.exception("glossary unavailable")
+        return []
 
 
 def handle_ask(ctx: AppContext, question, top_k, doc_ids, history):
@@ -68,6 +83,25 @@ def handle_ask(ctx: AppContext, question, top_k, doc_ids, history):
     result = run_ask(ctx, question, top_k or DEFAULT_TOP_K, doc_ids)
     history = (history + [result])[-MAX_TURNS:]
     return thread_html(ctx, history), history, ""
+
+
+def shared_question(query_params) -> str:
+    """The `q` of a share link (`/?q=什么是一岗双责`), or ""."""
+    try:
+        value = (query_params or {}).get("q", "")
+    except AttributeError:
+        return ""
+    return value.strip() if isinstance(value, str) else ""
+
+
+def handle_shared(ctx: AppContext, query_params):
+    """On page load: the answer to the share link's question -> (thread HTML, history); nothing to
+    change (`gr.skip()`) when the address has no question."""
+    question = shared_question(query_params)
+    if not question:
+        return gr.skip(), gr.skip()
+    page, history, _ = handle_ask(ctx, question, DEFAULT_TOP_K, [], [])
+    return page, history
 
 
 def handle_open(ctx: AppContext, data) -> tuple[str, bool]:
@@ -115,15 +149,17 @@ def build(ctx: AppContext) -> None:
                                   scale=8, autofocus=True, elem_id="qa-question")
             submit = gr.Button("提问", variant="primary", scale=1, min_width=96, elem_id="qa-submit")
         examples = example_buttons()
+        gr.HTML(HISTORY_HTML, elem_id="qa-history", apply_default_css=False, padding=False,
+                js_on_load="window.dispatchEvent(new Event('qa-history-mounted'));")
         with gr.Accordion("检索选项", open=False, elem_classes="qa-options"):
             with gr.Row():
                 top_k = gr.Slider(1, MAX_TOP_K, value=DEFAULT_TOP_K, step=1, label="返回段落数",
-                                  info="最佳答案之外，再列出的相关段落数量", scale=1)
+                                  info="共列出的段落数，含最佳答案（5 = 最佳答案 + 4 处其他出处）", scale=1)
                 docs = gr.Dropdown(doc_choices(ctx), value=[], multiselect=True, scale=2,
                                    label="限定文献", info="只在所选文献中检索；留空则检索全部")
     with gr.Sidebar(label="原文", open=False, position="right", width="46%",
                     elem_id="doc-sidebar") as sidebar:
-        viewer = gr.HTML("", elem_id="doc-viewer", apply_default_css=False, js_on_load=None)
+        viewer = gr.HTML("", elem_id="doc-viewer", apply_default_css=False, js_on_load=CLOSE_JS)
     wire(ctx, thread, question, submit, examples, top_k, docs, history, viewer, sidebar)
     ctx.on_corpus_change(docs, lambda: gr.Dropdown(choices=doc_choices(ctx), value=[]))
     gr.api(api_function(ctx), api_name="ask", concurrency_id="ask")
@@ -151,6 +187,12 @@ def wire(ctx, thread, question, submit, examples, top_k, docs, history, viewer, 
 
     thread.click(open_document, outputs=[viewer, sidebar], api_visibility="private") \
         .then(None, js=SCROLL_TO_CITED)
+
+    def shared(request: gr.Request):
+        return handle_shared(ctx, getattr(request, "query_params", None))
+
+    gr.on(None, shared, outputs=[thread, history], api_visibility="private", concurrency_id="ask",
+          show_progress="minimal")
 
 
 def constant(value):

@@ -7,6 +7,7 @@ place (`<mark class="cited">`), the first mark carrying `id="cited"` for scrolli
 from __future__ import annotations
 
 from retrieval.types import Document, Paragraph
+from ui.messages import zh
 from ui.render import book_title, cn_date, esc, location, marked
 
 CONTEXT = 1   # paragraphs shown before and after the cited ones
@@ -55,8 +56,9 @@ def meta_line(doc: Document) -> str:
 def document_html(doc: Document, start: int = 0, end: int = 0) -> str:
     """The whole clean document, the cited span marked and anchored as `#cited`."""
     body = "".join(paragraph_html(doc, p, start, end, True) for p in paragraphs(doc))
-    warnings = "".join(f'<li>{esc(w)}</li>' for w in doc.warnings)
+    warnings = "".join(f'<li>{esc(zh(w))}</li>' for w in doc.warnings)
     notes = f'<ul class="doc-warnings">{warnings}</ul>' if warnings else ""
-    return (f'<div class="doc-view"><h3 class="doc-title">{esc(book_title(doc.title))}</h3>'
+    return (f'<div class="doc-view"><div class="doc-bar"><button type="button" class="doc-close">'
+            f'‹ 返回回答</button></div><h3 class="doc-title">{esc(book_title(doc.title))}</h3>'
             f'<p class="doc-meta">{meta_line(doc)} · <code>{esc(doc.path)}</code></p>'
             f'{notes}<div class="doc-body">{body}</div></div>')

@@ -9,18 +9,29 @@ shifts an offset. Citation strings come from `retrieval.cite` (the same as the C
 from __future__ import annotations
 
 import html
+import re
+import urllib.parse
 
 from retrieval.cite import book_title, citation, cn_date, location, quotation, quotation_in
 
-__all__ = ["book_title", "citation", "cn_date", "location", "quotation", "esc", "marked",
+__all__ = ["book_title", "citation", "cn_date", "location", "quotation", "esc", "marked", "user_text",
            "passage_card", "notice", "question_bubble", "section_title", "header_html"]
 
+# Direction controls (embeddings, overrides, isolates, marks): a question starting with U+202E
+# would otherwise be shown reversed. User text is shown without them, inside its own isolate.
+BIDI_CONTROLS = re.compile("[\u202a-\u202e\u2066-\u2069\u200e\u200f\u061c]")
 LABELS = {"answer": "最佳答案", "more": "更多出处", "related": "相关段落 · 非答案"}
 
 
 def esc(value) -> str:
     """`value` as HTML text: `<`, `>`, `&` and both quotes escaped."""
     return html.escape("" if value is None else str(value), quote=True)
+
+
+def user_text(value) -> str:
+    """Text a user typed (a question, a quotation, a topic): escaped, without direction controls,
+    inside `<bdi>`, so it can neither reverse itself nor reorder what surrounds it."""
+    return f'<bdi class="ut">{esc(BIDI_CONTROLS.sub("", "" if value is None else str(value)))}</bdi>'
 
 
 def marked(text: str, spans, css: str = "hl") -> str:
@@ -42,6 +53,7 @@ def card_actions(passage: dict) -> str:
         '<button type="button" class="qa-btn qa-copy" title="复制带引文的出处">复制引用</button>'
         '<button type="button" class="qa-btn qa-copy" data-src="qa-copy-gbt" '
         'title="复制引文，出处按 GB/T 7714-2015 参考文献格式">复制 GB/T 引用</button>'
+        '<button type="button" class="qa-btn qa-link" title="复制打开这个回答的链接">复制链接</button>'
         f'<button type="button" class="qa-btn qa-open" data-doc="{esc(passage["doc_id"])}" '
         f'data-start="{int(passage["start"])}" data-end="{int(passage["end"])}">查看全文</button>'
         f'<textarea class="qa-copy-src" readonly hidden>{esc(quotation(passage))}</textarea>'
@@ -49,8 +61,21 @@ def card_actions(passage: dict) -> str:
         "</div>")
 
 
-def passage_card(passage: dict, kind: str = "answer", context: str = "") -> str:
-    """One passage: label, verbatim text with highlights, citation, actions, expandable context."""
+def term_links(terms) -> str:
+    """`本段提法：` and a link per formulation; the 提法 tab opens at its entry (`?term=`)."""
+    if not terms:
+        return ""
+    links = "".join(f'<a class="qa-term" href="?term={esc(quote_url(t))}" data-term="{esc(t)}">{esc(t)}</a>'
+                    for t in terms)
+    return f'<p class="qa-terms"><span>本段提法：</span>{links}</p>'
+
+
+def quote_url(text: str) -> str:
+    return urllib.parse.quote(text, safe="")
+
+
+def passage_card(passage: dict, kind: str = "answer", context: str = "", terms=()) -> str:
+    """One passage: label, verbatim text with highlights, citation, formulations, actions, context."""
     details = (f'<details class="qa-context"><summary>展开上下文</summary>{context}</details>'
                if context else "")
     return (
@@ -59,7 +84,7 @@ def passage_card(passage: dict, kind: str = "answer", context: str = "") -> str:
         f'<span class="qa-doc">{esc(book_title(passage.get("title", "")))}</span></div>'
         f'<blockquote class="qa-quote">{marked(passage["text"], passage.get("highlights"))}</blockquote>'
         f'<p class="qa-cite">{esc(citation(passage))}</p>'
-        f"{card_actions(passage)}{details}</article>")
+        f"{term_links(terms)}{card_actions(passage)}{details}</article>")
 
 
 def notice(message: str, kind: str = "info") -> str:
@@ -68,7 +93,7 @@ def notice(message: str, kind: str = "info") -> str:
 
 
 def question_bubble(question: str) -> str:
-    return f'<div class="qa-question">{esc(question)}</div>'
+    return f'<div class="qa-question">{user_text(question)}</div>'
 
 
 def section_title(text: str) -> str:

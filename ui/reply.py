@@ -8,27 +8,44 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from retrieval.align import fold
 from retrieval.types import Document
 from ui.document import context_html
-from ui.render import esc, notice, passage_card, question_bubble, section_title
+from ui.messages import zh
+from ui.render import esc, notice, passage_card, question_bubble, section_title, user_text
 
 NOT_FOUND = "语料库中没有能回答这个问题的段落。下面是最接近的段落，仅供参考，不构成答案。"
 NOT_FOUND_BARE = "语料库中没有能回答这个问题的段落。"
 EMPTY = "请输入一个问题，例如：什么是一岗双责？"
 
 
-def card(passage: dict, kind: str, documents: Mapping[str, Document]) -> str:
+MAX_TERMS = 8            # formulation links under one passage
+
+
+def terms_in(text: str, terms) -> list[str]:
+    """The glossary `terms` occurring in `text` (folded: quotes, width, traditional script ignored),
+    longest first, leaving out a term inside a longer one found (四强 in 四强党支部)."""
+    folded = fold(text).text
+    found = sorted((t for t in terms if fold(t).text and fold(t).text in folded), key=len, reverse=True)
+    kept = []
+    for term in found:
+        if not any(fold(term).text in fold(k).text for k in kept):
+            kept.append(term)
+    return kept[:MAX_TERMS]
+
+
+def card(passage: dict, kind: str, documents: Mapping[str, Document], terms=()) -> str:
     doc = documents.get(passage["doc_id"])
     context = context_html(doc, passage["start"], passage["end"]) if doc else ""
-    return passage_card(passage, kind, context)
+    return passage_card(passage, kind, context, terms_in(passage["text"], terms) if terms else ())
 
 
-def found_html(result: dict, documents: Mapping[str, Document]) -> str:
+def found_html(result: dict, documents: Mapping[str, Document], terms=()) -> str:
     best, *more = result["passages"]
-    parts = [card(best, "answer", documents)]
+    parts = [card(best, "answer", documents, terms)]
     if more:
         parts.append(section_title(f"其他相关出处（{len(more)}）"))
-        parts.extend(card(p, "more", documents) for p in more)
+        parts.extend(card(p, "more", documents, terms) for p in more)
     return "".join(parts)
 
 
@@ -45,28 +62,32 @@ def corrected_html(result: dict) -> str:
     pairs = result.get("corrections") or []
     if not pairs:
         return ""
-    right = "、".join(f"“{r}”" for _, r in pairs)
-    wrong = "、".join(f"“{w}”" for w, _ in pairs)
-    return notice(f"已按{right}检索（问题中为{wrong}）。", "info")
+    right = "、".join(f"“{user_text(r)}”" for _, r in pairs)
+    wrong = "、".join(f"“{user_text(w)}”" for w, _ in pairs)
+    return f'<div class="qa-notice qa-notice-info">已按{right}检索（问题中为{wrong}）。</div>'
 
 
-def reply_html(result: dict, documents: Mapping[str, Document]) -> str:
+def reply_html(result: dict, documents: Mapping[str, Document], terms=()) -> str:
+    """The reply; a library error (English, as the CLI's `--json` gives it) is shown in Chinese."""
     if result.get("error"):
-        return notice(f"无法检索这个问题：{result['error']}", "error")
+        return notice(f"无法检索这个问题：{zh(result['error'])}", "error")
     if result.get("found") and result.get("passages"):
-        return corrected_html(result) + found_html(result, documents)
+        return corrected_html(result) + found_html(result, documents, terms)
     return corrected_html(result) + not_found_html(result, documents)
 
 
-def exchange_html(result: dict, documents: Mapping[str, Document]) -> str:
-    """Question bubble plus reply, as one chat turn."""
-    return (f'<section class="qa-exchange">{question_bubble(result.get("question", ""))}'
-            f'<div class="qa-reply">{reply_html(result, documents)}</div></section>')
+def exchange_html(result: dict, documents: Mapping[str, Document], terms=()) -> str:
+    """Question bubble plus reply, as one chat turn (`data-q`: the question of its share link)."""
+    question = result.get("question", "")
+    return (f'<section class="qa-exchange" data-q="{esc(question)}">{question_bubble(question)}'
+            f'<div class="qa-reply">{reply_html(result, documents, terms)}</div></section>')
 
 
-def conversation_html(results: list[dict], documents: Mapping[str, Document], extra: str = "") -> str:
-    """All turns, oldest first, plus an optional trailing notice (e.g. for empty input)."""
-    turns = "".join(exchange_html(r, documents) for r in results)
+def conversation_html(results: list[dict], documents: Mapping[str, Document], extra: str = "",
+                      terms=()) -> str:
+    """All turns, oldest first, plus an optional trailing notice (e.g. for empty input);
+    `terms`: the glossary's formulations, linked under each answer passage that holds one."""
+    turns = "".join(exchange_html(r, documents, terms) for r in results)
     return f'<div class="qa-thread">{turns}{extra}</div>'
 
 

@@ -17,7 +17,8 @@ from retrieval.errors import RetrievalError
 from retrieval.export import to_docx, to_markdown
 from retrieval.study import Pack, study_pack
 from ui.context import AppContext
-from ui.render import book_title, esc, notice
+from ui.messages import zh
+from ui.render import book_title, esc, notice, user_text
 
 log = logging.getLogger(__name__)
 EXAMPLES = ("落实机关党建主体责任", "两张皮")
@@ -25,8 +26,9 @@ EXAMPLES = ("落实机关党建主体责任", "两张皮")
 
 def pack_html(pack: Pack, style: str = "default") -> str:
     if not pack.excerpts:
-        return notice(f"语料中没有与“{pack.topic}”相关的段落。", "empty")
-    parts = [f'<p class="corpus-summary">主题：{esc(pack.topic)} · {len(pack.sources)} 篇文献 · '
+        return (f'<div class="qa-notice qa-notice-empty">语料中没有与“{user_text(pack.topic)}”相关的段落。'
+                "</div>")
+    parts = [f'<p class="corpus-summary">主题：{user_text(pack.topic)} · {len(pack.sources)} 篇文献 · '
              f'{len(pack.excerpts)} 段原文</p>']
     for e in pack.excerpts:
         parts.append(f'<article class="qa-card qa-more"><div class="qa-card-head"><span class="qa-doc">'
@@ -73,7 +75,7 @@ def handle_study(ctx: AppContext, topic, doc_ids, style="default") -> tuple[str,
     try:
         pack = study_pack(ctx.engine, topic, list(doc_ids or []) or None)
     except RetrievalError as exc:
-        return notice(f"无法生成学习材料：{exc}", "error"), None
+        return notice(f"无法生成学习材料：{zh(exc)}", "error"), None
     except Exception:
         log.exception("study failed for %r", topic)
         return notice("生成学习材料时出现内部错误，请稍后再试。", "error"), None

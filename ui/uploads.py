@@ -67,6 +67,11 @@ def check_size(path: Path, max_bytes: int) -> None:
 
 def validate(upload: str | Path, max_bytes: int, original: str | None = None) -> str:
     """The safe name of a readable upload; `UploadError` (with the reason) otherwise."""
+    return checked(upload, max_bytes, original)[0]
+
+
+def checked(upload: str | Path, max_bytes: int, original: str | None = None) -> tuple[str, str]:
+    """(safe name, clean text) of a readable upload; `UploadError` (with the reason) otherwise."""
     path = Path(upload)
     if not path.is_file():
         raise UploadError(f"{path.name}：上传的文件不存在")
@@ -76,10 +81,10 @@ def validate(upload: str | Path, max_bytes: int, original: str | None = None) ->
         trial = Path(tmp) / name
         shutil.copyfile(path, trial)
         try:
-            load_document(trial, tmp)
+            text = load_document(trial, tmp).text
         except DocumentError as exc:
             raise UploadError(f"{name}：无法读取（{exc}）") from exc
-    return name
+    return name, text
 
 
 def taken_stems(folder: Path) -> set[str]:
@@ -106,12 +111,18 @@ def store(upload: str | Path, name: str, corpus_dir: Path) -> Path:
     raise UploadError(f"{name}：同名文件过多，请改名后再上传")
 
 
-def accept(uploads, max_bytes: int, corpus_dir: Path, report: AddReport) -> list[Path]:
-    """Validate and store each upload; refused ones go to `report.rejected`."""
-    stored = []
+def accept(uploads, max_bytes: int, corpus_dir: Path, report: AddReport, known=None) -> list[Path]:
+    """Validate and store each upload; refused ones go to `report.rejected`. `known` maps the clean
+    text of each corpus document to its path: a file whose text is already there (uploaded twice,
+    or twice in one batch) is refused with the existing file's name, so no answer shows it twice."""
+    stored, known = [], dict(known or {})
     for upload in uploads:
         try:
-            stored.append(store(upload, validate(upload, max_bytes), corpus_dir))
+            name, text = checked(upload, max_bytes)
+            if text in known:
+                raise UploadError(f"{name}：内容与语料库中已有的 {known[text]} 相同，未重复加入")
+            stored.append(store(upload, name, corpus_dir))
+            known[text] = relative(stored[-1:], corpus_dir)[0]
         except UploadError as exc:
             report.rejected.append(str(exc))
     return stored
@@ -147,7 +158,8 @@ def add_documents(engine, uploads, corpus_dir, index_dir, max_bytes: int, progre
         report.error = "另一个重建任务正在进行，请稍后再试。"
         return report
     try:
-        stored = accept(uploads or [], max_bytes, corpus_dir, report)
+        known = {doc.text: doc.path for doc in getattr(engine, "documents", {}).values()}
+        stored = accept(uploads or [], max_bytes, corpus_dir, report, known)
         if not stored:
             return report
         try:
