@@ -34,6 +34,7 @@ YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:\s*年(?!代)|(?=\D*$)|(?=[^\d�
 QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,20})[”\"」』’》]")
 PUNCT = re.compile(r"^[\W_]+$")
 PARTS = re.compile(r"哪[两二三四五六七八九十][^\s]|分别")     # asks for the parts one by one
+QUANTITY = re.compile(r"^(?:一[个种样]|[一二两三四五六七八九十百千万\d]+[名年次位批届条项家人天月日号岁])")  # 一个教派, 三名士兵
 NUMBERED = re.compile(r"[一二两三四五六七八九十双\d]")
 SPECIFIC = 1000       # a word jieba's general dictionary counts fewer times is rare enough to be a formulation
 GENERIC_RATIO, GENERIC_FLOOR = 10, 20     # ... and one counted 10x (+20) as often as the formulation says less
@@ -160,11 +161,11 @@ class Analyzer:
 
     def named(self, words: list[str], kind: str, vocab: "Vocabulary") -> str:
         """The content word of a question of meaning shaped like a formulation, a numbered phrase
-        (`四下基层`, `两学一做`) or a word of three or more characters that general Chinese rarely uses,
+        (`四下基层`, `两学一做`; not a quantity: `一个教派`, `三名士兵`) or a word of three or more characters that general Chinese rarely uses,
         when it is the only one and the question's other content words say less (`讲`, `正确`)."""
         if kind not in ("definition", "enumeration") or vocab.idf is None:
             return ""
-        shaped = [w for w in dict.fromkeys(words) if len(fold(w)) >= 3 and
+        shaped = [w for w in dict.fromkeys(words) if len(fold(w)) >= 3 and not QUANTITY.match(w) and
                   (NUMBERED.match(w) or self.general(w) < SPECIFIC)]
         if len(shaped) != 1:
             return ""

@@ -94,3 +94,9 @@ def test_a_formulation_the_corpus_lacks_is_still_named(analyzer):
     assert analyse(analyzer, "四下基层主要讲什么").asked == "四下基层"
     assert analyse(analyzer, "何谓“四下基层”？").asked == "四下基层"
     assert analyse(analyzer, "机关党建工作责任制是什么").asked == ""      # several words: a paraphrase may answer
+
+
+def test_a_quantity_is_not_a_formulation(analyzer):
+    # `哪一个教派`, `三名士兵`: a numeral and a measure word count things, they name no formulation
+    assert analyse(analyzer, "在第一次大公会议后哪一个教派被认为是异端？").asked == ""
+    assert analyse(analyzer, "哪一国的三名士兵被杀？").asked == ""
