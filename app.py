@@ -22,6 +22,7 @@ from ui import ask, corpus, study_tab, terms_tab, verify_tab  # noqa: E402
 from ui.context import AppContext, admin_password_from_env  # noqa: E402
 from ui.render import header_html  # noqa: E402
 from ui.theme import launch_options  # noqa: E402
+from ui.audit_tab import MANUSCRIPT_TYPES  # noqa: E402
 from ui.upload_guard import UploadGuard, UploadPolicy  # noqa: E402
 from ui.uploads import ALLOWED  # noqa: E402
 
@@ -44,9 +45,10 @@ def create_app(ctx: AppContext) -> gr.Blocks:
                 with gr.Tab(label, id=tab_id):
                     build(ctx)
         ctx.finish()
-    # what `/gradio_api/upload` accepts (ui/upload_guard.py): nothing unless administration is on
+    # what `/gradio_api/upload` accepts (ui/upload_guard.py): one manuscript to audit, or the
+    # administrator's documents while administration is on
     demo.upload_policy = UploadPolicy(ctx.admin_enabled, ctx.max_upload_mb * 2**20, ALLOWED,
-                                      lambda: demo.upload_file_set)
+                                      lambda: demo.upload_file_set, MANUSCRIPT_TYPES)
     return demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
 
 

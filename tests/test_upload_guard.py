@@ -29,13 +29,20 @@ def upload(url: str, *files: tuple[str, bytes]) -> httpx.Response:
     return httpx.post(f"{url}/gradio_api/upload", files=[("files", f) for f in files], timeout=30)
 
 
-def test_no_upload_is_stored_while_administration_is_off(seed_engine):
-    demo, url = served(AppContext(seed_engine, ROOT / "corpus", seed_engine.index_dir))
+def test_while_administration_is_off_only_one_manuscript_to_audit_is_taken(seed_engine):
+    demo, url = served(AppContext(seed_engine, ROOT / "corpus", seed_engine.index_dir, max_upload_mb=1))
     try:
-        for path in ("/gradio_api/upload", "/gradio_api/process_recording"):
-            response = httpx.post(url + path, files=[("files", ("a.txt", b"x" * 1000))], timeout=30)
-            assert response.status_code == 403 and "不接受上传文件" in response.text
-        assert not demo.upload_file_set
+        recording = httpx.post(url + "/gradio_api/process_recording", files=[("files", ("a.txt", b"x"))], timeout=30)
+        assert recording.status_code == 403 and not demo.upload_file_set
+        ok = upload(url, ("讲稿.txt", "党支部要提好意见建议。".encode()))
+        assert ok.status_code == 200 and Path(ok.json()[0]).is_file()
+        two = upload(url, ("a.txt", b"x"), ("b.txt", b"y"))
+        assert two.status_code == 413
+        other = upload(url, ("page.html", b"<p>x</p>"))       # the administrator's types are not public
+        assert other.status_code == 415 and "不支持的文件类型" in other.text
+        huge = upload(url, ("big.txt", b"x" * (2 * 2**20)))
+        assert huge.status_code == 413
+        assert len(demo.upload_file_set) == 1
         assert httpx.post(f"{url}/gradio_api/call/ask", json={"data": ["什么是一岗双责？", 3]},
                           timeout=30).status_code == 200        # the rest of the API is untouched
     finally:

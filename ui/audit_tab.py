@@ -32,6 +32,8 @@ from ui.render import esc, notice
 from ui.uploads import UploadError, check_size, safe_name
 from ui.verify_tab import diff_html, verifier
 
+MANUSCRIPT_TYPES = (".docx", ".txt", ".md", ".pdf")   # what anyone may upload to audit (ui/upload_guard.py)
+
 log = logging.getLogger(__name__)
 KINDS = {"exact": "ok", "variant": "warn", "stitched": "warn", "partial": "bad", "not_found": "bad"}
 STYLE = ("<style>.au-q{text-decoration:none;color:inherit;border-radius:3px;padding:0 1px}"
@@ -54,6 +56,7 @@ def manuscript_of(upload, text, max_bytes: int) -> tuple[str, str]:
         with tempfile.TemporaryDirectory(prefix="audit-read-") as tmp:
             trial = Path(tmp) / name
             shutil.copyfile(path, trial)
+            path.unlink(missing_ok=True)      # nothing is kept: the upload space is freed at once
             return name, read_manuscript(trial)
     return "粘贴的文稿", pasted(text or "")
 
@@ -91,8 +94,8 @@ def source_html(ctx: AppContext, item: dict, style: str) -> str:
 
 def finding_html(ctx: AppContext, n: int, q: dict, style: str) -> str:
     kind = KINDS[q["verdict"]]
-    head = (f'<h4 class="vq-verdict-{kind}">[{n}] {esc(VERDICTS[q["verdict"]])}（{esc(q["verdict"])}，'
-            f'相似度 {q["similarity"]:.2f}）</h4><p class="au-rule">{esc(RULES[q["rule"]])}</p>'
+    head = (f'<h4 class="vq-verdict-{kind}">[{n}] {esc(VERDICTS[q["verdict"]])}（'
+            f'相似度 {q["similarity"]:.0%}）</h4><p class="au-rule">{esc(RULES[q["rule"]])}</p>'
             f'<p>文稿：<span class="au-q au-{kind}">{esc(q["text"])}</span></p>')
     body = [source_html(ctx, q, style)] if q["source"] else []
     for i, part in enumerate(q["parts"], start=1):
@@ -177,7 +180,7 @@ def build(ctx: AppContext) -> None:
             '（.docx .txt .md .pdf），或粘贴全文：找出其中的每一处引文（包括未加引号的借用），逐一核对。'
             '文稿不会被保存，也不会加入语料库。</p>', apply_default_css=False)
     with gr.Row():
-        upload = gr.File(label="上传文稿", file_types=[".docx", ".txt", ".md", ".pdf"], elem_id="audit-upload")
+        upload = gr.File(label="上传文稿", file_types=list(MANUSCRIPT_TYPES), elem_id="audit-upload")
         text = gr.Textbox(label="或粘贴文稿全文", lines=6, max_length=MAX_CHARS, elem_id="audit-text")
     style = gr.Radio([(label, key) for key, label in STYLES.items()], value="default", label="引用格式",
                      elem_id="audit-style")
