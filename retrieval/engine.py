@@ -204,7 +204,8 @@ class Engine:
         """
         text = self.correct(text).text
         analysis = self.analyzer(text, self.lexical.idf, self.holds)
-        tokens = self.tokenizer(analysis.term or analysis.content) or self.tokenizer(text)
+        searched = " ".join(w for w in analysis.content.split() if w not in analysis.common)
+        tokens = self.tokenizer(searched) or self.tokenizer(text)
         words = content_words(analysis, tokens)
         mask = self.mask(doc_ids)
         qvec = self.embed_query(text) if qvec is None else qvec

@@ -67,6 +67,7 @@ class Analysis:
     term: str = ""              # the formulation asked about, when the content is one
     years: tuple[str, ...] = ()  # years the question names ("2025")
     parts: tuple[str, ...] = ()  # numbered formulations whose parts it asks for (`“四个意识”包括哪四个意识`)
+    common: tuple[str, ...] = ()  # content words the formulation absorbed as common Chinese (正确): not searched
     asked: str = ""             # the formulation a question of meaning names: its term, or its one content
                                 # word shaped like a formulation (`四下基层`), known to the corpus or not
 
@@ -155,9 +156,9 @@ class Analyzer:
         content = [w for r in runs for w in r]
         kind = kind_of(text, frames)
         vocab = Vocabulary(self, idf, contains)
-        term = self.term_of(text, runs, kind, vocab)
+        term, common = self.term_of(text, runs, kind, vocab)
         return Analysis(text, kind, " ".join(content), tuple(frames), term, years,
-                        self.parts_asked(text, content), term or self.named(content, kind, vocab))
+                        self.parts_asked(text, content), common, term or self.named(content, kind, vocab))
 
     def named(self, words: list[str], kind: str, vocab: "Vocabulary") -> str:
         """The content word of a question of meaning shaped like a formulation, a numbered phrase
@@ -190,31 +191,34 @@ class Analyzer:
         quoted = {fold(q) for q in QUOTED.findall(text)}
         return tuple(dict.fromkeys(w for w in words if NUMBERED.search(w) and (fold(w) in self.terms or fold(w) in quoted)))
 
-    def term_of(self, text: str, runs: list[list[str]], kind: str, vocab: "Vocabulary") -> str:
+    def term_of(self, text: str, runs: list[list[str]], kind: str, vocab: "Vocabulary") -> tuple[str, tuple[str, ...]]:
         """The formulation asked about, for questions of meaning, parts or of no stated kind: the whole
         content when it is one dictionary term or the quoted span of the question. For a question of
         meaning or parts also the most specific formulation of its content (a
         dictionary term, the quoted span, adjacent words the corpus holds together, a word rare in
         general Chinese that the corpus uses) when every other content word says less than it: the
-        corpus uses it more often, it is common Chinese (`正确`, `说法`), or a short unknown word."""
+        corpus uses it more often, it is common Chinese (`正确`, `说法`), or a short unknown word.
+        Returns the formulation and the common words it absorbed ("" and () when there is none)."""
         words = [w for r in runs for w in r]
         if kind not in ("definition", "enumeration", "other", "how") or not words:
-            return ""
+            return "", ()
         quoted = {fold(q) for q in QUOTED.findall(text)} - {""}
         joined = "".join(words)
         if fold(joined) in self.terms or fold(joined) in quoted:
-            return joined
+            return joined, ()
         if kind not in ("definition", "enumeration") or vocab.idf is None:
-            return ""
+            return "", ()
         candidates = [c for c in spans(runs) if vocab.formulation(c, quoted)]
         if not candidates:
-            return ""
+            return "", ()
         named = self.terms | quoted
         term = min(candidates, key=lambda c: (fold("".join(c)) not in named, vocab.general("".join(c)),
                                                -vocab.weight(c), -len("".join(c))))
         rest = [w for w in words if w not in term]
         common = [w for w in rest if not vocab.rarer(w, term)]     # weaker only as common Chinese
-        return "".join(term) if all(vocab.weaker(w, term) for w in rest) and len(common) <= GENERIC_MAX else ""
+        if all(vocab.weaker(w, term) for w in rest) and len(common) <= GENERIC_MAX:
+            return "".join(term), tuple(common)
+        return "", ()
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,57 @@
+"""Dev probe: the formulations of the phrasing set asked in the frames of `eval/fresh_frames.txt`.
+
+Written on 2026-12-03 to find what the question analysis missed; the rules of `retrieval/question.py`
+were then written against it, so its figures are dev figures (the held-out ones are the phrasing set's
+test frames). Prints the rates and every frame, worst first.
+
+    .venv/bin/python eval/fresh_frames.py [--index index]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections import Counter, defaultdict
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "eval"))
+
+from check_gold import fold  # noqa: E402
+from make_phrasing import ABSENT, PRESENT, containing, parse_terms, question  # noqa: E402
+from retrieval.engine import Engine  # noqa: E402
+from retrieval.evaluate.phrasing import outcome, rates  # noqa: E402
+
+
+def items(frames: list[str], corpus: Path) -> list[dict]:
+    docs = {p.stem: fold(p.read_text(encoding="utf-8")) for p in sorted(corpus.glob("*.txt"))}
+    out = []
+    for answerable, entries in ((True, PRESENT), (False, ABSENT)):
+        for term, forms in parse_terms(entries):
+            out += [{"question": question(f, term), "term": term, "frame": f, "answerable": answerable,
+                     "docs": containing(forms, docs) if answerable else [], "forms": forms} for f in frames]
+    return out
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--index", default=str(ROOT / "index"))
+    ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    args = ap.parse_args()
+    lines = (ROOT / "eval" / "fresh_frames.txt").read_text(encoding="utf-8").splitlines()
+    frames = [f for f in lines if f.strip() and not f.startswith("#")]
+    asked = items(frames, args.corpus)
+    engine = Engine.open(args.index, args.corpus)
+    outcomes = [outcome(i, engine.ask(i["question"], 5)) for i in asked]
+    print(json.dumps(rates(asked, outcomes), ensure_ascii=False))
+    by_frame = defaultdict(list)
+    for i, o in zip(asked, outcomes):
+        by_frame[i["frame"]].append(o)
+    for frame, found in sorted(by_frame.items(), key=lambda kv: sum(o in ("answered", "refused") for o in kv[1])):
+        print(frame, dict(Counter(found)))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
