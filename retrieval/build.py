@@ -160,15 +160,17 @@ def sound_vectors(vectors, dim: int | None) -> np.ndarray:
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, model: str | None = None,
                 progress: Progress | None = None, settings: ChunkSettings = ChunkSettings(),
-                reuse: bool = True) -> BuildReport:
+                reuse: bool = True, cache: dict | None = None) -> BuildReport:
     """Read the corpus folder and (re)build the index at `index_dir`.
 
-    With `reuse`, embeddings of unchanged chunk texts are taken from the live index.
+    With `reuse`, embeddings of unchanged chunk texts are taken from the live index (or from `cache`,
+    {content key: vector}, when given: another store's live index, `retrieval.stores.milvus_build`).
     """
     report = progress or (lambda f, m: None)
     report(0.0, "reading corpus")
     corpus = load_corpus(corpus_dir)
-    return build_from_documents(corpus.documents, corpus.failures, index_dir, model, progress, settings, reuse)
+    return build_from_documents(corpus.documents, corpus.failures, index_dir, model, progress, settings, reuse,
+                                cache)
 
 
 def try_build(corpus_dir: str | Path, index_dir: str | Path, model: str | None = None) -> RetrievalError | None:
@@ -205,7 +207,8 @@ def check_writable(index_dir: Path) -> None:
 def build_from_documents(documents: Sequence[Document], failures: Sequence[Failure],
                          index_dir: str | Path, model: str | None = None,
                          progress: Progress | None = None,
-                         settings: ChunkSettings = ChunkSettings(), reuse: bool = True) -> BuildReport:
+                         settings: ChunkSettings = ChunkSettings(), reuse: bool = True,
+                         cache: dict | None = None) -> BuildReport:
     started = time.perf_counter()
     report = progress or (lambda f, m: None)
     index_dir = Path(index_dir)
@@ -220,7 +223,8 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     inputs = [embed_input(by_id[c.doc_id], c) for c in chunks]
     sentences = chunk_sentences(chunks)
     sentence_inputs = [sentence_input(by_id[chunks[s.row].doc_id], s) for s in sentences]
-    cache = previous_cache(index_dir, embedder.name, embedder.dim, embedder.label) if reuse else {}
+    cache = ({} if not reuse else dict(cache) if cache is not None
+             else previous_cache(index_dir, embedder.name, embedder.dim, embedder.label))
     reused = sum(text_key(t) in cache for t in set(inputs))
     sentence_keys = {text_key(t) for t in sentence_inputs} - {text_key(t) for t in inputs}
     sentences_new = sum(k not in cache for k in sentence_keys)

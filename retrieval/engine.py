@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval import store
+from retrieval import store, stores
 from retrieval.answer import BUDGET, Passage, highlights, merge, widen
 from retrieval.build import behind_message, try_build
 from retrieval.correct import Correction, corrector_for
@@ -48,7 +48,7 @@ YEAR_BOOST = 0.2   # passages that match a year the question names (document dat
 class Engine:
     def __init__(self, index_dir: Path, corpus_dir: Path | None, model: str | None, folder: Path | None = None):
         """Load the live generation of `index_dir` (or the generation in `folder`), verified first."""
-        self.index_dir, self.corpus_dir = Path(index_dir), corpus_dir and Path(corpus_dir)
+        self.index_dir, self.corpus_dir = stores.as_location(index_dir), corpus_dir and Path(corpus_dir)
         self.embedder = Embedder(model)
         self.min_cosine = min_cosine_for(self.embedder.label)   # the refusal threshold for these vectors
         self.lock = threading.Lock()
@@ -60,7 +60,10 @@ class Engine:
         """Load the index; build it first when it is missing, damaged or stale and `build` is set. When
         that build fails and the live index loads, answer from it: `engine.behind` says why (else None).
         When the live generation is damaged (and not rebuilt), the previous intact generation answers:
-        `engine.fallback` says so (else None). Both are logged as warnings."""
+        `engine.fallback` says so (else None). Both are logged as warnings. A Milvus store (`retrieval.stores`)
+        is opened by `open_store`."""
+        if stores.is_milvus(index_dir):
+            return cls.open_store(str(index_dir), corpus_dir, model, build)
         index_dir = Path(index_dir)
         can_build = corpus_dir is not None and build
         model_loading = threading.Thread(target=preload, args=(model,), daemon=True)
@@ -88,6 +91,28 @@ class Engine:
             if reasons:
                 raise IndexStaleError(f"index {index_dir} is stale ({'; '.join(reasons[:3])}): "
                                       f"run `python -m retrieval build --index {index_dir}`")
+        return engine
+
+    @classmethod
+    def open_store(cls, where: str, corpus_dir, model, build: bool) -> "Engine":
+        """`open` on a Milvus store: built first when missing or stale and `build` is set; when that build
+        fails and the live generation loads, it answers (`engine.behind` says why)."""
+        failed = None
+        if corpus_dir is not None and build and stores.needs_build(where, Path(corpus_dir), model_name(model)):
+            failed = stores.try_build(corpus_dir, where, model=model)
+        try:
+            engine = cls(where, corpus_dir, model)
+        except RetrievalError:
+            if failed is not None:
+                raise failed from None
+            raise
+        engine.behind = failed and behind_message(where, corpus_dir, failed)
+        if corpus_dir is not None and not build:
+            reasons = stale_reasons(engine.manifest, Path(corpus_dir), engine.embedder.name,
+                                    backend=engine.embedder.label)
+            if reasons:
+                raise IndexStaleError(f"index {where} is stale ({'; '.join(reasons[:3])}): "
+                                      f"run `python -m retrieval build --store {where}`")
         return engine
 
     @staticmethod
@@ -128,8 +153,12 @@ class Engine:
     def reload(self, folder: Path | None = None) -> None:
         """(Re)read the live index generation (or the one in `folder`), after checking every file's size
         and checksum (`seal.check_generation`) and that each parses and agrees with the others."""
-        folder = folder or store.current(self.index_dir)
-        g = read_generation(folder, self.embedder)
+        if folder is None and stores.is_milvus(self.index_dir):      # everything from Milvus
+            g = stores.load(self.index_dir, self.embedder)
+            folder = g.folder
+        else:
+            folder = folder or store.current(self.index_dir)
+            g = read_generation(folder, self.embedder)
         manifest, documents, chunks, lexical, dense = g.manifest, g.documents, g.chunks, g.lexical, g.dense
         sentences, sentence_rows, sentence_vectors, spans, terms = \
             g.sentences, g.spans[:, 0], g.sentence_vectors, g.spans, g.terms

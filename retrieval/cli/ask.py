@@ -5,6 +5,7 @@ import json
 import math
 import sys
 
+from retrieval import stores
 from retrieval.cite import citation
 from retrieval.cli import print_json
 from retrieval.engine import Engine
@@ -19,6 +20,8 @@ def register(subparsers) -> None:
     p.add_argument("--index", default="index", help="index folder (default: index/)")
     p.add_argument("--corpus", default="corpus",
                    help="corpus folder; the index is built first when missing or stale (default: corpus/)")
+    p.add_argument("--store", default=None, help="where the index lives instead of --index: a Milvus Lite file "
+                   "(index/milvus.db) or server (milvus://HOST:PORT[/DB]) (default: $RETRIEVAL_STORE)")
     p.add_argument("--top-k", type=int, default=5, help="passages to return (default 5)")
     p.add_argument("--doc", action="append", default=None, help="search only this doc_id (repeatable)")
     p.add_argument("--model", default=None, help="embedding model name or path")
@@ -33,7 +36,7 @@ def run(args) -> int:
     if not args.jsonl and args.question is None:
         print('error: give a question, e.g. python -m retrieval ask "什么是一岗双责？"', file=sys.stderr)
         return 2
-    engine = Engine.open(args.index, args.corpus, model=args.model)
+    engine = Engine.open(stores.location(args.index, args.store), args.corpus, model=args.model)
     if args.jsonl:
         return run_lines(engine, args.top_k, args.doc)
     result = engine.ask(args.question, args.top_k, args.doc)

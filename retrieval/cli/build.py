@@ -1,12 +1,10 @@
-"""`python -m retrieval build [--corpus DIR] [--index DIR] [--model NAME] [--rebuild]`."""
+"""`python -m retrieval build [--corpus DIR] [--index DIR | --store STORE] [--model NAME] [--rebuild]`."""
 from __future__ import annotations
 
 from pathlib import Path
 
-from retrieval.build import build_index
-from retrieval.manifest import needs_build
+from retrieval import stores
 from retrieval.settings import model_name
-from retrieval.store import current
 from retrieval.cli import print_json
 
 
@@ -14,6 +12,8 @@ def register(subparsers) -> None:
     p = subparsers.add_parser("build", help="build or update the index (unchanged text is not re-embedded)")
     p.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus/)")
     p.add_argument("--index", default="index", help="index folder (default: index/)")
+    p.add_argument("--store", default=None, help="where the index lives instead of --index: a Milvus Lite file "
+                   "(index/milvus.db) or server (milvus://HOST:PORT[/DB]) (default: $RETRIEVAL_STORE)")
     p.add_argument("--model", default=None, help="sentence-transformers model name or path "
                    "(default: $RETRIEVAL_MODEL or the bundled m3e-small)")
     p.add_argument("--rebuild", action="store_true", help="re-embed everything (the old index stays live until the new one is ready)")
@@ -22,12 +22,13 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    if not args.rebuild and not needs_build(Path(args.index), Path(args.corpus), model_name(args.model)):
-        folder = current(Path(args.index))
+    where = stores.location(args.index, args.store)
+    if not args.rebuild and not stores.needs_build(where, Path(args.corpus), model_name(args.model)):
+        folder = stores.live(where)
         print_json({"up_to_date": True, "folder": str(folder)}) if args.json else \
             print(f"index is up to date: {folder} (nothing to do; --rebuild re-embeds everything)")
         return 0
-    report = build_index(args.corpus, Path(args.index), model=args.model, reuse=not args.rebuild)
+    report = stores.build(args.corpus, where, model=args.model, reuse=not args.rebuild)
     if args.json:
         print_json(report.to_dict())
         return 0

@@ -1,0 +1,302 @@
+"""The Milvus store: everything needed to answer, in Milvus (a server, or Milvus Lite in a `.db` file).
+
+One index generation is four collections, `retrieval_<gen>_{meta,docs,chunks,sentences}`:
+
+    meta       manifest, domain dictionary (terms), BM25 lexicon (vocabulary, document frequencies)
+    docs       the clean documents (JSON, in parts of at most PART characters)
+    chunks     row (primary key), content key, chunk JSON, embedding (FLOAT_VECTOR, inner product),
+               BM25 weights of the chunk's tokens (SPARSE_FLOAT_VECTOR, inner product)
+    sentences  sentence id (primary key), chunk row, document offsets, content key, embedding
+
+The alias `retrieval` names the live generation's meta collection: a build writes a new generation
+and switches the alias in one step, so a reader never sees half an index; a reader that resolved the
+previous generation keeps answering from it (the previous generation is kept, older ones dropped).
+Vectors are fetched on demand (a per-process cache), never loaded whole.
+"""
+from __future__ import annotations
+
+import json
+import logging
+import os
+import threading
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.chunktable import ChunkTable
+from retrieval.errors import IndexStaleError
+from retrieval.integrity import check_consistent, check_model, check_sentences
+from retrieval.lexical import Lexical
+from retrieval.stores import Loaded, StoreError
+from retrieval.types import Document
+
+ALIAS = "retrieval"
+PART = 16_000            # characters of a VARCHAR part (4 bytes each at most: under Milvus' 65 535)
+BATCH = 1000             # rows a query or insert page holds
+TIMEOUT = 10             # seconds to reach a server
+CACHE_MAX = 200_000      # vectors a process keeps
+WINDOW = 32              # sentence vectors fetched around one that is missing
+BUILD_HINT = "python -m retrieval build --store {where}"
+_clients: dict[str, object] = {}
+_clients_lock = threading.Lock()
+
+
+def describe(where: str) -> str:
+    return where if where.startswith("milvus://") else f"Milvus Lite {where}"
+
+
+def client(where: str):
+    """A MilvusClient for `milvus://HOST:PORT[/DB]` or a Milvus Lite `.db` file (one per process);
+    `StoreError` naming the address when it cannot be reached."""
+    with _clients_lock:
+        if where in _clients:
+            return _clients[where]
+        os.environ.setdefault("GRPC_VERBOSITY", "NONE")       # gRPC's keep-alive chatter on stderr
+        logging.getLogger("pymilvus").setLevel(logging.CRITICAL)   # errors are reported as StoreError
+        try:
+            from pymilvus import MilvusClient
+        except ImportError as exc:
+            raise StoreError(f"the Milvus store needs pymilvus and milvus-lite: "
+                             f"run `pip install -r requirements.txt` ({exc})") from exc
+        try:
+            if where.startswith("milvus://"):
+                address, _, db = where.removeprefix("milvus://").partition("/")
+                made = MilvusClient(uri=f"http://{address}", db_name=db or "default", timeout=TIMEOUT)
+            else:
+                Path(where).parent.mkdir(parents=True, exist_ok=True)
+                made = MilvusClient(str(Path(where).resolve()))
+        except Exception as exc:  # noqa: BLE001  (pymilvus raises several kinds for one cause)
+            raise StoreError(f"cannot reach {describe(where)} ({one_line(exc)}): start Milvus there "
+                             "(`docker compose -f deploy/milvus/docker-compose.yml up -d`) or give the "
+                             "right --store / $RETRIEVAL_STORE") from None
+        _clients[where] = made
+        return made
+
+
+def one_line(exc: Exception) -> str:
+    text = " ".join(str(getattr(exc, "message", None) or exc).split())
+    return text[:200] or type(exc).__name__
+
+
+def names(generation: str) -> dict[str, str]:
+    return {part: f"{ALIAS}_{generation}_{part}" for part in ("meta", "docs", "chunks", "sentences")}
+
+
+def live_name(where: str, mc=None) -> str | None:
+    """The live generation's name, None when the alias names none."""
+    mc = mc or client(where)
+    try:
+        if ALIAS not in mc.list_aliases().get("aliases", []):
+            return None
+        meta = mc.describe_alias(ALIAS)["collection_name"]
+    except Exception as exc:  # noqa: BLE001
+        raise StoreError(f"cannot read the index at {describe(where)} ({one_line(exc)})") from None
+    return meta.removeprefix(f"{ALIAS}_").removesuffix("_meta")
+
+
+def live_generation(where: str) -> str:
+    generation = live_name(where)
+    if generation is None:
+        raise StoreError(f"no index in {describe(where)}: run `{BUILD_HINT.format(where=where)}`")
+    return f"{where}#{generation}"
+
+
+def scan(mc, collection: str, fields: list[str], where: str = "") -> list[dict]:
+    """Every row of `collection` (filter `where`), `fields` only, page by page."""
+    rows, it = [], mc.query_iterator(collection, batch_size=BATCH, filter=where, output_fields=fields)
+    try:
+        while page := it.next():
+            rows.extend(page)
+    finally:
+        it.close()
+    return rows
+
+
+def read_blob(mc, meta: str, name: str) -> str:
+    mc.load_collection(meta)
+    parts = mc.query(meta, filter=f'blob == "{name}"', output_fields=["part", "text"], limit=16_384)
+    if not parts:
+        raise StoreError(f"{meta} holds no {name}: run the build again")
+    return "".join(p["text"] for p in sorted(parts, key=lambda p: p["part"]))
+
+
+def read_manifest(where: str, generation: str | None = None) -> dict:
+    mc = client(where)
+    generation = generation or live_name(where, mc)
+    if generation is None:
+        raise StoreError(f"no index in {describe(where)}: run `{BUILD_HINT.format(where=where)}`")
+    try:
+        return json.loads(read_blob(mc, names(generation)["meta"], "manifest"))
+    except StoreError:
+        raise
+    except Exception as exc:  # noqa: BLE001
+        raise StoreError(f"cannot read the index {generation} at {describe(where)} ({one_line(exc)}): "
+                         f"run `{BUILD_HINT.format(where=where)} --rebuild`") from None
+
+
+def milvus_needs_build(where: str, corpus_dir: Path, model: str) -> bool:
+    from retrieval.manifest import stale_reasons
+
+    try:
+        manifest = read_manifest(where)
+    except StoreError:
+        if where.startswith("milvus://"):
+            raise                # an unreachable server: say so, do not try to build into it
+        return True
+    return bool(stale_reasons(manifest, corpus_dir, model))
+
+
+class Vectors:
+    """Embeddings of one collection by primary key, fetched on demand and cached."""
+
+    def __init__(self, mc, collection: str, key: str, size: int, dim: int):
+        self.mc, self.collection, self.key, self.size, self.dim = mc, collection, key, size, dim
+        self.cache: dict[int, np.ndarray] = {}
+        self.lock = threading.Lock()
+
+    def __len__(self) -> int:
+        return self.size
+
+    def fetch(self, ids) -> None:
+        missing = sorted({int(i) for i in ids} - self.cache.keys())
+        for at in range(0, len(missing), BATCH):
+            part = missing[at:at + BATCH]
+            found = self.mc.query(self.collection, filter=f"{self.key} in {part}",
+                                  output_fields=[self.key, "vector"])
+            with self.lock:
+                if len(self.cache) > CACHE_MAX:
+                    self.cache.clear()
+                self.cache.update({int(r[self.key]): np.asarray(r["vector"], dtype="float32") for r in found})
+
+    def rows(self, ids) -> np.ndarray:
+        ids = [int(i) for i in ids]
+        self.fetch(ids)
+        if not ids:
+            return np.zeros((0, self.dim), dtype="float32")
+        return np.stack([self.cache[i] for i in ids])
+
+    def __getitem__(self, item):
+        if isinstance(item, slice):
+            return self.rows(range(*item.indices(self.size)))
+        item = int(item)
+        if item not in self.cache:       # a highlight's sentence: its neighbours come next
+            self.fetch(range(max(0, item - WINDOW), min(self.size, item + WINDOW)))
+        return self.cache[item]
+
+
+class MilvusDense:
+    """`retrieval.dense.Dense` on a Milvus collection: search by inner product, vectors by id."""
+
+    def __init__(self, vectors: Vectors, after=None):
+        self.store, self.after = vectors, after   # after(ids): fetch what the caller reads next
+
+    @property
+    def size(self) -> int:
+        return self.store.size
+
+    def vectors(self, rows) -> np.ndarray:
+        if self.after is not None:
+            self.after(rows)
+        return self.store.rows(rows)
+
+    def search(self, query: np.ndarray, k: int, rows: np.ndarray | None = None) -> dict[int, float]:
+        if self.size == 0 or (rows is not None and not len(rows)):
+            return {}
+        key = self.store.key
+        found = self.store.mc.search(
+            self.store.collection, [query.astype("float32").tolist()], anns_field="vector",
+            limit=min(k, self.size), filter="" if rows is None else f"{key} in {[int(r) for r in rows]}",
+            output_fields=[key], search_params={"metric_type": "IP"})
+        return {int(h["entity"][key]): float(h["distance"]) for h in found[0]}
+
+
+class MilvusLexical(Lexical):
+    """BM25 on Milvus: each chunk's BM25 weights (bm25s' idf x saturated term frequency) as a sparse
+    vector, the query as its token counts, inner product: the same scores as the local bm25s index."""
+
+    def __init__(self, mc, collection: str, vocab: dict[str, int], df: np.ndarray, size: int):
+        self.mc, self.collection, self.size = mc, collection, size
+        self.vocab, self.df = vocab, df
+
+    def query_vector(self, tokens: list[str]) -> dict[int, float]:
+        counts: dict[int, float] = {}
+        for t in self.known(tokens):
+            counts[self.vocab[t]] = counts.get(self.vocab[t], 0.0) + 1.0
+        return counts
+
+    def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None) -> dict[int, float]:
+        query = self.query_vector(tokens)
+        rows = None if mask is None else np.flatnonzero(mask)
+        if not query or self.size == 0 or (rows is not None and not len(rows)):
+            return {}
+        found = self.mc.search(
+            self.collection, [query], anns_field="sparse", limit=min(k, self.size),
+            filter="" if rows is None else f"row in {rows.tolist()}", output_fields=["row"],
+            search_params={"metric_type": "IP"})
+        return {int(h["entity"]["row"]): float(h["distance"]) for h in found[0] if h["distance"] > 0}
+
+    def scores(self, tokens: list[str]) -> np.ndarray:
+        out = np.zeros(self.size, dtype="float32")
+        for row, score in self.search(tokens, self.size).items():
+            out[row] = score
+        return out
+
+
+def load_milvus(where: str, embedder) -> Loaded:
+    """The live generation in Milvus, checked as a local one is."""
+    mc = client(where)
+    generation = live_name(where, mc)
+    if generation is None:
+        raise StoreError(f"no index in {describe(where)}: run `{BUILD_HINT.format(where=where)}`")
+    name = names(generation)
+    try:
+        return read_generation(where, mc, generation, name, embedder)
+    except IndexStaleError as exc:
+        raise IndexStaleError(f"{describe(where)}: {exc} (`{BUILD_HINT.format(where=where)} --rebuild`)") from None
+    except StoreError:
+        raise
+    except Exception as exc:  # noqa: BLE001  (a dropped collection, another schema, a lost server)
+        raise StoreError(f"cannot read the index {generation} at {describe(where)} ({one_line(exc)}): "
+                         f"run `{BUILD_HINT.format(where=where)} --rebuild`") from None
+
+
+def read_generation(where: str, mc, generation: str, name: dict[str, str], embedder) -> Loaded:
+    manifest = json.loads(read_blob(mc, name["meta"], "manifest"))
+    check_model(manifest, embedder)
+    for part in ("docs", "chunks", "sentences"):
+        mc.load_collection(name[part])
+    documents = read_documents(mc, name["docs"])
+    rows = sorted(scan(mc, name["chunks"], ["row", "key", "chunk"]), key=lambda r: r["row"])
+    chunks = ChunkTable.read(({**json.loads(r["chunk"]), "key": r["key"]} for r in rows), documents)
+    spans = np.array(sorted((r["id"], r["row"], r["start"], r["end"])
+                            for r in scan(mc, name["sentences"], ["id", "row", "start", "end"])),
+                     dtype="int64").reshape(-1, 4)
+    if len(spans) and not np.array_equal(spans[:, 0], np.arange(len(spans))):
+        raise StoreError(f"{name['sentences']} misses sentences: run `{BUILD_HINT.format(where=where)} --rebuild`")
+    spans = spans[:, 1:]
+    lexicon = json.loads(read_blob(mc, name["meta"], "lexicon"))
+    terms = read_blob(mc, name["meta"], "terms").split()
+    dim = int(manifest["model"]["dimension"])
+    sentence_vectors = Vectors(mc, name["sentences"], "id", len(spans), dim)
+    ptr = np.searchsorted(spans[:, 0], np.arange(len(chunks) + 1))
+
+    def with_sentences(rows) -> None:      # dense scores read the chunks' sentences next
+        sentence_vectors.fetch(j for r in rows for j in range(ptr[int(r)], ptr[int(r) + 1]))
+
+    dense = MilvusDense(Vectors(mc, name["chunks"], "row", len(chunks), dim), with_sentences)
+    sentences = MilvusDense(sentence_vectors)
+    lexical = MilvusLexical(mc, name["chunks"], {w: i for i, w in enumerate(lexicon["vocab"])},
+                            np.asarray(lexicon["df"], dtype="int64"), len(chunks))
+    check_consistent(manifest, documents, chunks, dense)
+    check_sentences(manifest, chunks, sentences, spans[:, 0], sentence_vectors)
+    return Loaded(f"{where}#{generation}", manifest, documents, chunks, lexical, dense, sentences, spans,
+                  sentence_vectors, terms)
+
+
+def read_documents(mc, collection: str) -> dict[str, Document]:
+    parts: dict[str, list[tuple[int, str]]] = {}
+    for r in scan(mc, collection, ["doc_id", "seq", "part", "text"]):
+        parts.setdefault(r["doc_id"], []).append((r["part"], r["seq"], r["text"]))
+    ordered = sorted(parts.items(), key=lambda item: min(p[1] for p in item[1]))
+    return {doc_id: Document.from_dict(json.loads("".join(t for _, _, t in sorted(p))))
+            for doc_id, p in ordered}
