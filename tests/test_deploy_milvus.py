@@ -36,7 +36,7 @@ def test_readme_names_the_ports_and_volumes_of_the_compose_file():
     assert ports == {"19530", "9091"}
     for port in ports:
         assert port in readme
-    volumes = {v.split(":")[0].replace("${MILVUS_VOLUMES:-./volumes}", "deploy/milvus/volumes")
+    volumes = {v.rsplit(":", 1)[0].replace("${MILVUS_VOLUMES:-./volumes}", "deploy/milvus/volumes")
                for s in services.values() for v in s.get("volumes", [])}
     assert volumes == {"deploy/milvus/volumes/etcd", "deploy/milvus/volumes/minio", "deploy/milvus/volumes/milvus"}
     for volume in volumes:
