@@ -24,6 +24,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.chunktable import ChunkTable
+from retrieval.dense import EXACT_LIMIT, HNSW_EF_SEARCH
 from retrieval.errors import IndexStaleError
 from retrieval.integrity import check_consistent, check_model, check_sentences
 from retrieval.lexical import Lexical
@@ -52,12 +53,12 @@ def client(where: str):
         if where in _clients:
             return _clients[where]
         os.environ.setdefault("GRPC_VERBOSITY", "NONE")       # gRPC's keep-alive chatter on stderr
-        logging.getLogger("pymilvus").setLevel(logging.CRITICAL)   # errors are reported as StoreError
         try:
             from pymilvus import MilvusClient
         except ImportError as exc:
             raise StoreError(f"the Milvus store needs pymilvus and milvus-lite: "
                              f"run `pip install -r requirements.txt` ({exc})") from exc
+        quiet()
         try:
             if where.startswith("milvus://"):
                 address, _, db = where.removeprefix("milvus://").partition("/")
@@ -66,11 +67,62 @@ def client(where: str):
                 Path(where).parent.mkdir(parents=True, exist_ok=True)
                 made = MilvusClient(str(Path(where).resolve()))
         except Exception as exc:  # noqa: BLE001  (pymilvus raises several kinds for one cause)
+            if locked(exc) or lite_locked(where):
+                raise StoreError(f"{describe(where)} is open in another process (Milvus Lite serves one "
+                                 "process at a time): stop it, or serve several processes from a Milvus server "
+                                 "(--store milvus://HOST:PORT, README \"The Milvus store\")") from None
             raise StoreError(f"cannot reach {describe(where)} ({one_line(exc)}): start Milvus there "
                              "(`docker compose -f deploy/milvus/docker-compose.yml up -d`) or give the "
                              "right --store / $RETRIEVAL_STORE") from None
         _clients[where] = made
         return made
+
+
+def quiet() -> None:
+    """pymilvus and Milvus Lite log failures (with tracebacks) that come back here as a StoreError."""
+    for name in list(logging.root.manager.loggerDict):
+        if name.split(".")[0] in ("pymilvus", "milvus_lite"):
+            logging.getLogger(name).setLevel(logging.CRITICAL)
+    for name in ("pymilvus", "milvus_lite"):
+        logging.getLogger(name).setLevel(logging.CRITICAL)
+
+
+def locked(exc: BaseException | None) -> bool:
+    """Milvus Lite refused the file because another process has it open."""
+    seen = set()
+    while exc is not None and id(exc) not in seen:
+        seen.add(id(exc))
+        if type(exc).__name__ == "DataDirLockedError" or "holds the lock" in str(exc):
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
+def lite_locked(where: str) -> bool:
+    """Another process holds the Milvus Lite file open (its `LOCK` file is flock-ed while open)."""
+    if where.startswith("milvus://") or not (Path(where) / "LOCK").is_file():
+        return False
+    import fcntl
+
+    try:
+        with open(Path(where) / "LOCK", "rb") as fh:
+            fcntl.flock(fh, fcntl.LOCK_SH | fcntl.LOCK_NB)
+            fcntl.flock(fh, fcntl.LOCK_UN)
+    except OSError:
+        return True
+    return False
+
+
+def close(where: str) -> None:
+    """Close this process's client of `where` (Milvus Lite: releases the file for another process)."""
+    with _clients_lock:
+        made = _clients.pop(where, None)
+    if made is not None:
+        made.close()
+    if not where.startswith("milvus://"):
+        from milvus_lite.server_manager import server_manager_instance
+
+        server_manager_instance.release_server(str(Path(where).resolve()))
 
 
 def one_line(exc: Exception) -> str:
@@ -184,6 +236,13 @@ class Vectors:
         return self.cache[item]
 
 
+def search_params(size: int) -> dict:
+    """Inner product; HNSW's search depth above EXACT_LIMIT vectors, as `retrieval.dense` sets it."""
+    if size <= EXACT_LIMIT:
+        return {"metric_type": "IP"}
+    return {"metric_type": "IP", "params": {"ef": HNSW_EF_SEARCH}}
+
+
 class MilvusDense:
     """`retrieval.dense.Dense` on a Milvus collection: search by inner product, vectors by id."""
 
@@ -206,7 +265,7 @@ class MilvusDense:
         found = self.store.mc.search(
             self.store.collection, [query.astype("float32").tolist()], anns_field="vector",
             limit=min(k, self.size), filter="" if rows is None else f"{key} in {[int(r) for r in rows]}",
-            output_fields=[key], search_params={"metric_type": "IP"})
+            output_fields=[key], search_params=search_params(self.size))
         return {int(h["entity"][key]): float(h["distance"]) for h in found[0]}
 
 

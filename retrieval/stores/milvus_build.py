@@ -19,7 +19,7 @@ import numpy as np
 import scipy.sparse
 
 from retrieval import store
-from retrieval.dense import EXACT_LIMIT
+from retrieval.dense import EXACT_LIMIT, HNSW_M
 from retrieval.errors import IndexWriteError
 from retrieval.lexical import Lexical
 from retrieval.stores import StoreError
@@ -76,7 +76,7 @@ def upload(mc, where: str, folder: Path) -> str:
     manifest = store.read_json(folder / "manifest.json")
     dim = int(manifest["model"]["dimension"])
     try:
-        create(mc, name, dim, int(manifest["counts"]["chunks"]))
+        create(mc, name, dim, int(manifest["counts"]["chunks"]), int(manifest["counts"]["sentences"]))
         lexical = Lexical.load(folder / "lexical", manifest["counts"]["chunks"])
         put_meta(mc, name["meta"], manifest, folder, lexical)
         put_docs(mc, name["docs"], store.iter_jsonl(folder / "documents.jsonl"))
@@ -91,10 +91,12 @@ def upload(mc, where: str, folder: Path) -> str:
     return generation
 
 
-def create(mc, name: dict[str, str], dim: int, chunks: int) -> None:
+def create(mc, name: dict[str, str], dim: int, chunks: int, sentences: int) -> None:
+    """The generation's collections; vectors FLAT (exact) up to EXACT_LIMIT rows, HNSW above (`retrieval.dense`)."""
     from pymilvus import DataType, MilvusClient
 
-    def collection(collection: str, fields, vector_dim: int, sparse: bool = False, primary=("id", DataType.INT64)):
+    def collection(collection: str, fields, vector_dim: int, rows: int = 0, sparse: bool = False,
+                   primary=("id", DataType.INT64)):
         schema = MilvusClient.create_schema(auto_id=False)
         field, kind = primary
         schema.add_field(field, kind, is_primary=True, **({"max_length": 512} if kind == DataType.VARCHAR else {}))
@@ -102,9 +104,9 @@ def create(mc, name: dict[str, str], dim: int, chunks: int) -> None:
             schema.add_field(fname, ftype, **extra)
         schema.add_field("vector", DataType.FLOAT_VECTOR, dim=vector_dim)
         params = mc.prepare_index_params()
-        kind = "FLAT" if chunks <= EXACT_LIMIT or vector_dim == 2 else "HNSW"
+        kind = "FLAT" if rows <= EXACT_LIMIT else "HNSW"
         params.add_index("vector", index_type=kind, metric_type="IP",
-                         **({"params": {"M": 32, "efConstruction": 200}} if kind == "HNSW" else {}))
+                         **({"params": {"M": HNSW_M, "efConstruction": 200}} if kind == "HNSW" else {}))
         if sparse:
             schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
             params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
@@ -116,9 +118,10 @@ def create(mc, name: dict[str, str], dim: int, chunks: int) -> None:
     collection(name["docs"], [("doc_id", DataType.VARCHAR, {"max_length": 512}), ("seq", DataType.INT64, {}),
                               ("part", DataType.INT64, {}), ("text", DataType.VARCHAR, text)], 2)
     collection(name["chunks"], [("key", DataType.VARCHAR, {"max_length": 128}), ("chunk", DataType.VARCHAR, text)],
-               dim, sparse=True, primary=("row", DataType.INT64))
+               dim, chunks, sparse=True, primary=("row", DataType.INT64))
     collection(name["sentences"], [("row", DataType.INT64, {}), ("start", DataType.INT64, {}),
-                                   ("end", DataType.INT64, {}), ("key", DataType.VARCHAR, {"max_length": 128})], dim)
+                                   ("end", DataType.INT64, {}), ("key", DataType.VARCHAR, {"max_length": 128})],
+               dim, sentences)
 
 
 def parts(text: str) -> list[str]:

@@ -1,0 +1,154 @@
+"""The Milvus store (Milvus Lite, a `.db` file): build, ask like the local store, incremental update,
+removal, alias switch under a reader, and the one-line errors for an unreachable server or another model.
+
+The builds reuse the session seed index's embeddings (`cache`), so nothing is embedded twice.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from retrieval.build import previous_cache
+from retrieval.errors import IndexStaleError
+from retrieval.settings import model_name
+
+pytest.importorskip("pymilvus")
+pytest.importorskip("milvus_lite")
+
+from retrieval.engine import Engine  # noqa: E402
+from retrieval.stores import StoreError, is_milvus, location  # noqa: E402
+from retrieval.stores import milvus  # noqa: E402
+from retrieval.stores.milvus_build import build_milvus, generations  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+CORPUS = ROOT / "corpus"
+QUESTIONS = ["什么是一岗双责？", "“四强”党支部指什么？", "机关党建工作的主体责任由谁承担？",
+             "如何推动党建和业务深度融合？", "模范机关建设有哪些要求？", "四下基层的核心要义是什么？"]
+
+
+def same(a: dict, b: dict) -> bool:
+    """The same answer: passages (text, doc, offsets, citations, highlights), found, answer."""
+    keep = ("found", "answer", "passages", "corrected", "corrections")
+    return json.dumps({k: a.get(k) for k in keep}, sort_keys=True, ensure_ascii=False) == \
+        json.dumps({k: b.get(k) for k in keep}, sort_keys=True, ensure_ascii=False)
+
+
+@pytest.fixture(scope="session")
+def seed_cache(seed_index):
+    return previous_cache(seed_index, model_name(None))
+
+
+@pytest.fixture(scope="session")
+def milvus_db(tmp_path_factory, seed_cache) -> str:
+    db = str(tmp_path_factory.mktemp("milvus") / "seed.db")
+    report = build_milvus(CORPUS, db, cache=seed_cache)
+    assert report.embedded == 0 and report.sentences_embedded == 0     # all from the cache
+    return db
+
+
+@pytest.fixture(scope="session")
+def milvus_engine(milvus_db):
+    return Engine.open(milvus_db, CORPUS, build=False)
+
+
+def test_locations():
+    assert is_milvus("index/milvus.db") and is_milvus("milvus://10.0.0.5:19530/policy")
+    assert not is_milvus("index") and location("index") == Path("index")
+    assert location("index", "milvus://h:19530") == "milvus://h:19530"      # not folded to milvus:/h
+
+
+def test_milvus_answers_like_local(milvus_engine, seed_engine):
+    assert milvus_engine.manifest["counts"] == seed_engine.manifest["counts"]
+    for question in QUESTIONS:
+        local, remote = seed_engine.ask(question), milvus_engine.ask(question)
+        assert same(local, remote), question
+
+
+def test_milvus_bm25_scores_equal_local(milvus_engine, seed_engine):
+    for words in ("一岗双责", "机关 党建 主体责任", "书记 抓 抓书记"):
+        tokens = seed_engine.tokenizer(words)
+        local, remote = seed_engine.lexical.search(tokens, 50), milvus_engine.lexical.search(tokens, 50)
+        assert local.keys() == remote.keys() and local
+        assert all(abs(local[r] - remote[r]) < 1e-4 for r in local)
+
+
+def test_milvus_doc_filter(milvus_engine, seed_engine):
+    doc = next(iter(seed_engine.documents))
+    local, remote = seed_engine.ask("什么是一岗双责？", doc_ids=[doc]), milvus_engine.ask("什么是一岗双责？", doc_ids=[doc])
+    assert same(local, remote) and all(p["doc_id"] == doc for p in remote["passages"])
+
+
+def cli_ask(*where):
+    return subprocess.run([sys.executable, "-m", "retrieval", "ask", *where, "--corpus", str(CORPUS),
+                           "--json", "什么是一岗双责？"], capture_output=True, text=True, cwd=ROOT, timeout=300)
+
+
+def test_cli_ask_with_store(milvus_db, seed_index):
+    busy = cli_ask("--store", milvus_db)        # this process has the Milvus Lite file open
+    assert busy.returncode == 3 and "Traceback" not in busy.stderr
+    assert busy.stderr.strip().splitlines()[-1].startswith(f"error: Milvus Lite {milvus_db} is open in another process")
+    milvus.close(milvus_db)
+    answers = [cli_ask("--store", milvus_db), cli_ask("--index", str(seed_index))]
+    assert all(a.returncode == 0 for a in answers), answers[0].stderr
+    assert same(*(json.loads(a.stdout) for a in answers))
+
+
+def test_incremental_update_removal_and_alias_switch(tmp_path, seed_cache, seed_engine):
+    corpus, db = tmp_path / "corpus", str(tmp_path / "m.db")
+    shutil.copytree(CORPUS, corpus)
+    build_milvus(corpus, db, cache=seed_cache)
+    reader = Engine.open(db, corpus, build=False)
+    before = reader.ask("什么是一岗双责？")
+    files = sorted(p for p in corpus.iterdir() if p.suffix == ".txt")
+    removed = files[0]
+    removed_id = seed_engine.manifest["files"][removed.name]["doc_id"]
+    removed.unlink()
+    changed = files[1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n\n新增一段：机关党建要持之以恒抓落实。\n",
+                       encoding="utf-8")
+    report = build_milvus(corpus, db)                   # embeddings from the live Milvus generation only
+    assert 0 < report.embedded <= 3 and report.reused > 0
+    assert report.documents == len(seed_engine.documents) - 1
+    assert same(reader.ask("什么是一岗双责？"), before)   # opened before the switch: still answers
+    after = Engine.open(db, corpus, build=False)
+    assert removed_id not in after.documents and len(after.documents) == report.documents
+    assert "unknown doc_id" in after.ask("一岗双责", doc_ids=[removed_id])["error"]
+    assert after.ask("持之以恒抓落实")["found"]
+    assert not milvus.milvus_needs_build(db, corpus, model_name(None))
+    build_milvus(corpus, db)
+    assert len(generations(milvus.client(db))) == 2     # the live one and the one before
+
+
+def test_unreachable_server_is_one_line(monkeypatch):
+    monkeypatch.setattr(milvus, "TIMEOUT", 1)
+    with pytest.raises(StoreError) as err:
+        Engine.open("milvus://127.0.0.1:9/policy", CORPUS)
+    message = str(err.value)
+    assert "milvus://127.0.0.1:9/policy" in message and "docker compose" in message and "\n" not in message
+
+
+def test_unreachable_server_cli():
+    out = subprocess.run([sys.executable, "-c", "import sys; from retrieval.stores import milvus; milvus.TIMEOUT = 1; "
+                          "from retrieval.cli import main; sys.exit(main(sys.argv[1:]))",
+                          "build", "--store", "milvus://127.0.0.1:9"], capture_output=True, text=True, cwd=ROOT,
+                         timeout=120)
+    assert out.returncode == 3 and "Traceback" not in out.stderr
+    assert out.stderr.strip().splitlines()[-1].startswith("error: cannot reach milvus://127.0.0.1:9")
+
+
+def test_other_model_is_one_line(milvus_db):
+    with pytest.raises(IndexStaleError) as err:
+        milvus.load_milvus(milvus_db, SimpleNamespace(name="other-model", dim=768))
+    assert milvus_db in str(err.value) and "--rebuild" in str(err.value)
+
+
+def test_empty_store_says_what_to_run(tmp_path):
+    db = str(tmp_path / "empty.db")
+    with pytest.raises(StoreError, match="run `python -m retrieval build --store"):
+        Engine.open(db, None)
