@@ -189,13 +189,15 @@ def read_manifest(where: str, generation: str | None = None) -> dict:
 def milvus_needs_build(where: str, corpus_dir: Path, model: str) -> bool:
     from retrieval.manifest import stale_reasons
 
+    if where.startswith("milvus://"):
+        client(where)            # an unreachable server: say so, do not try to build into it
     try:
         manifest = read_manifest(where)
-    except StoreError:
-        if where.startswith("milvus://"):
-            raise                # an unreachable server: say so, do not try to build into it
+    except StoreError:           # no index yet (or a Lite file another process holds: the build says so)
         return True
-    return bool(stale_reasons(manifest, corpus_dir, model))
+    from retrieval.embed import Embedder
+
+    return bool(stale_reasons(manifest, corpus_dir, model, backend=Embedder(model).label))
 
 
 class Vectors:

@@ -22,6 +22,7 @@ from retrieval import store
 from retrieval.dense import EXACT_LIMIT, HNSW_M
 from retrieval.errors import IndexWriteError
 from retrieval.lexical import Lexical
+from retrieval.manifest import built_backend
 from retrieval.stores import StoreError
 from retrieval.stores.milvus import (ALIAS, BATCH, BUILD_HINT, PART, client, describe, live_name, names,
                                      one_line, read_manifest, scan)
@@ -29,14 +30,16 @@ from retrieval.stores.milvus import (ALIAS, BATCH, BUILD_HINT, PART, client, des
 KEEP = 2            # generations kept: the live one and the one before (its readers keep answering)
 
 
-def previous_vectors(where: str, model: str) -> dict[str, np.ndarray]:
-    """Embeddings of the live generation (chunks and sentences) by content key, when it used `model`."""
+def previous_vectors(where: str, model: str, backend: str) -> dict[str, np.ndarray]:
+    """Embeddings of the live generation (chunks and sentences) by content key, when it used `model`
+    on the same embedding backend (`Embedder.label`)."""
     mc = client(where)
     generation = live_name(where, mc)
     if generation is None:
         return {}
     try:
-        if read_manifest(where, generation).get("model", {}).get("name") != model:
+        manifest = read_manifest(where, generation)
+        if manifest.get("model", {}).get("name") != model or built_backend(manifest) != backend:
             return {}
         name = names(generation)
         cache = {}
@@ -53,11 +56,12 @@ def build_milvus(corpus_dir, where: str, model=None, reuse: bool = True, progres
     """`retrieval.build.build_index` into Milvus; the report's folder is `where#generation`. `cache`
     adds embeddings by content key to those of the live generation (a local index's, for instance)."""
     from retrieval.build import build_index
-    from retrieval.settings import model_name
+    from retrieval.embed import Embedder
 
     mc = client(where)
     before = live_name(where, mc)
-    cache = (previous_vectors(where, model_name(model)) | (cache or {})) if reuse else {}
+    embedder = Embedder(model)           # the model is loaded once per process: the build reuses it
+    cache = (previous_vectors(where, embedder.name, embedder.label) | (cache or {})) if reuse else {}
     with tempfile.TemporaryDirectory(prefix="retrieval-milvus-") as tmp:
         report = build_index(corpus_dir, Path(tmp), model=model, progress=progress, reuse=reuse, cache=cache)
         generation = upload(mc, where, store.current(Path(tmp)))
