@@ -14,7 +14,6 @@ import logging
 import os
 import shutil
 import tempfile
-import time
 from functools import partial
 from pathlib import Path
 
@@ -30,6 +29,7 @@ from ui.context import AppContext
 from ui.document import context_html
 from ui.render import esc, notice
 from ui.uploads import UploadError, check_size, safe_name
+from ui.study_tab import prune_exports
 from ui.verify_tab import diff_html, verifier
 
 MANUSCRIPT_TYPES = (".docx", ".txt", ".md", ".pdf")   # what anyone may upload to audit (ui/upload_guard.py)
@@ -42,7 +42,6 @@ STYLE = ("<style>.au-q{text-decoration:none;color:inherit;border-radius:3px;padd
          ".au-summary{font-weight:600}.au-rule{font-size:13px;color:#667}.au-finding{scroll-margin-top:60px}"
          ".au-finding:target{outline:2px solid #c7a24a}</style>")
 EXPORTS = Path(tempfile.gettempdir()) / f"qa-audit-exports-{os.getuid() if hasattr(os, 'getuid') else 'user'}"
-KEEP_SECONDS = 3600
 
 
 def manuscript_of(upload, text, max_bytes: int) -> tuple[str, str]:
@@ -119,18 +118,8 @@ def report_html(ctx: AppContext, result: dict, text: str, style: str = "default"
             f'{manuscript_html(text, result["quotations"])}{cards}')
 
 
-def prune_exports(now: float | None = None) -> None:
-    now = time.time() if now is None else now
-    for folder in EXPORTS.glob("audit-*"):
-        try:
-            if now - folder.stat().st_mtime > KEEP_SECONDS:
-                shutil.rmtree(folder, ignore_errors=True)
-        except OSError:
-            pass
-
-
 def write_files(result: dict, text: str, style: str = "default") -> list[str]:
-    prune_exports()
+    prune_exports(exports=EXPORTS, prefix="audit-")
     EXPORTS.mkdir(parents=True, exist_ok=True)
     folder = Path(tempfile.mkdtemp(prefix="audit-", dir=EXPORTS))
     stem = "".join(c for c in Path(result["file"]).stem if c.isalnum())[:30] or "文稿"

@@ -47,10 +47,11 @@ EXPORTS = Path(tempfile.gettempdir()) / f"qa-study-exports-{os.getuid() if hasat
 KEEP_SECONDS = 3600          # Gradio copies a returned file at once; an hour leaves room for a retry
 
 
-def prune_exports(now: float | None = None) -> None:
-    """Remove export folders older than KEEP_SECONDS, so a long-running app does not fill /tmp."""
+def prune_exports(now: float | None = None, exports: Path = EXPORTS, prefix: str = "study-") -> None:
+    """Remove export folders (`exports/prefix*`) older than KEEP_SECONDS, so a long-running app does
+    not fill /tmp."""
     now = time.time() if now is None else now
-    for folder in EXPORTS.glob("study-*"):
+    for folder in exports.glob(f"{prefix}*"):
         try:
             if now - folder.stat().st_mtime > KEEP_SECONDS:
                 shutil.rmtree(folder, ignore_errors=True)
