@@ -86,11 +86,7 @@ class Engine:
             raise
         engine.behind = failed and behind_message(index_dir, corpus_dir, failed)   # logged as a warning
         if corpus_dir is not None and not build:
-            reasons = stale_reasons(engine.manifest, Path(corpus_dir), engine.embedder.name,
-                                    backend=engine.embedder.label)
-            if reasons:
-                raise IndexStaleError(f"index {index_dir} is stale ({'; '.join(reasons[:3])}): "
-                                      f"run `python -m retrieval build --index {index_dir}`")
+            engine.check_current(index_dir, corpus_dir, "--index")
         return engine
 
     @classmethod
@@ -108,12 +104,16 @@ class Engine:
             raise
         engine.behind = failed and behind_message(where, corpus_dir, failed)
         if corpus_dir is not None and not build:
-            reasons = stale_reasons(engine.manifest, Path(corpus_dir), engine.embedder.name,
-                                    backend=engine.embedder.label)
-            if reasons:
-                raise IndexStaleError(f"index {where} is stale ({'; '.join(reasons[:3])}): "
-                                      f"run `python -m retrieval build --store {where}`")
+            engine.check_current(where, corpus_dir, "--store")
         return engine
+
+    def check_current(self, where, corpus_dir, option: str) -> None:
+        """The loaded index matches the corpus, the model and the backend; else IndexStaleError naming
+        the build to run (`build --index DIR` or `build --store WHERE`)."""
+        reasons = stale_reasons(self.manifest, Path(corpus_dir), self.embedder.name, backend=self.embedder.label)
+        if reasons:
+            raise IndexStaleError(f"index {where} is stale ({'; '.join(reasons[:3])}): "
+                                  f"run `python -m retrieval build {option} {where}`")
 
     @staticmethod
     def repair(index_dir: Path, corpus_dir, model, damage: RetrievalError | None) -> RetrievalError | None:
