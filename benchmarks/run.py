@@ -35,7 +35,7 @@ INDEX_PARTS = ("embeddings.npy", "dense.faiss", "sentence_embeddings.npy", "sent
                "chunks.jsonl", "sentences.jsonl", "documents.jsonl")
 # CMRC passages have no corpus folder, so `ask --corpus` cannot check freshness against one:
 # the same CLI entry point runs with the corpus staleness check switched off.
-ASK_WITHOUT_CORPUS = ("import sys, retrieval.engine as e; e.needs_build = lambda *a: False; "
+ASK_WITHOUT_CORPUS = ("import sys, retrieval.opening as e; e.needs_build = lambda *a: False; "
                       "from retrieval.cli import main; sys.exit(main(sys.argv[1:]))")
 
 
