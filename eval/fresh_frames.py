@@ -4,7 +4,10 @@ Written on 2026-12-03 to find what the question analysis missed; the rules of `r
 were then written against it, so its figures are dev figures (the held-out ones are the phrasing set's
 test frames). Prints the rates and every frame, worst first.
 
-    .venv/bin/python eval/fresh_frames.py [--index index]
+    .venv/bin/python eval/fresh_frames.py [--index index] [--frames eval/fresh_frames.txt]
+
+`eval/fresh_frames_b_dev.txt` and `eval/fresh_frames_b_test.txt` are 55 more frames written in a later
+session and split at random before any run: develop on the first, report the second.
 """
 from __future__ import annotations
 
@@ -38,8 +41,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--index", default=str(ROOT / "index"))
     ap.add_argument("--corpus", type=Path, default=ROOT / "corpus")
+    ap.add_argument("--frames", type=Path, default=ROOT / "eval" / "fresh_frames.txt",
+                    help="one frame a line, {t} the formulation (default: eval/fresh_frames.txt)")
     args = ap.parse_args()
-    lines = (ROOT / "eval" / "fresh_frames.txt").read_text(encoding="utf-8").splitlines()
+    lines = args.frames.read_text(encoding="utf-8").splitlines()
     frames = [f for f in lines if f.strip() and not f.startswith("#")]
     asked = items(frames, args.corpus)
     engine = Engine.open(args.index, args.corpus)
