@@ -271,9 +271,9 @@ class Engine:
         return [best] + rest[:top_k - 1]
 
     def holds(self, text: str) -> bool:
-        """Some document holds `text` (folded: marks, width and script do not matter)."""
+        """Some document holds `text` in its title or body (folded: marks, width and script do not matter)."""
         if self.folded is None:
-            self.folded = "\n".join(fold(d.text) for d in self.documents.values())
+            self.folded = "\n".join(fold(f"{d.title or ''}\n{d.text}") for d in self.documents.values())
         return fold(text) in self.folded
 
     def passage_text(self, passage: Passage) -> str:
@@ -310,11 +310,12 @@ class Engine:
         cosine = float(np.max(self.dense.vectors(top.rows) @ qvec))
         sentence = max((s for s in (self.sentence_cosine(r, qvec) for r in top.rows) if s is not None),
                        default=0.0)
-        text += dated(self.documents[top.doc_id], analysis.question)     # a question about the document
+        doc = self.documents[top.doc_id]
+        text += dated(doc, analysis.question) or f" {doc.title or ''}"   # the citation's title is shown too
         typed = typed_answer(analysis.question, text) and \
             (not analysis.years or self.matches_year(top.doc_id, text, analysis.years)) and \
             self.spelled_out(analysis.parts)
-        rest = about_document(self.documents[top.doc_id], analysis.question, words)
+        rest = about_document(doc, analysis.question, words)
         coverage = 1.0 if top.defines or rest == [] else self.coverage(words if rest is None else rest, text)
         held = not analysis.asked or self.holds(analysis.asked)
         return Evidence(coverage, cosine, typed, sentence, held)

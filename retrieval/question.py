@@ -46,7 +46,7 @@ KIND_PATTERNS = (
     ("when", r"哪一?年|何年|何时|什么时[候间]|哪一?[天日]|几号|几月|哪个月|啥时候|多会儿"),
     ("who", r"谁|何人|哪一?位|什么人|哪个人|哪些人|哪个单位|哪些单位|哪家"),
     ("where", r"哪里|哪儿|何处|何地|在哪|什么地方|哪个地方|哪些地方"),
-    ("count", r"(?<!第)多少|(?<![第哪])几[个名位项次家批条篇轮种类所支场人方届年点]"),
+    ("count", r"(?<!第)多少|(?<![第哪这那])几[个名位项次家批条篇轮种类所支场人方届年点]"),
     ("why", r"为什么|为何|为啥|何故|原因是什么"),
     ("definition", r"什么是|什么叫|何谓|何为|啥是|啥叫|所谓|意思|含义|涵义|内涵|定义|概念|释义|理解|看待|认识"
                    r"|解释|解读|阐释|阐述|诠释|是指|指的是|指什么|指啥|是什么$|是啥$|简述|试述|介绍|谈谈|说说|讲讲"),
@@ -54,6 +54,8 @@ KIND_PATTERNS = (
     ("how", r"怎么|怎样|如何|咋"),
     ("yesno", r"吗$|是否|是不是|有没有|能不能|能否|可不可以|可否"),
 )
+MEANING = ("definition", "enumeration")      # kinds that ask what a formulation means or holds
+ASKS_ABOUT = MEANING + ("how", "other")      # ... and those that may: `我想了解一下X`, `X要求做到什么`
 SECTION_KINDS = {"meaning": "definition", "parts": "enumeration"}   # sections of data/frames.txt
 KIND_RES = tuple((kind, re.compile(pattern)) for kind, pattern in KIND_PATTERNS)
 
@@ -151,7 +153,7 @@ class Analyzer:
                 glued = False
             else:
                 runs[-1].append(word)
-                glued = bool(NUMERAL.match(word))
+                glued = bool(NUMERAL.match(word)) and fold(word) not in self.terms
         runs = [r for r in runs if r]
         content = [w for r in runs for w in r]
         kind = kind_of(text, frames)
@@ -161,16 +163,18 @@ class Analyzer:
                         self.parts_asked(text, content), common, term or self.named(content, kind, vocab))
 
     def named(self, words: list[str], kind: str, vocab: "Vocabulary") -> str:
-        """The content word of a question of meaning shaped like a formulation, a numbered phrase
+        """The content word of a question about something (meaning, parts, how, no stated kind) shaped like a formulation, a numbered phrase
         (`四下基层`, `两学一做`; not a quantity: `一个教派`, `三名士兵`) or a word of three or more characters that general Chinese rarely uses,
         when it is the only one and the question's other content words say less (`讲`, `正确`)."""
-        if kind not in ("definition", "enumeration") or vocab.idf is None:
+        if kind not in ASKS_ABOUT or vocab.idf is None:
             return ""
         shaped = [w for w in dict.fromkeys(words) if len(fold(w)) >= 3 and not QUANTITY.match(w) and
                   (NUMBERED.match(w) or self.general(w) < SPECIFIC)]
         if len(shaped) != 1:
             return ""
         rest = [w for w in words if w != shaped[0]]
+        if kind not in MEANING and len(rest) > GENERIC_MAX:
+            return ""
         return shaped[0] if all(vocab.weaker(w, (shaped[0],)) for w in rest) else ""
 
     def cut(self, body: str):
@@ -192,21 +196,21 @@ class Analyzer:
         return tuple(dict.fromkeys(w for w in words if NUMBERED.search(w) and (fold(w) in self.terms or fold(w) in quoted)))
 
     def term_of(self, text: str, runs: list[list[str]], kind: str, vocab: "Vocabulary") -> tuple[str, tuple[str, ...]]:
-        """The formulation asked about, for questions of meaning, parts or of no stated kind: the whole
-        content when it is one dictionary term or the quoted span of the question. For a question of
-        meaning or parts also the most specific formulation of its content (a
+        """The formulation asked about, for questions of meaning, parts, how, or of no stated kind
+        (`我想了解一下X`, `X要求做到什么`): the whole content when it is one dictionary term or the quoted
+        span of the question, else the most specific formulation of its content (a
         dictionary term, the quoted span, adjacent words the corpus holds together, a word rare in
         general Chinese that the corpus uses) when every other content word says less than it: the
         corpus uses it more often, it is common Chinese (`正确`, `说法`), or a short unknown word.
         Returns the formulation and the common words it absorbed ("" and () when there is none)."""
         words = [w for r in runs for w in r]
-        if kind not in ("definition", "enumeration", "other", "how") or not words:
+        if kind not in ASKS_ABOUT or not words:
             return "", ()
         quoted = {fold(q) for q in QUOTED.findall(text)} - {""}
         joined = "".join(words)
         if fold(joined) in self.terms or fold(joined) in quoted:
             return joined, ()
-        if kind not in ("definition", "enumeration") or vocab.idf is None:
+        if vocab.idf is None:
             return "", ()
         candidates = [c for c in spans(runs) if vocab.formulation(c, quoted)]
         if not candidates:
@@ -215,6 +219,8 @@ class Analyzer:
         term = min(candidates, key=lambda c: (fold("".join(c)) not in named, vocab.general("".join(c)),
                                                -vocab.weight(c), -len("".join(c))))
         rest = [w for w in words if w not in term]
+        if kind not in MEANING and len(rest) > GENERIC_MAX:      # `X是在什么场合提出的` asks about something else
+            return "", ()
         common = [w for w in rest if not vocab.rarer(w, term)]     # weaker only as common Chinese
         if all(vocab.weaker(w, term) for w in rest) and len(common) <= GENERIC_MAX:
             return "".join(term), tuple(common)

@@ -11,9 +11,9 @@ for m3e-small by `python -m retrieval eval --suite seed` on the seed gold set
 (answerable and unanswerable questions) plus 300 off-topic CMRC questions; see
 README "Refusal". Another model needs its own calibration.
 
-A third signal vetoes an answer: a question that asks for a count (`多少个`, `几名`)
-or a date (`哪一天`, `哪一年`) is not answered by a passage holding no count or
-date of its own (numbers the question itself contains do not count). Near-miss
+A third signal vetoes an answer: a question that asks for a count (`多少个`, `几名`; not `这几个字`),
+a date (`哪一天`, `哪一年`) or a share (`占多大比重`) is not answered by a passage holding no count,
+date or share of its own (numbers the question itself contains do not count). Near-miss
 questions ("第三批“四强”党支部一共命名了多少个？") match a passage on every word
 but the one thing they ask for.
 
@@ -37,12 +37,13 @@ MIN_COSINE_BY_BACKEND = {"onnx-int8": 0.765}
 NUM = r"(?:\d+(?:[.,]\d+)*|[〇零一二三四五六七八九十百千万两]+)"
 COUNTED = "个名位项次家批条篇轮种类所支场人头首对枚集处间代届岁"   # 几个, 几名, ... ask for a count
 UNIT = COUNTED + "万亿%％元米克吨件部本册章节期"                 # what a stated count may end with
-ASKS = {"count": re.compile(rf"(?<!第)多少|(?<![第哪])几[{COUNTED}]"),
+ASKS = {"count": re.compile(rf"(?<!第)多少|(?<![第哪这那])几[{COUNTED}]"),
         "day": re.compile(r"哪一?[天日]|几号"), "month": re.compile(r"哪个月|几月"),
-        "year": re.compile(r"哪一?年")}
+        "year": re.compile(r"哪一?年"), "share": re.compile(r"比[重例].{0,3}多少|多大(?:的)?比[重例]|占比|百分之几|什么比例|多少比例|几成")}
 GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
          "day": re.compile(rf"{NUM}\s*[日号]"), "month": re.compile(rf"{NUM}\s*月"),
-         "year": re.compile(rf"{NUM}\s*年|\d+年代")}
+         "year": re.compile(rf"{NUM}\s*年|\d+年代"),
+         "share": re.compile(rf"{NUM}\s*[%％]|百分之|{NUM}\s*成(?![员立为功果绩就])|分之{NUM}|{NUM}\s*[∶:比]\s*{NUM}")}
 VAGUE = {"百年", "千年", "万年", "百个", "千个", "万个"}     # "百年华诞" names no date
 
 
@@ -56,7 +57,7 @@ class Evidence:
 
 
 def asked_kinds(question: str) -> list[str]:
-    """What the question asks for: "count", "day", "month", "year", or nothing of these."""
+    """What the question asks for: "count", "day", "month", "year", "share", or nothing of these."""
     return [kind for kind, pattern in ASKS.items() if pattern.search(question)]
 
 

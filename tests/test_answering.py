@@ -52,6 +52,19 @@ def test_common_words_around_a_formulation_do_not_refuse_it(seed_engine, frame, 
     assert result["found"] and contains_answer(top_text(result), [term])
 
 
+FRESH_DEV = Path(__file__).resolve().parents[1] / "eval" / "fresh_frames_b_dev.txt"
+
+
+def test_frames_of_no_stated_kind_are_answered(seed_engine):
+    """Frames no kind pattern names (`我想了解一下X`, `X要求做到什么`) and the rest of a dev half of frames
+    written in a later session, on a sample of formulations: at least 95 % answered with the formulation."""
+    frames = [f for f in FRESH_DEV.read_text(encoding="utf-8").splitlines() if f.strip() and not f.startswith("#")]
+    terms = ["一岗双责", "两个维护", "灯下黑", "四强党支部", "书香机关", "第一议题"]
+    asked = [(f.format(t=t), t) for f in frames for t in terms]
+    right = [q for q, t in asked if (r := seed_engine.ask(q))["found"] and contains_answer(top_text(r), [t])]
+    assert len(right) >= 0.95 * len(asked), [q for q, _ in asked if q not in right]
+
+
 @pytest.mark.parametrize("question", ["何谓“四下基层”？", "四下基层主要讲什么", "两个务必的核心要义"])
 def test_a_formulation_no_document_holds_is_refused_however_close_in_meaning(seed_engine, question):
     assert not seed_engine.ask(question)["found"]

@@ -100,3 +100,25 @@ def test_a_quantity_is_not_a_formulation(analyzer):
     # `哪一个教派`, `三名士兵`: a numeral and a measure word count things, they name no formulation
     assert analyse(analyzer, "在第一次大公会议后哪一个教派被认为是异端？").asked == ""
     assert analyse(analyzer, "哪一国的三名士兵被杀？").asked == ""
+
+
+@pytest.mark.parametrize("question", ["我想了解一下两个维护", "两个维护要求做到什么", "两个维护，具体怎么讲"])
+def test_a_question_of_no_stated_kind_names_its_formulation(analyzer, question):
+    # no frame of meaning, but the content is the formulation and words that say less than it
+    a = analyse(analyzer, question)
+    assert a.term == "两个维护" and a.asked == "两个维护"
+
+
+def test_a_question_of_no_stated_kind_about_something_else_names_none(analyzer):
+    # three other content words: the question asks about the occasion, not the formulation's content
+    assert analyse(analyzer, "“两个维护”的要求是在什么场合提出的？").term == ""
+
+
+@pytest.mark.parametrize("question", ["一岗双责这几个字什么意思", "那几个字是什么意思"])
+def test_these_few_words_is_no_count(question):
+    assert kind_of(normalize(question)) == "definition"
+
+
+def test_a_numbered_dictionary_term_is_not_glued_to_the_next_word(analyzer):
+    # 四风 is a term of the dictionary: `四风到底` is not a formulation of its own
+    assert analyzer("咱们常说的四风到底指啥").content.split()[-2:] == ["四风", "到底"]

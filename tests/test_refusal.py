@@ -48,6 +48,19 @@ def test_date_questions_need_a_date():
     assert typed_answer("永昌大君在哪一年被杀？", "光海君七年，永昌大君被杀。")
 
 
+def test_share_questions_need_a_share():
+    question = "党建述职评议考核结果在年度考核中占多大比重？"
+    assert asked_kinds(question) == ["share"]
+    assert not typed_answer(question, "将党建工作考核与年度考核挂钩，提高考核结果的含金量。")
+    for passage in ("党建考核占年度考核的30%。", "占比三成。", "不少于三分之一。", "按3:7计算。"):
+        assert typed_answer(question, passage), passage
+    assert not typed_answer("党员占职工的比例是多少？", "建成一支过硬的党员队伍。")
+
+
+def test_these_few_is_no_count():
+    assert asked_kinds("两个维护这几个字什么意思") == []
+
+
 def test_other_questions_are_always_typed():
     assert typed_answer("什么是一岗双责？", "一岗双责是指……")
 
