@@ -73,5 +73,5 @@ def test_the_cosine_threshold_follows_the_backend_that_made_the_vectors():
     from retrieval.refusal import MIN_COSINE, min_cosine_for
 
     assert min_cosine_for("torch-fp32") == MIN_COSINE == 0.76 and min_cosine_for("onnx-fp32") == 0.76
-    assert min_cosine_for("onnx-int8") == 0.765          # int8 cosines run slightly higher
-    assert decide(Evidence(0.2, 0.762)) and not decide(Evidence(0.2, 0.762), min_cosine=min_cosine_for("onnx-int8"))
+    assert min_cosine_for("onnx-int8") == 0.75           # int8, recalibrated on the dev parts with the vetoes
+    assert not decide(Evidence(0.2, 0.755)) and decide(Evidence(0.2, 0.755), min_cosine=min_cosine_for("onnx-int8"))
