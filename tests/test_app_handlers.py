@@ -214,8 +214,7 @@ def test_corpus_rows_match_the_manifest(ctx, seed_engine):
     files = seed_engine.manifest["files"]
     assert len(rows) == len(seed_engine.documents) + len(seed_engine.manifest.get("failures", []))
     for row, doc in zip(rows, seed_engine.documents.values()):
-        inferred = any(w.startswith("no title stated") for w in doc.warnings)
-        assert row[0] == doc.title + ("（推断）" if inferred else "") and row[3] == files[doc.path]["chunks"]
+        assert row[0] == doc.title + ("（推断）" if doc.title_from == "inferred" else "") and row[3] == files[doc.path]["chunks"]
         assert row[4].startswith("已索引")
 
 

@@ -19,7 +19,7 @@ from ui.uploads import ALLOWED, AddReport, add_documents, remove
 
 HEADERS = ["标题", "来源", "日期", "段块数", "状态"]
 SHOWN = (0, 1, 2, 4)          # columns of the table on the page; 段块数 goes to 技术信息
-INFERRED = "no title stated"   # the warning of a title taken from the first sentence
+INFERRED_MARK = "（推断）"     # after a title the document does not state (`title_from == "inferred"`)
 BEIJING = timezone(timedelta(hours=8))
 
 
@@ -29,13 +29,18 @@ def status(doc) -> str:
     return "已索引" + "".join(f" · {n}" for n in notes)
 
 
+def inferred(doc) -> bool:
+    """The document states no title: the one shown was inferred from its first paragraph."""
+    return getattr(doc, "title_from", "") == "inferred"
+
+
 def document_rows(ctx: AppContext) -> list[list]:
     """One row per indexed document, then one per file the index could not read."""
     files = ctx.engine.manifest.get("files", {})
     rows = []
     for doc in ctx.engine.documents.values():
         chunks = files.get(doc.path, {}).get("chunks", "")
-        title = doc.title + ("（推断）" if any(w.startswith(INFERRED) for w in doc.warnings) else "")
+        title = doc.title + (INFERRED_MARK if inferred(doc) else "")
         rows.append([title, doc.source or "—",
                      cn_date(doc.date) or "—", chunks, status(doc)])
     for failure in ctx.engine.manifest.get("failures", []):
@@ -66,8 +71,9 @@ def built_at(created: str) -> str:
 def summary(ctx: AppContext) -> str:
     manifest = ctx.engine.manifest
     text = f"共 **{len(ctx.engine.documents)}** 篇文献，索引更新于 {built_at(manifest.get('created', ''))}。"
-    if any(w.startswith(INFERRED) for doc in ctx.engine.documents.values() for w in doc.warnings):
-        text += "标题后注“（推断）”的，文中未写明标题，标题取自首句；可在文件旁放同名的 .meta.json 元数据文件改正。"
+    if any(inferred(doc) for doc in ctx.engine.documents.values()):
+        text += ("标题后注“（推断）”的，文中未写明标题，标题由首段推断；可在文件旁放一个元数据文件改正"
+                 "（文件名加 `.meta.json`，内容如 `{\"title\": \"正确的标题\"}`）。")
     fallback = getattr(ctx.engine, "fallback", None)
     if fallback:        # the live index is damaged: the previous generation answers
         text += ("\n\n**注意：当前索引已损坏**，回答来自上一版完好的索引。请运行 `python -m retrieval build` "
