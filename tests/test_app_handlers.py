@@ -376,4 +376,4 @@ def test_the_same_text_twice_in_one_batch_is_stored_once(tmp_path):
     report = uploads.AddReport()
     stored = uploads.accept([first, second], 2**20, tmp_path / "corpus", report)
     assert [p.name for p in stored] == ["a.txt"]
-    assert report.rejected == ["b.txt：内容与语料库中已有的 uploads/a.txt 相同，未重复加入"]
+    assert report.rejected == ["b.txt：内容与语料库中已有的 uploads/a.txt 相同，未重复加入（如要替换，请勾选“替换已有文献”）"]

@@ -40,6 +40,7 @@ def visible(html: str) -> str:
     ("no title stated; inferred from the first paragraph", "未注明标题，标题由首段推断"),
     ("the quotation is longer than 2000 characters", "引文太长（最多 2000 个字），请分段核对"),
     ("已是中文的消息", "已是中文的消息"),
+    ("b.txt：内容与语料库中已有的 uploads/a.txt 相同", "b.txt：内容与语料库中已有的 uploads/a.txt 相同"),   # a path is not English
 ])
 def test_library_reasons_are_shown_in_chinese(reason, expected):
     assert zh(reason) == expected

@@ -104,6 +104,8 @@ def password_ok(ctx: AppContext, given) -> bool:
 def report_html(report: AddReport) -> str:
     """What happened to each file, as escaped HTML."""
     items = [f'<li class="ok">已加入：{esc(p)}</li>' for p in report.added]
+    items += [f'<li class="ok">已替换：{esc(r.old)} → {esc(r.now)}（原文件已移除，索引已更新）</li>'
+              for r in report.replaced]
     items += [f'<li class="bad">未加入：{esc(zh(r))}</li>' for r in report.rejected]
     if report.error:
         items.append(f'<li class="bad">{esc(zh(report.error))}</li>')
@@ -116,8 +118,9 @@ def report_html(report: AddReport) -> str:
     return f'<ul class="admin-report">{"".join(items)}</ul>'
 
 
-def handle_add(ctx: AppContext, password, files, progress=None) -> str:
-    """Check the password, then add `files` (paths) and rebuild; -> report HTML."""
+def handle_add(ctx: AppContext, password, files, progress=None, replace: bool = False) -> str:
+    """Check the password, then add `files` (paths) and rebuild; -> report HTML. `replace`: an upload
+    whose text or name matches a corpus file replaces it (`ui.uploads`)."""
     if not ctx.admin_enabled:
         return report_html(AddReport(error="管理功能未启用。"))
     if not password_ok(ctx, password):
@@ -125,7 +128,7 @@ def handle_add(ctx: AppContext, password, files, progress=None) -> str:
     paths = [getattr(f, "name", f) for f in (files or [])]
     step = (lambda f, m: progress(f, desc=m)) if progress else None
     report = add_documents(ctx.engine, paths, ctx.corpus_dir, ctx.index_dir,
-                           ctx.max_upload_mb * 2**20, step)
+                           ctx.max_upload_mb * 2**20, step, replace=bool(replace))
     return report_html(report)
 
 
@@ -166,22 +169,25 @@ def admin_panel(ctx: AppContext, own_refreshers) -> None:
         password = gr.Textbox(type="password", label="管理员密码", elem_id="admin-password")
         files = gr.File(file_count="multiple", file_types=list(ALLOWED), label="选择文件",
                         elem_id="admin-files")
+        replace = gr.Checkbox(False, label="替换已有文献：内容或文件名与语料库中某篇文献相同时，用新文件替换它"
+                                           "（原文件移除，索引随之更新）", elem_id="admin-replace")
         button = gr.Button("添加并重建索引", variant="primary", elem_id="admin-add")
         result = gr.HTML("", elem_id="admin-report", js_on_load=TOO_LARGE_JS, min_height=60)
-    ctx.defer(lambda: wire_add(ctx, button, password, files, result, own_refreshers + ctx.refreshers))
+    ctx.defer(lambda: wire_add(ctx, button, [password, files, replace], result, own_refreshers + ctx.refreshers))
 
 
-def wire_add(ctx: AppContext, button, password, files, result, refreshers) -> None:
+def wire_add(ctx: AppContext, button, inputs, result, refreshers) -> None:
     """The add button: report, cleared inputs, then every refreshed component (all tabs)."""
+    password, files, replace = inputs
     targets = [c for c, _ in refreshers]
 
-    def add(password_value, file_values, progress=gr.Progress()):
+    def add(password_value, file_values, replace_value, progress=gr.Progress()):
         try:
-            html = handle_add(ctx, password_value, file_values, progress)
+            html = handle_add(ctx, password_value, file_values, progress, replace_value)
         finally:        # Gradio's temporary copies: added ones are in the corpus now, the rest refused
             remove(Path(getattr(f, "name", f)) for f in (file_values or []))
-        return [html, None, ""] + [fn() for _, fn in refreshers]
+        return [html, None, "", False] + [fn() for _, fn in refreshers]
 
-    button.click(add, inputs=[password, files], outputs=[result, files, password] + targets,
+    button.click(add, inputs=[password, files, replace], outputs=[result, files, password, replace] + targets,
                  show_progress_on=[files], concurrency_limit=1, concurrency_id="rebuild",
                  api_visibility="private")

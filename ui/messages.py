@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 # Latin that a Chinese sentence may carry: file names, encodings, formats, units, the build command.
-ALLOWED_LATIN = re.compile(r"[\w.（）()-]+\.(?:txt|md|html?|docx|pdf|json)\b|UTF-8|GB18030|PDF|HTML|YAML|JSON|"
+ALLOWED_LATIN = re.compile(r"[\w./（）()-]+\.(?:txt|md|html?|docx|pdf|json)\b|UTF-8|GB18030|PDF|HTML|YAML|JSON|"
                            r"Word|MB|docx|make build|API", re.IGNORECASE)
 # A stretch of a message without Han characters or Chinese punctuation: where English may sit.
 SEGMENT = re.compile(r"[A-Za-z][^\u3400-\u9fff（）【】，。；：、“”]*")
