@@ -34,7 +34,8 @@ ABBREVIATION = re.compile(r"[（(]\s*(?:以下|下文)?简称[^（）()]{0,40}[)
 NAMED_WORK = re.compile(r"《([^《》]{4,80})》")
 SALUTATION = re.compile(r"^(?:尊敬的|各位|亲爱的)|(?:同志们|朋友们|同学们)[，：:！!]?$")
 BYLINE = re.compile(r"^(?:文|图|文图|记者|通讯员|本报记者|本刊记者|本报讯|本刊讯|特约评论员)(?:[/／｜|:：\s]|$)")
-BREADCRUMB = re.compile(r"^[^。！？，]{0,40}?\S\s*[>＞›»]\s*\S[^。！？，]{0,40}$")
+CRUMB_SEPARATOR = re.compile(r"\s*[>＞›»]\s*")
+CRUMB = re.compile(r"[^<>。！？，；]{1,20}")
 CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 CLAUSE_BREAK = "，；：,;:"
 OPEN, CLOSE = "《（(“‘【「『", "》）)”’】」』"
@@ -48,7 +49,13 @@ def title_like(line: str) -> bool:
     return (0 < len(line) <= LINE_MAX and len(CJK.findall(line)) >= 2
             and not INNER_SENTENCE.search(line) and not BAD_ENDING.search(line)
             and not ABBREVIATION.search(line) and not SALUTATION.search(line)
-            and not BYLINE.match(line) and not BREADCRUMB.search(line))
+            and not BYLINE.match(line) and not breadcrumb(line))
+
+
+def breadcrumb(line: str) -> bool:
+    """`首页 > 期刊杂志 > 正文`: two or more short parts (no `<`, no sentence) joined by `>`, `›` or `»`."""
+    parts = CRUMB_SEPARATOR.split(line.strip())
+    return len(parts) >= 2 and all(CRUMB.fullmatch(p) for p in parts)
 
 
 def page_title(text: str) -> str:
@@ -106,7 +113,7 @@ def naming_clause(paragraph: str) -> str:
 def opening_paragraph(paragraphs: list[str]) -> str:
     """The first paragraph that is not a salutation (`同志们：`), a byline or a breadcrumb: what a title
     is inferred from."""
-    return next((p for p in paragraphs if not (SALUTATION.search(p) or BYLINE.match(p) or BREADCRUMB.search(p))),
+    return next((p for p in paragraphs if not (SALUTATION.search(p) or BYLINE.match(p) or breadcrumb(p))),
                 paragraphs[0] if paragraphs else "")
 
 

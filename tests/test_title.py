@@ -124,7 +124,8 @@ def test_the_seeds_two_untitled_documents_are_inferred_and_the_rest_stated():
 
 @pytest.mark.parametrize("line, expected", [
     ("关于加强机关党建的意见", True), ("习近平：在会上的讲话", True), ("同志们：", False), ("各位代表、同志们", False),
-    ("本报记者 王明", False), ("首页 > 期刊杂志", False), ("规范（以下简称《规范》）", False),
+    ("本报记者 王明", False), ("首页 > 期刊杂志", False), ("首页›理论›正文", False),
+    ("<script>x</script>关于一岗双责的说明", True), ("规范（以下简称《规范》）", False),
     ("要坚持党建引领，", False), ("这是一句话。还有一句", False), ("甲" * 61, False), ("2024", False)])
 def test_what_is_shaped_like_a_title(line, expected):
     assert title_like(line) is expected
