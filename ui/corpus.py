@@ -52,11 +52,18 @@ def table_html(ctx: AppContext) -> str:
     """The documents as a table; on a phone each row becomes a card (labels from `data-label`)."""
     head = "".join(f'<th scope="col">{HEADERS[i]}</th>' for i in SHOWN)
     body = "".join(
-        f'<tr><th scope="row">{esc(row[0])}</th>'
+        f'<tr><th scope="row">{title_cell(row[0])}</th>'
         + "".join(f'<td data-label="{HEADERS[i]}">{esc(row[i])}</td>' for i in SHOWN[1:]) + "</tr>"
         for row in document_rows(ctx))
     return (f'<div class="rt-wrap"><table class="rt rt-corpus"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
+
+
+def title_cell(title: str) -> str:
+    """A title as HTML, an inferred one's `（推断）` set apart (muted, never split across lines)."""
+    if not title.endswith(INFERRED_MARK):
+        return esc(title)
+    return f'{esc(title[:-len(INFERRED_MARK)])}<span class="rt-inferred">{INFERRED_MARK}</span>'
 
 
 def built_at(created: str) -> str:
