@@ -25,6 +25,9 @@ Line rules:
                             obfuscated copy of it, and a lede between the copies whose
                             sentences all recur in the body, are dropped. A title with no
                             other line is also the body: a document of one line is a document.
+                            With no title line at the top, a lone title-shaped line among
+                            the next few (after a lede or byline) is the title
+                            (`retrieval.title` says what is shaped like a title).
 
 Convention of the clean text: one paragraph per line, lines joined by `\\n`, no
 blank lines, simplified Chinese with full-width Chinese punctuation. Masked names
@@ -42,6 +45,7 @@ import opencc
 from retrieval.metadata import Metadata, parse_metadata_line, split_author_tail
 from retrieval.read.base import Block, RawText
 from retrieval.structure import looks_like_heading, outline_token
+from retrieval.title import title_like
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 CJK_CONTEXT = re.compile(rf"[{CJK}\u3000-\u303f\uff00-\uffef“”‘’《》【】…—·]")
@@ -212,6 +216,23 @@ def heading_like(block: Block) -> bool:
     return block.heading or looks_like_heading(block.text)
 
 
+def title_line(block: Block) -> bool:
+    """A title candidate: not outline-numbered, and marked as a heading or shaped like a title."""
+    return not outline_token(block.text) and (block.heading or title_like(block.text))
+
+
+def lone_headline(blocks: list[Block]) -> int | None:
+    """Index of the first title-shaped line among lines 2..5 when body follows it and no other
+    unnumbered heading does (the last line, which heads nothing, aside); else None."""
+    for i, block in enumerate(blocks[1:HEAD_WINDOW + 1], start=1):
+        if not title_line(block):
+            continue
+        later = blocks[i + 1:]
+        body = any(not heading_like(b) for b in later)
+        return i if body and not any(heading_like(b) for b in later[:-1]) else None
+    return None
+
+
 def near_duplicate(a: str, b: str) -> bool:
     return a == b or difflib.SequenceMatcher(None, a, b).ratio() >= 0.9
 
@@ -227,9 +248,15 @@ def echoed(text: str, later: str) -> bool:
 
 
 def split_title(blocks: list[Block]) -> tuple[str, list[Block], list[tuple[str, str]]]:
-    """(title, body blocks, dropped) — the title is the first block when it looks like one."""
-    if not blocks or not heading_like(blocks[0]):
+    """(title, body blocks, dropped) — the title is the first block when it looks like one, else
+    a lone headline a few lines down (`lone_headline`)."""
+    if not blocks:
         return "", blocks, []
+    if not title_line(blocks[0]):
+        found = lone_headline(blocks)
+        if found is None:
+            return "", blocks, []
+        return blocks[found].text, blocks[:found] + blocks[found + 1:], []
     title, rest = blocks[0].text, blocks[1:]
     for i, block in enumerate(rest[:HEAD_WINDOW]):
         if not near_duplicate(block.text, title):
@@ -261,7 +288,8 @@ def clean_text(raw: RawText) -> CleanText:
     blocks, stated, pulled = pull_metadata(blocks)
     title, body, repeated = split_title(blocks)
     if title:
-        stated = replace(stated, title=title)
+        page = raw.page_title and near_duplicate(clean_line(raw.page_title), title)
+        stated = replace(stated, title=title, title_from="page title" if page else "headline")
         if body:
             pulled = pulled + [("title", title)]
         else:

@@ -22,12 +22,13 @@ import os
 from collections import Counter
 from pathlib import Path, PurePosixPath
 
-from retrieval.clean import clean_text
+from retrieval.clean import HEAD_WINDOW, clean_text
 from retrieval.errors import CorpusError, DocumentError
 from retrieval.metadata import SIDECAR_SUFFIX, read_sidecar, resolve_metadata, sidecar_bytes
 from retrieval.query import SURROGATE, encodable
 from retrieval.read import SUPPORTED, read_file
 from retrieval.structure import build_structure
+from retrieval.title import opening_paragraph
 from retrieval.types import Corpus, Document, Failure
 
 INFER_HEADINGS = {"txt", "pdf"}   # formats without heading markup
@@ -83,11 +84,13 @@ def load_document(path: str | Path, root: str | Path) -> Document:
     if not cleaned.blocks:
         raise DocumentError(f"{path.name}: no body text left after cleaning")
     overrides = [("front matter", raw.meta), ("sidecar", sidecar)]
-    meta, warnings = resolve_metadata(cleaned.stated, cleaned.blocks[0].text, overrides)
+    opening = opening_paragraph([b.text for b in cleaned.blocks[:HEAD_WINDOW]])
+    meta, warnings = resolve_metadata(cleaned.stated, opening, overrides)
     text, paragraphs = build_structure(cleaned.blocks, infer_headings=raw.format in INFER_HEADINGS)
     return Document(
         doc_id=doc_id_for(path, root), path=relative_path(path, root), title=meta.title,
         text=text, source=meta.source, date=meta.date, author=meta.author, url=meta.url,
+        title_from=meta.title_from,
         paragraphs=paragraphs, warnings=tuple(warnings), sha256=file_sha256(path, sidecar_bytes))
 
 

@@ -18,7 +18,7 @@ from retrieval.settings import ChunkSettings
 
 PACKAGES = ("sentence-transformers", "torch", "transformers", "onnxruntime", "faiss-cpu", "bm25s", "jieba",
             "OpenCC", "langchain-text-splitters", "numpy")
-PIPELINE_FILES = ("read", "clean.py", "metadata.py", "structure.py", "corpus.py", "chunk.py",
+PIPELINE_FILES = ("read", "clean.py", "metadata.py", "title.py", "structure.py", "corpus.py", "chunk.py",
                   "tokenize.py", "sentences.py", "build.py", "lexical.py", "data/terms.txt")
 HERE = Path(__file__).parent
 

@@ -8,7 +8,8 @@ trailing `（作者单位：...）` and `原文链接：https://...` (url: the p
 `.md` file, or a sidecar `NAME.meta.json` next to the file, where NAME is the
 full file name (`corpus/foo.txt` -> `corpus/foo.txt.meta.json`); the sidecar wins.
 Nothing is invented: a missing source or date stays empty with a warning, and a
-missing title is derived from the first sentence (trimmed to ~40 characters).
+missing title is inferred from the first paragraph (`retrieval.title`); `title_from` says
+where the title came from (`sidecar`, `front matter`, `page title`, `headline`, `inferred`).
 """
 from __future__ import annotations
 
@@ -19,10 +20,11 @@ from datetime import date
 from pathlib import Path
 
 from retrieval.errors import DocumentError
+from retrieval.title import infer_title
 
 FIELDS = ("title", "source", "date", "author", "url")
 SIDECAR_SUFFIX = ".meta.json"
-TITLE_MAX = 40
+INFERRED_WARNING = "no title stated; inferred from the first paragraph"
 
 DATE = r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})\s*日?"
 TIME = r"\d{1,2}[:：]\d{2}(?:[:：]\d{2})?"
@@ -39,8 +41,6 @@ BYLINE = re.compile(r"^■\s*(?P<value>\S.{0,29})$")
 AUTHOR_TAIL = re.compile(r"\s*[（(]\s*作者单位[:：]\s*(?P<value>[^（）()]+?)\s*[)）]\s*$")
 ISSUE = re.compile(r"(\d{4})\s*年\s*第\s*(\d{1,2})\s*期")
 ISO = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-SENTENCE_END = re.compile(r"[。！？!?]")
-CLAUSE_BREAK = "，；、：,;:"
 
 
 @dataclass(frozen=True)
@@ -50,6 +50,7 @@ class Metadata:
     date: str = ""
     author: str = ""
     url: str = ""        # where a web capture was taken from (GB/T 7714 [EB/OL] citations)
+    title_from: str = ""  # where the title came from: one of `retrieval.title.SOURCES`
 
     def merge(self, other: "Metadata | dict") -> "Metadata":
         """Fields of `other` that are set replace ours."""
@@ -104,15 +105,6 @@ def split_author_tail(line: str) -> tuple[str, str]:
     if not match or not line[:match.start()].strip():
         return line, ""
     return line[:match.start()].rstrip(), match.group("value").strip()
-
-
-def derive_title(first_paragraph: str) -> str:
-    """First sentence, cut at the last clause break within ~40 characters."""
-    sentence = SENTENCE_END.split(first_paragraph.strip(), maxsplit=1)[0].strip()
-    if len(sentence) <= TITLE_MAX:
-        return sentence
-    cut = max(sentence.rfind(c, 0, TITLE_MAX + 1) for c in CLAUSE_BREAK)
-    return sentence[:cut] if cut >= TITLE_MAX // 2 else sentence[:TITLE_MAX] + "…"
 
 
 def read_sidecar(path: Path) -> tuple[dict, bytes]:
@@ -182,18 +174,23 @@ def check_overrides(overrides: dict, origin: str) -> tuple[dict, list[str]]:
 
 
 def resolve_metadata(stated: Metadata, first_body: str, overrides: list[tuple[str, dict]]) -> tuple[Metadata, list[str]]:
-    """Stated metadata, then each (origin, overrides) in order; title derived if still empty."""
+    """Stated metadata, then each (origin, overrides) in order; title inferred if still empty. An
+    override's title is from that origin (`sidecar`, `front matter`), a stated one from `stated.title_from`."""
     meta, warnings = stated, []
     for origin, values in overrides:
         kept, problems = check_overrides(values, origin)
         meta, warnings = meta.merge(kept), warnings + problems
+        if "title" in kept:
+            meta = replace(meta, title_from=origin)
     if not meta.title:
-        meta = replace(meta, title=derive_title(first_body) or "(untitled)")
-        warnings.append("no title stated; derived from the first sentence")
+        meta = replace(meta, title=infer_title(first_body) or "(untitled)", title_from="inferred")
+        warnings.append(INFERRED_WARNING)
+    elif not meta.title_from:
+        meta = replace(meta, title_from="headline")
     warnings += [f"no {name} stated" for name in ("source", "date") if not getattr(meta, name)]
     return meta, warnings
 
 
 __all__ = [
-    "Metadata", "parse_metadata_line", "split_author_tail", "derive_title", "issue_date",
+    "Metadata", "parse_metadata_line", "split_author_tail", "issue_date", "INFERRED_WARNING",
     "read_sidecar", "sidecar_path", "resolve_metadata", "SIDECAR_SUFFIX"]

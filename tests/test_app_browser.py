@@ -179,92 +179,10 @@ def test_a_typo_is_corrected_and_the_answer_says_so(browser, seed_url, width):
     context.close()
 
 
-# --- phones, one width, share links (issue #15) -------------------------------------------
-STITCHED = ("各部门党组要牢固树立抓机关党建是本职、不抓机关党建是失职、抓不好机关党建是渎职的理念。"
-            "坚持党建工作与业务工作同谋划、同部署、同推进、同考核。")
-FITS = "document.documentElement.scrollWidth <= innerWidth"
-
-
+# --- formulation links, the upload pop-up (every tab at both widths: test_app_screens.py) ---
 def open_tab(page, name: str):
     page.get_by_role("tab", name=name, exact=True).click()
     page.wait_for_timeout(300)
-
-
-def shot(page, name: str):
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-
-
-@pytest.mark.parametrize("width", [1280, 390])
-def test_every_tab_fits_the_screen_with_content_shown(browser, seed_url, width):
-    context = browser.new_context(viewport={"width": width, "height": 860}, locale="zh-CN")
-    page = context.new_page()
-    ask(page, seed_url, "什么是一岗双责")
-    page.wait_for_selector(".qa-answer .qa-cite")
-    assert page.evaluate(FITS), "answer"
-    shot(page, f"tab-answer-{width}")
-    page.click(".qa-answer .qa-open")
-    back = page.locator("#doc-viewer .doc-close")
-    back.wait_for(state="visible", timeout=WAIT)
-    page.wait_for_timeout(500)
-    assert back.is_visible() and page.evaluate(FITS), "full text"
-    shot(page, f"tab-fulltext-{width}")
-    back.click()
-    page.wait_for_function("!document.querySelector('#doc-sidebar').classList.contains('open')")
-    open_tab(page, "引文核对")
-    page.get_by_label("待核对的引文").fill(STITCHED)
-    page.get_by_role("button", name="核对", exact=True).click()
-    verdict = page.locator(".vq-verdict")
-    verdict.wait_for(state="visible", timeout=WAIT)
-    assert verdict.inner_text() == "拼接" and page.evaluate(FITS), "quotation check"
-    shot(page, f"tab-verify-{width}")
-    open_tab(page, "学习材料")
-    page.get_by_label("主题").fill("两张皮")
-    page.get_by_role("button", name="生成学习材料").click()
-    page.wait_for_selector(".qa-card .qa-cite >> visible=true", timeout=WAIT)
-    assert page.evaluate(FITS), "study pack"
-    shot(page, f"tab-study-{width}")
-    open_tab(page, "提法")
-    page.locator('#terms-list tr[data-term="两个维护"]').click()
-    page.wait_for_selector("#term-detail .term-head", timeout=WAIT)
-    assert "两个维护" in page.locator("#term-detail .term-head").inner_text() and page.evaluate(FITS), "glossary"
-    assert page.locator('#terms-list tr[data-term="两个维护"] td').first.is_visible()   # no lost column
-    shot(page, f"tab-terms-{width}")
-    open_tab(page, "语料库")
-    page.wait_for_selector("#corpus-table tbody tr")
-    assert page.evaluate(FITS), "corpus list"
-    assert "2024年4月24日" in page.locator("#corpus-table").inner_text()
-    shot(page, f"tab-corpus-{width}")
-    context.close()
-
-
-def test_a_share_link_opens_the_answer_with_title_history_and_copy_link(browser, seed_url):
-    context = browser.new_context(viewport={"width": 390, "height": 860}, locale="zh-CN")
-    context.grant_permissions(["clipboard-read", "clipboard-write"], origin=seed_url.rstrip("/"))
-    page = context.new_page()
-    page.goto(seed_url + "?q=" + "%E4%BB%80%E4%B9%88%E6%98%AF%E4%B8%80%E5%B2%97%E5%8F%8C%E8%B4%A3")
-    page.wait_for_selector(".qa-answer .qa-cite", timeout=WAIT)
-    assert page.locator(".qa-question").inner_text().strip() == "什么是一岗双责"
-    page.wait_for_function("document.title.startsWith('什么是一岗双责')")
-    page.click(".qa-answer .qa-link")
-    page.wait_for_selector(".qa-answer .qa-link.qa-done")
-    link = page.evaluate("navigator.clipboard.readText()")
-    assert link == seed_url.rstrip("/") + "/?q=%E4%BB%80%E4%B9%88%E6%98%AF%E4%B8%80%E5%B2%97%E5%8F%8C%E8%B4%A3"
-    page.fill("#qa-question textarea", "\u202e如何破解两张皮问题")
-    page.click("#qa-submit")
-    page.wait_for_function("document.querySelectorAll('.qa-exchange').length == 2", timeout=WAIT)
-    assert page.locator(".qa-question").last.inner_text().strip() == "如何破解两张皮问题"   # not reversed
-    page.wait_for_function("location.search.includes('%E4%B8%A4%E5%BC%A0%E7%9A%AE')")
-    page.goto(seed_url)                     # a new visit: the history is kept in this browser only
-    history = page.locator("#qa-history .qa-history")
-    history.wait_for(state="attached", timeout=WAIT)
-    history.locator("summary").click()
-    assert history.locator("li").all_inner_texts()[:2] == ["如何破解两张皮问题", "什么是一岗双责"]
-    history.locator("a", has_text="什么是一岗双责").click()
-    page.wait_for_selector(".qa-answer .qa-cite", timeout=WAIT)
-    assert page.locator(".qa-question").inner_text().strip() == "什么是一岗双责"
-    shot(page, "share-link-390")
-    context.close()
 
 
 def test_a_formulation_in_an_answer_opens_its_glossary_entry(page, seed_url):

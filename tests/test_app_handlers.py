@@ -214,8 +214,7 @@ def test_corpus_rows_match_the_manifest(ctx, seed_engine):
     files = seed_engine.manifest["files"]
     assert len(rows) == len(seed_engine.documents) + len(seed_engine.manifest.get("failures", []))
     for row, doc in zip(rows, seed_engine.documents.values()):
-        inferred = any(w.startswith("no title stated") for w in doc.warnings)
-        assert row[0] == doc.title + ("（推断）" if inferred else "") and row[3] == files[doc.path]["chunks"]
+        assert row[0] == doc.title + ("（推断）" if doc.title_from == "inferred" else "") and row[3] == files[doc.path]["chunks"]
         assert row[4].startswith("已索引")
 
 
@@ -377,4 +376,4 @@ def test_the_same_text_twice_in_one_batch_is_stored_once(tmp_path):
     report = uploads.AddReport()
     stored = uploads.accept([first, second], 2**20, tmp_path / "corpus", report)
     assert [p.name for p in stored] == ["a.txt"]
-    assert report.rejected == ["b.txt：内容与语料库中已有的 uploads/a.txt 相同，未重复加入"]
+    assert report.rejected == ["b.txt：内容与语料库中已有的 uploads/a.txt 相同，未重复加入（如要替换，请勾选“替换已有文献”）"]

@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 FIXTURES = ROOT / "tests" / "fixtures" / "corpus"
 ZHENGZHOU = "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren"
-SHOW_KEYS = {"doc_id", "path", "title", "source", "date", "author", "text", "paragraphs", "warnings"}
+SHOW_KEYS = {"doc_id", "path", "title", "title_from", "source", "date", "author", "text", "paragraphs", "warnings"}
 
 
 def run_json(capsys, *argv):

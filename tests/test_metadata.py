@@ -1,4 +1,4 @@
-"""Metadata: the five seeds exactly, line parsing, derived titles and curator overrides."""
+"""Metadata: the five seeds exactly, line parsing and curator overrides (titles: test_title.py)."""
 import json
 import shutil
 from pathlib import Path
@@ -7,7 +7,7 @@ import pytest
 
 from retrieval.corpus import load_corpus, load_document
 from retrieval.errors import DocumentError
-from retrieval.metadata import (Metadata, check_overrides, derive_title, issue_date, parse_metadata_line,
+from retrieval.metadata import (Metadata, check_overrides, issue_date, parse_metadata_line,
                                 resolve_metadata, sidecar_path, split_author_tail)
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -20,7 +20,7 @@ SEEDS = {
     "qianzhu-niubizi-jiguan-dangjian-zerenzhi-yanjiu": (
         "牵住『牛鼻子』 下好『一盘棋』——推动落实机关党建工作责任制研究", "", "2024-04-24", "省国资委"),
     "qizhi-2024-11-luoshi-jiguan-dangjian-zhuti-zeren": (
-        "制定出台部门党组（党委）落实机关党建主体责任意见（以下简称《意见》）", "《旗帜》2024年第11期", "2024-11", ""),
+        "制定出台部门党组（党委）落实机关党建主体责任意见", "《旗帜》2024年第11期", "2024-11", ""),
     "2024-jiguan-dangjian-nianzhong-tuijinhui-jianghua": (
         "在2024年机关党建高质量发展年中推进会上的讲话", "", "", ""),
     "qizhi-weipingtai-2025-02-05-jiguan-dangjian-gongzuo-huiyi": (
@@ -46,7 +46,7 @@ def test_missing_facts_are_warned_not_invented(docs):
     assert docs["zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren"].warnings == ()
     for doc_id in ("qizhi-2024-11-luoshi-jiguan-dangjian-zhuti-zeren",
                    "qizhi-weipingtai-2025-02-05-jiguan-dangjian-gongzuo-huiyi"):
-        assert docs[doc_id].warnings == ("no title stated; derived from the first sentence",)
+        assert docs[doc_id].warnings == ("no title stated; inferred from the first paragraph",)
         assert 0 < len(docs[doc_id].title) <= 41
 
 
@@ -78,14 +78,6 @@ def test_author_tail_and_issue_dates():
     assert split_author_tail("正文。") == ("正文。", "")
     assert issue_date("《旗帜》2024年第11期") == "2024-11"
     assert issue_date("《求是》2024年第21期") == ""        # not a month: no date invented
-
-
-def test_derived_title_is_first_sentence_trimmed():
-    assert derive_title("中央和国家机关党的工作暨纪检工作会议1月26日在京召开。中共中央") == \
-        "中央和国家机关党的工作暨纪检工作会议1月26日在京召开"
-    long = "制定出台部门党组（党委）落实机关党建主体责任意见（以下简称《意见》），是深入贯彻落实习近平总书记关于机关党建的重要讲话。"
-    assert derive_title(long) == "制定出台部门党组（党委）落实机关党建主体责任意见（以下简称《意见》）"
-    assert derive_title("甲" * 80 + "。") == "甲" * 40 + "…"
 
 
 def test_resolve_never_leaves_the_title_empty():

@@ -37,9 +37,10 @@ def visible(html: str) -> str:
     ("evil.txt：无法读取（evil.txt: not UTF-8 or GB18030 text）", "evil.txt：无法读取（evil.txt：不是 UTF-8 或 GB18030 编码的文本）"),
     ("fake.docx: not a readable .docx file (BadZipFile: File is not a zip file)", "fake.docx：不是可以读取的 Word（.docx）文件"),
     ("scan.pdf: PDF has no extractable text (scanned image?)", "scan.pdf：PDF 中没有可以提取的文字（可能是扫描件）"),
-    ("no title stated; derived from the first sentence", "未注明标题，标题取自首句"),
+    ("no title stated; inferred from the first paragraph", "未注明标题，标题由首段推断"),
     ("the quotation is longer than 2000 characters", "引文太长（最多 2000 个字），请分段核对"),
     ("已是中文的消息", "已是中文的消息"),
+    ("b.txt：内容与语料库中已有的 uploads/a.txt 相同", "b.txt：内容与语料库中已有的 uploads/a.txt 相同"),   # a path is not English
 ])
 def test_library_reasons_are_shown_in_chinese(reason, expected):
     assert zh(reason) == expected
@@ -83,9 +84,11 @@ def test_index_time_in_words():
 
 def test_inferred_titles_are_marked_for_the_curator(ctx, seed_engine):
     rows = {r[0] for r in corpus.document_rows(ctx)}
-    for doc in seed_engine.documents.values():
-        inferred = any(w.startswith("no title stated") for w in doc.warnings)
-        assert (doc.title + "（推断）" in rows) == inferred
+    marked = {doc.doc_id for doc in seed_engine.documents.values() if doc.title + "（推断）" in rows}
+    assert marked == {"qizhi-2024-11-luoshi-jiguan-dangjian-zhuti-zeren",
+                      "qizhi-weipingtai-2025-02-05-jiguan-dangjian-gongzuo-huiyi"}
+    assert all(doc.title in rows for doc in seed_engine.documents.values() if doc.doc_id not in marked)
+    assert "标题由首段推断" in corpus.summary(ctx) and ".meta.json" in corpus.summary(ctx)
 
 
 # --- user text inside a bidi isolate -------------------------------------------------------

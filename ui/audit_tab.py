@@ -168,7 +168,7 @@ def build(ctx: AppContext) -> None:
             '<p class="vq-legend">上传讲稿、课件备注或学习报告'
             '（.docx .txt .md .pdf），或粘贴全文：找出其中的每一处引文（包括未加引号的借用），逐一核对。'
             '文稿不会被保存，也不会加入语料库。</p>', apply_default_css=False)
-    with gr.Row():
+    with gr.Row(elem_classes="audit-inputs"):
         upload = gr.File(label="上传文稿", file_types=list(MANUSCRIPT_TYPES), elem_id="audit-upload")
         text = gr.Textbox(label="或粘贴文稿全文", lines=6, max_length=MAX_CHARS, elem_id="audit-text")
     style = gr.Radio([(label, key) for key, label in STYLES.items()], value="default", label="引用格式",

@@ -19,7 +19,7 @@ from ui.uploads import ALLOWED, AddReport, add_documents, remove
 
 HEADERS = ["标题", "来源", "日期", "段块数", "状态"]
 SHOWN = (0, 1, 2, 4)          # columns of the table on the page; 段块数 goes to 技术信息
-INFERRED = "no title stated"   # the warning of a title taken from the first sentence
+INFERRED_MARK = "（推断）"     # after a title the document does not state (`title_from == "inferred"`)
 BEIJING = timezone(timedelta(hours=8))
 
 
@@ -29,13 +29,18 @@ def status(doc) -> str:
     return "已索引" + "".join(f" · {n}" for n in notes)
 
 
+def inferred(doc) -> bool:
+    """The document states no title: the one shown was inferred from its first paragraph."""
+    return getattr(doc, "title_from", "") == "inferred"
+
+
 def document_rows(ctx: AppContext) -> list[list]:
     """One row per indexed document, then one per file the index could not read."""
     files = ctx.engine.manifest.get("files", {})
     rows = []
     for doc in ctx.engine.documents.values():
         chunks = files.get(doc.path, {}).get("chunks", "")
-        title = doc.title + ("（推断）" if any(w.startswith(INFERRED) for w in doc.warnings) else "")
+        title = doc.title + (INFERRED_MARK if inferred(doc) else "")
         rows.append([title, doc.source or "—",
                      cn_date(doc.date) or "—", chunks, status(doc)])
     for failure in ctx.engine.manifest.get("failures", []):
@@ -47,11 +52,18 @@ def table_html(ctx: AppContext) -> str:
     """The documents as a table; on a phone each row becomes a card (labels from `data-label`)."""
     head = "".join(f'<th scope="col">{HEADERS[i]}</th>' for i in SHOWN)
     body = "".join(
-        f'<tr><th scope="row">{esc(row[0])}</th>'
+        f'<tr><th scope="row">{title_cell(row[0])}</th>'
         + "".join(f'<td data-label="{HEADERS[i]}">{esc(row[i])}</td>' for i in SHOWN[1:]) + "</tr>"
         for row in document_rows(ctx))
     return (f'<div class="rt-wrap"><table class="rt rt-corpus"><thead><tr>{head}</tr></thead>'
             f"<tbody>{body}</tbody></table></div>")
+
+
+def title_cell(title: str) -> str:
+    """A title as HTML, an inferred one's `（推断）` set apart (muted, never split across lines)."""
+    if not title.endswith(INFERRED_MARK):
+        return esc(title)
+    return f'{esc(title[:-len(INFERRED_MARK)])}<span class="rt-inferred">{INFERRED_MARK}</span>'
 
 
 def built_at(created: str) -> str:
@@ -66,8 +78,9 @@ def built_at(created: str) -> str:
 def summary(ctx: AppContext) -> str:
     manifest = ctx.engine.manifest
     text = f"共 **{len(ctx.engine.documents)}** 篇文献，索引更新于 {built_at(manifest.get('created', ''))}。"
-    if any(w.startswith(INFERRED) for doc in ctx.engine.documents.values() for w in doc.warnings):
-        text += "标题后注“（推断）”的，文中未写明标题，标题取自首句；可在文件旁放同名的 .meta.json 元数据文件改正。"
+    if any(inferred(doc) for doc in ctx.engine.documents.values()):
+        text += ("标题后注“（推断）”的，文中未写明标题，标题由首段推断；可在文件旁放一个元数据文件改正"
+                 "（文件名加 `.meta.json`，内容如 `{\"title\": \"正确的标题\"}`）。")
     fallback = getattr(ctx.engine, "fallback", None)
     if fallback:        # the live index is damaged: the previous generation answers
         text += ("\n\n**注意：当前索引已损坏**，回答来自上一版完好的索引。请运行 `python -m retrieval build` "
@@ -98,6 +111,8 @@ def password_ok(ctx: AppContext, given) -> bool:
 def report_html(report: AddReport) -> str:
     """What happened to each file, as escaped HTML."""
     items = [f'<li class="ok">已加入：{esc(p)}</li>' for p in report.added]
+    items += [f'<li class="ok">已替换：{esc(r.old)} → {esc(r.now)}（原文件已移除，索引已更新）</li>'
+              for r in report.replaced]
     items += [f'<li class="bad">未加入：{esc(zh(r))}</li>' for r in report.rejected]
     if report.error:
         items.append(f'<li class="bad">{esc(zh(report.error))}</li>')
@@ -110,8 +125,9 @@ def report_html(report: AddReport) -> str:
     return f'<ul class="admin-report">{"".join(items)}</ul>'
 
 
-def handle_add(ctx: AppContext, password, files, progress=None) -> str:
-    """Check the password, then add `files` (paths) and rebuild; -> report HTML."""
+def handle_add(ctx: AppContext, password, files, progress=None, replace: bool = False) -> str:
+    """Check the password, then add `files` (paths) and rebuild; -> report HTML. `replace`: an upload
+    whose text or name matches a corpus file replaces it (`ui.uploads`)."""
     if not ctx.admin_enabled:
         return report_html(AddReport(error="管理功能未启用。"))
     if not password_ok(ctx, password):
@@ -119,7 +135,7 @@ def handle_add(ctx: AppContext, password, files, progress=None) -> str:
     paths = [getattr(f, "name", f) for f in (files or [])]
     step = (lambda f, m: progress(f, desc=m)) if progress else None
     report = add_documents(ctx.engine, paths, ctx.corpus_dir, ctx.index_dir,
-                           ctx.max_upload_mb * 2**20, step)
+                           ctx.max_upload_mb * 2**20, step, replace=bool(replace))
     return report_html(report)
 
 
@@ -160,22 +176,25 @@ def admin_panel(ctx: AppContext, own_refreshers) -> None:
         password = gr.Textbox(type="password", label="管理员密码", elem_id="admin-password")
         files = gr.File(file_count="multiple", file_types=list(ALLOWED), label="选择文件",
                         elem_id="admin-files")
+        replace = gr.Checkbox(False, label="替换已有文献：内容或文件名与语料库中某篇文献相同时，用新文件替换它"
+                                           "（原文件移除，索引随之更新）", elem_id="admin-replace")
         button = gr.Button("添加并重建索引", variant="primary", elem_id="admin-add")
         result = gr.HTML("", elem_id="admin-report", js_on_load=TOO_LARGE_JS, min_height=60)
-    ctx.defer(lambda: wire_add(ctx, button, password, files, result, own_refreshers + ctx.refreshers))
+    ctx.defer(lambda: wire_add(ctx, button, [password, files, replace], result, own_refreshers + ctx.refreshers))
 
 
-def wire_add(ctx: AppContext, button, password, files, result, refreshers) -> None:
+def wire_add(ctx: AppContext, button, inputs, result, refreshers) -> None:
     """The add button: report, cleared inputs, then every refreshed component (all tabs)."""
+    password, files, replace = inputs
     targets = [c for c, _ in refreshers]
 
-    def add(password_value, file_values, progress=gr.Progress()):
+    def add(password_value, file_values, replace_value, progress=gr.Progress()):
         try:
-            html = handle_add(ctx, password_value, file_values, progress)
+            html = handle_add(ctx, password_value, file_values, progress, replace_value)
         finally:        # Gradio's temporary copies: added ones are in the corpus now, the rest refused
             remove(Path(getattr(f, "name", f)) for f in (file_values or []))
-        return [html, None, ""] + [fn() for _, fn in refreshers]
+        return [html, None, "", False] + [fn() for _, fn in refreshers]
 
-    button.click(add, inputs=[password, files], outputs=[result, files, password] + targets,
+    button.click(add, inputs=[password, files, replace], outputs=[result, files, password, replace] + targets,
                  show_progress_on=[files], concurrency_limit=1, concurrency_id="rebuild",
                  api_visibility="private")

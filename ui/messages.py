@@ -15,7 +15,7 @@ log = logging.getLogger(__name__)
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 # Latin that a Chinese sentence may carry: file names, encodings, formats, units, the build command.
-ALLOWED_LATIN = re.compile(r"[\w.（）()-]+\.(?:txt|md|html?|docx|pdf|json)\b|UTF-8|GB18030|PDF|HTML|YAML|JSON|"
+ALLOWED_LATIN = re.compile(r"[\w./（）()-]+\.(?:txt|md|html?|docx|pdf|json)\b|UTF-8|GB18030|PDF|HTML|YAML|JSON|"
                            r"Word|MB|docx|make build|API", re.IGNORECASE)
 # A stretch of a message without Han characters or Chinese punctuation: where English may sit.
 SEGMENT = re.compile(r"[A-Za-z][^\u3400-\u9fff（）【】，。；：、“”]*")
@@ -55,7 +55,7 @@ RULES: tuple[tuple[str, str], ...] = (
     (r"unknown field '([^']*)' ignored", "元数据中的未知字段“{1}”已忽略"),
     (r"(\w+) must be text, not .*; ignored", "元数据字段 {1} 不是文字，已忽略"),
     (r"date '([^']*)' is not a date", "元数据中的日期“{1}”格式不对（应为 年、年-月 或 年-月-日），已忽略"),
-    (r"no title stated; derived from the first sentence", "未注明标题，标题取自首句"),
+    (r"no title stated; inferred from the first paragraph", "未注明标题，标题由首段推断"),
     (r"no source stated", "未注明来源"),
     (r"no date stated", "未注明日期"),
     (r"index .* is stale", "索引与语料库或程序不一致，需要重建索引（make build）"),

@@ -35,7 +35,7 @@ def pack_html(pack: Pack, style: str = "default") -> str:
                      f'{esc(book_title(e.source["title"]))}</span></div>'
                      f'<blockquote class="qa-quote">{esc(e.text)}</blockquote>'
                      f'<p class="qa-cite">{esc(card_citation(e, style))}</p></article>')
-    return "".join(parts)
+    return f'<div class="study-pack">{"".join(parts)}</div>'
 
 
 def card_citation(e, style: str) -> str:

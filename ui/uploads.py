@@ -8,6 +8,12 @@ corpus. Good files are stored under `<corpus>/uploads/` with a name that clashes
 with no existing file or doc_id (`-2`, `-3`, ... appended), created exclusively.
 If the rebuild fails, or the build itself rejects a new file, that file is
 removed again, so corpus and index stay as they were.
+
+A file whose clean text is already in the corpus is refused with the existing file's name,
+unless the administrator chose to replace (`replace=True`): then an upload repeating a
+document's text, or having its file's name, replaces that file (`ui.replace`: same folder and
+stem, so the same doc_id), and the index is rebuilt incrementally (unchanged chunks are not
+embedded again); a failed rebuild puts the old file back.
 """
 from __future__ import annotations
 
@@ -23,6 +29,7 @@ from pathlib import Path, PurePosixPath
 from retrieval.build import build_index
 from retrieval.corpus import load_document
 from retrieval.errors import DocumentError
+from ui.replace import Replacement, replace_file, target_of
 
 log = logging.getLogger(__name__)
 
@@ -41,6 +48,7 @@ class UploadError(Exception):
 class AddReport:
     added: list[str] = field(default_factory=list)        # corpus-relative paths now indexed
     rejected: list[str] = field(default_factory=list)     # "name: reason"
+    replaced: list[Replacement] = field(default_factory=list)   # corpus files an upload replaced
     build: object = None                                   # retrieval.build.BuildReport
     error: str = ""                                        # the rebuild failed: nothing changed
 
@@ -111,21 +119,46 @@ def store(upload: str | Path, name: str, corpus_dir: Path) -> Path:
     raise UploadError(f"{name}：同名文件过多，请改名后再上传")
 
 
-def accept(uploads, max_bytes: int, corpus_dir: Path, report: AddReport, known=None) -> list[Path]:
+def accept(uploads, max_bytes: int, corpus_dir: Path, report: AddReport, known=None,
+           replace: bool = False) -> list[Path]:
     """Validate and store each upload; refused ones go to `report.rejected`. `known` maps the clean
     text of each corpus document to its path: a file whose text is already there (uploaded twice,
-    or twice in one batch) is refused with the existing file's name, so no answer shows it twice."""
+    or twice in one batch) is refused with the existing file's name, so no answer shows it twice;
+    with `replace`, it (or a file of the same name) is replaced instead (`report.replaced`)."""
     stored, known = [], dict(known or {})
     for upload in uploads:
         try:
             name, text = checked(upload, max_bytes)
-            if text in known:
-                raise UploadError(f"{name}：内容与语料库中已有的 {known[text]} 相同，未重复加入")
-            stored.append(store(upload, name, corpus_dir))
+            old = target_of(name, text, known, corpus_dir) if replace else None
+            if old:
+                report.replaced.append(swap(upload, name, old, corpus_dir))
+                stored.append(report.replaced[-1].new)
+            elif text in known:
+                raise UploadError(f"{name}：内容与语料库中已有的 {known[text]} 相同，未重复加入"
+                                  "（如要替换，请勾选“替换已有文献”）")
+            else:
+                stored.append(store(upload, name, corpus_dir))
             known[text] = relative(stored[-1:], corpus_dir)[0]
         except UploadError as exc:
             report.rejected.append(str(exc))
     return stored
+
+
+def swap(upload, name: str, old: str, corpus_dir: Path) -> Replacement:
+    try:
+        return replace_file(upload, name, old, corpus_dir)
+    except OSError as exc:
+        raise UploadError(f"{name}：无法替换 {old}（{exc}）") from exc
+
+
+def undo(paths: list[Path], report: AddReport) -> None:
+    """Remove new files among `paths`; a replacement puts the old file back instead."""
+    swapped = {r.new: r for r in report.replaced}
+    remove([p for p in paths if p not in swapped])
+    for path in paths:
+        if path in swapped:
+            swapped[path].restore()
+            report.replaced.remove(swapped[path])
 
 
 def relative(paths: list[Path], corpus_dir: Path) -> list[str]:
@@ -144,14 +177,17 @@ def rebuild(corpus_dir: Path, index_dir: Path, model, stored: list[Path], progre
     bad = [p for p, rel in zip(stored, relative(stored, corpus_dir)) if rel in failed]
     if bad:
         report.rejected += [f"{p.name}：{failed[r]}" for p, r in zip(bad, relative(bad, corpus_dir))]
-        remove(bad)
+        undo(bad, report)
         build = build_index(corpus_dir, index_dir, model=model, progress=progress)
-    report.added = relative([p for p in stored if p not in bad], corpus_dir)
+    swapped = {r.new for r in report.replaced}
+    report.added = relative([p for p in stored if p not in bad and p not in swapped], corpus_dir)
     return build
 
 
-def add_documents(engine, uploads, corpus_dir, index_dir, max_bytes: int, progress=None) -> AddReport:
-    """Check, store and index `uploads`; then reload `engine`. Never leaves half a change."""
+def add_documents(engine, uploads, corpus_dir, index_dir, max_bytes: int, progress=None,
+                  replace: bool = False) -> AddReport:
+    """Check, store and index `uploads` (`replace`: see module docstring); then reload `engine`.
+    Never leaves half a change."""
     corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
     report = AddReport()
     if not BUILD_LOCK.acquire(blocking=False):
@@ -159,16 +195,18 @@ def add_documents(engine, uploads, corpus_dir, index_dir, max_bytes: int, progre
         return report
     try:
         known = {doc.text: doc.path for doc in getattr(engine, "documents", {}).values()}
-        stored = accept(uploads or [], max_bytes, corpus_dir, report, known)
+        stored = accept(uploads or [], max_bytes, corpus_dir, report, known, replace)
         if not stored:
             return report
         try:
             report.build = rebuild(corpus_dir, index_dir, engine.embedder.name, stored, progress, report)
         except Exception as exc:  # whatever failed, the corpus must go back to how it was
             log.exception("rebuild after upload failed")
-            remove(stored)
+            undo(stored, report)
             report.added, report.error = [], f"重建索引失败，语料库和索引保持原样：{exc}"
             return report
+        for replacement in report.replaced:
+            replacement.discard()
         engine.reload()
         engine.behind = None          # the index has caught up with the corpus
         return report

@@ -23,7 +23,8 @@ def register(subparsers) -> None:
 
 
 def document_summary(doc: Document) -> dict:
-    return {"doc_id": doc.doc_id, "path": doc.path, "title": doc.title, "source": doc.source,
+    return {"doc_id": doc.doc_id, "path": doc.path, "title": doc.title, "title_from": doc.title_from,
+            "source": doc.source,
             "date": doc.date, "author": doc.author, "chars": len(doc.text),
             "paragraphs": len(doc.paragraphs), "chunks": len(chunk_document(doc)),
             "warnings": list(doc.warnings)}
@@ -39,7 +40,7 @@ def print_text(report: dict) -> None:
     for doc in report["documents"]:
         print(f"{doc['doc_id']}  ({doc['path']})")
         for key in ("title", "source", "date", "author"):
-            print(f"  {key + ':':8} {doc[key] or '—'}")
+            print(f"  {key + ':':8} {doc[key] or '—'}" + (f"  ({doc['title_from']})" if key == "title" else ""))
         print(f"  chars: {doc['chars']}  paragraphs: {doc['paragraphs']}  chunks: {doc['chunks']}")
         for warning in doc["warnings"]:
             print(f"  warning: {warning}")

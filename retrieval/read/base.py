@@ -20,3 +20,4 @@ class RawText:
     blocks: tuple[Block, ...]
     meta: dict = field(default_factory=dict)   # curator overrides stated in the file (.md front matter)
     format: str = ""                             # "txt", "md", "html", "docx", "pdf"
+    page_title: str = ""                         # an HTML <title> put first as the title block

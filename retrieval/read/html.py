@@ -6,7 +6,9 @@ breadcrumb, comment box or footer; then the main container (`<article>`, else
 `<main>`, else the element holding most paragraph text) is read block by block
 (`h1`-`h6` as headings, `p`, `li`, `blockquote`, `td`...). Text comes from
 `get_text`, so tags and attributes (`<img onerror=...>`) never reach it; tag-like
-text left after entity decoding (`&lt;script&gt;`) is removed as well.
+text left after entity decoding (`&lt;script&gt;`) is removed as well. When the main text does not
+open with a heading, the page's `<title>` (without the site name, `retrieval.title.page_title`) is put
+first as one, and `RawText.page_title` says so.
 A page nested deeper than MAX_DEPTH (100,000 nested `<div>`s: BeautifulSoup's tree building
 is quadratic in the depth, minutes for such a file) is read flattened: every tag but the
 block, heading, title and dropped ones is removed first, so its text is read in seconds
@@ -23,6 +25,7 @@ from bs4 import BeautifulSoup, Tag
 from retrieval.errors import DocumentError
 from retrieval.read.base import Block, RawText
 from retrieval.read.text import decode
+from retrieval.title import page_title
 
 DROP_TAGS = ("script", "style", "noscript", "template", "iframe", "object", "embed", "svg",
              "canvas", "form", "button", "input", "select", "textarea", "nav", "footer",
@@ -128,11 +131,11 @@ def read_html(data: bytes, name: str) -> RawText:
         soup = BeautifulSoup(markup, "lxml")
     except Exception as exc:  # lxml is lenient; this guards against the truly unparsable
         raise DocumentError(f"{name}: cannot parse HTML: {exc}") from exc
-    title = tag_text(soup.title) if soup.title else ""
+    title = page_title(tag_text(soup.title)) if soup.title else ""
     strip_noise(soup)
     for br in soup.find_all("br"):
         br.replace_with("\n")
     blocks = container_blocks(main_container(soup))
-    if title and not any(b.heading for b in blocks[:1]):
-        blocks.insert(0, Block(title, heading=True))
-    return RawText(tuple(blocks), format="html")
+    if not title or any(b.heading for b in blocks[:1]):
+        return RawText(tuple(blocks), format="html")
+    return RawText((Block(title, heading=True), *blocks), format="html", page_title=title)
