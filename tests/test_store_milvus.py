@@ -22,9 +22,11 @@ pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
 from retrieval.engine import Engine  # noqa: E402
+from retrieval.evaluate.external import set_location  # noqa: E402
+from retrieval.store import current  # noqa: E402
 from retrieval.stores import StoreError, is_milvus, location  # noqa: E402
 from retrieval.stores import milvus  # noqa: E402
-from retrieval.stores.milvus_build import build_milvus, generations  # noqa: E402
+from retrieval.stores.milvus_build import build_milvus, generations, publish_copy  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -61,6 +63,19 @@ def test_locations():
     assert is_milvus("index/milvus.db") and is_milvus("milvus://10.0.0.5:19530/policy")
     assert not is_milvus("index") and location("index") == Path("index")
     assert location("index", "milvus://h:19530") == "milvus://h:19530"      # not folded to milvus:/h
+    assert set_location("index/milvus.db", "drcd_dev") == "index/milvus.drcd_dev.db"
+    assert set_location("milvus://h:19530/policy", "drcd_dev") == "milvus://h:19530/drcd_dev"
+
+
+def test_publish_copy_of_a_local_index(tmp_path, seed_index, seed_engine):
+    """`eval --store`: an external set's cached local index copied into Milvus once, answering alike."""
+    db = str(tmp_path / "copy.db")
+    first = publish_copy(current(seed_index), db)
+    assert publish_copy(current(seed_index), db) == first       # already live there: not copied again
+    copy = Engine(db, None, None)
+    for question in QUESTIONS[:3]:
+        assert same(copy.ask(question), seed_engine.ask(question)), question
+    milvus.close(db)
 
 
 def test_milvus_answers_like_local(milvus_engine, seed_engine):

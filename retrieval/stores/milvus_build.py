@@ -69,6 +69,18 @@ def build_milvus(corpus_dir, where: str, model=None, reuse: bool = True, progres
     return dataclasses.replace(report, folder=f"{where}#{generation}")
 
 
+def publish_copy(folder: Path, where: str) -> str:
+    """Make a copy of the local generation `folder` live in Milvus, unless the live one already has
+    its manifest (the evaluation's external sets: `retrieval.evaluate.external`); its generation."""
+    mc = client(where)
+    before = live_name(where, mc)
+    if before is not None and read_manifest(where, before) == store.read_json(Path(folder) / "manifest.json"):
+        return before
+    generation = upload(mc, where, Path(folder))
+    switch(mc, where, before, generation)
+    return generation
+
+
 def new_generation() -> str:
     return f"g{time.strftime('%Y%m%d_%H%M%S')}_{uuid.uuid4().hex[:6]}"
 
