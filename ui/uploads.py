@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from retrieval.build import build_index
+from retrieval import stores
 from retrieval.corpus import load_document
 from retrieval.errors import DocumentError
 
@@ -137,22 +137,22 @@ def remove(paths: list[Path]) -> None:
         path.unlink(missing_ok=True)
 
 
-def rebuild(corpus_dir: Path, index_dir: Path, model, stored: list[Path], progress, report: AddReport):
-    """Build the index; drop new files the build rejects (and rebuild without them)."""
-    build = build_index(corpus_dir, index_dir, model=model, progress=progress)
+def rebuild(corpus_dir: Path, index_dir, model, stored: list[Path], progress, report: AddReport):
+    """Build the index (a folder or a Milvus store); drop new files the build rejects (and rebuild without them)."""
+    build = stores.build(corpus_dir, index_dir, model=model, progress=progress)
     failed = {f.path: f.reason for f in build.failures}
     bad = [p for p, rel in zip(stored, relative(stored, corpus_dir)) if rel in failed]
     if bad:
         report.rejected += [f"{p.name}：{failed[r]}" for p, r in zip(bad, relative(bad, corpus_dir))]
         remove(bad)
-        build = build_index(corpus_dir, index_dir, model=model, progress=progress)
+        build = stores.build(corpus_dir, index_dir, model=model, progress=progress)
     report.added = relative([p for p in stored if p not in bad], corpus_dir)
     return build
 
 
 def add_documents(engine, uploads, corpus_dir, index_dir, max_bytes: int, progress=None) -> AddReport:
     """Check, store and index `uploads`; then reload `engine`. Never leaves half a change."""
-    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    corpus_dir, index_dir = Path(corpus_dir), stores.as_location(index_dir)
     report = AddReport()
     if not BUILD_LOCK.acquire(blocking=False):
         report.error = "另一个重建任务正在进行，请稍后再试。"
