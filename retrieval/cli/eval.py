@@ -25,6 +25,8 @@ def register(subparsers) -> None:
     p.add_argument("--cache", default=".eval-index", help="where external-set indexes are kept (built there; "
                    "with a Milvus --store, each set is then copied to its own store: index/milvus.cmrc2018_dev.db)")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions of each external set")
+    p.add_argument("--hybrid-only", action="store_true",
+                   help="external sets: the hybrid engine only, not BM25 and dense alone (a third of the asks)")
     p.add_argument("--split", choices=("dev", "test"), default=None,
                    help="phrasing suite: ask only this split's questions (about 2000 asks instead of 4000)")
     p.add_argument("--model", default=None, help="embedding model name or path")
@@ -45,7 +47,8 @@ def run(args) -> int:
     for name in EXTERNAL:
         if args.suite in (name, "all"):
             report[name] = external.evaluate(name, Path(args.cache), args.limit, args.model,
-                                             store=where if stores.is_milvus(where) else None)
+                                             store=where if stores.is_milvus(where) else None,
+                                             modes=("hybrid",) if args.hybrid_only else external.MODES)
     if args.output:
         Path(args.output).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if args.json:

@@ -80,9 +80,9 @@ def open_local(name: str, cache: Path, model: str | None = None) -> Engine:
 
 
 def score_question(engine: Engine, q: dict, tallies: dict[str, Tally]) -> Evidence:
-    """Tally the question in every mode; return the hybrid engine's refusal evidence."""
+    """Tally the question in every mode of `tallies` (hybrid first); return the hybrid engine's refusal evidence."""
     qvec = engine.embed_query(q["question"])
-    for mode in MODES:
+    for mode in tallies:
         passages, evidence = engine.retrieve(q["question"], 5, mode=mode, qvec=qvec)
         if mode == "hybrid":
             hybrid = evidence
@@ -102,9 +102,10 @@ def score_question(engine: Engine, q: dict, tallies: dict[str, Tally]) -> Eviden
 
 
 def evaluate(name: str, cache: Path, limit: int | None = None, model: str | None = None,
-             store: str | None = None) -> dict:
+             store: str | None = None, modes=MODES) -> dict:
+    """The figures of every mode in `modes` (hybrid always: the refusal is the hybrid engine's)."""
     engine = open_engine(name, cache, model, store)
-    tallies = {mode: Tally() for mode in MODES}
+    tallies = {mode: Tally() for mode in MODES if mode == "hybrid" or mode in modes}
     evidence = [score_question(engine, q, tallies)
                 for q in tqdm(load_questions(name, limit=limit), desc=name, unit="q")]
     return {**{mode: t.summary() for mode, t in tallies.items()},
