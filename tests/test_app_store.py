@@ -22,10 +22,11 @@ pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
 from retrieval.engine import Engine  # noqa: E402
-from retrieval.stores import milvus  # noqa: E402
+from retrieval.stores import StoreError, milvus  # noqa: E402
 from retrieval.stores.milvus_build import build_milvus  # noqa: E402
 from ui.ask import run_ask  # noqa: E402
 from ui.context import AppContext  # noqa: E402
+from ui import store_outage  # noqa: E402
 from ui.store_outage import store_message  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -112,3 +113,21 @@ def test_store_lost_while_serving_is_one_chinese_line(tmp_path, seed_index):
     milvus.close(db)                                   # the server goes away under the engine
     result = run_ask(ctx, "如何推动党建和业务深度融合？")
     assert result["error"] == store_message(db) and not result["found"]
+
+
+def test_store_opened_again_on_a_question(monkeypatch, seed_engine):
+    """While unreachable, a question tries the store again (at most every RETRY s) and is answered once it opens."""
+    monkeypatch.setattr(store_outage, "RETRY", 0)
+    tries = []
+
+    def reopen():
+        tries.append(1)
+        if len(tries) == 1:
+            raise StoreError(f"cannot reach {UNREACHABLE}", where=UNREACHABLE)
+        return seed_engine
+
+    waiting = store_outage.Reopening(UNREACHABLE, reopen, StoreError("cannot reach", where=UNREACHABLE))
+    assert waiting.ask("什么是一岗双责？")["error"] == store_message(UNREACHABLE)
+    assert waiting.ask("什么是一岗双责？", 3) == seed_engine.ask("什么是一岗双责？", top_k=3)
+    monkeypatch.setattr(store_outage, "RETRY", 3600)
+    assert waiting.ask("什么是模范机关？")["passages"] and len(tries) == 2      # opened: not tried again
