@@ -204,3 +204,18 @@ def test_build_lock_of_another_builder(tmp_path, seed_cache, monkeypatch):
     build_milvus(CORPUS, db, cache=seed_cache)
     assert milvus.live_name(db) is not None and dead not in mc.list_collections()
     milvus.close(db)
+
+
+def test_check_a_milvus_store(tmp_path, seed_cache, capsys):
+    from retrieval.cli import main
+
+    db = str(tmp_path / "check.db")
+    build_milvus(CORPUS, db, cache=seed_cache)
+    assert main(["check", "--store", db]) == 0
+    assert capsys.readouterr().out.startswith(f"live     {db}#g")
+    live = milvus.live_name(db)
+    milvus.client(db).drop_collection(milvus.names(live)["sentences"])
+    assert main(["check", "--store", db]) == 3
+    out, err = capsys.readouterr()
+    assert "DAMAGED" in out and err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    milvus.close(db)
