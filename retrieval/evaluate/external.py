@@ -66,6 +66,7 @@ def set_location(store: str, name: str) -> str:
 
 
 def open_local(name: str, cache: Path, model: str | None = None) -> Engine:
+    """An engine over the set's passages in the local index `cache/name` (built once, then reused)."""
     index_dir = cache / name
     docs = load_documents(name)
     try:
