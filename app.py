@@ -1,7 +1,9 @@
-"""The web app: `python app.py [--host 127.0.0.1] [--port 7860] [--index index/] [--corpus corpus/]`.
+"""The web app: `python app.py [--host 127.0.0.1] [--port 7860] [--index index/ | --store STORE] [--corpus corpus/]`.
 
 Loads the engine once (building the index first when it is missing or stale),
 lays out one tab per `ui` module and serves with a queue. No retrieval logic here.
+A Milvus store (`--store` or $RETRIEVAL_STORE) that cannot be reached is said in one line, and the
+app serves that line until the store answers (`ui/store_outage.py`).
 """
 from __future__ import annotations
 
@@ -16,9 +18,10 @@ from pathlib import Path  # noqa: E402
 
 import gradio as gr  # noqa: E402
 
+from retrieval import stores  # noqa: E402
 from retrieval.engine import Engine  # noqa: E402
 from retrieval.errors import RetrievalError  # noqa: E402
-from ui import ask, corpus, study_tab, terms_tab, verify_tab  # noqa: E402
+from ui import ask, corpus, store_outage, study_tab, terms_tab, verify_tab  # noqa: E402
 from ui.context import AppContext, admin_password_from_env  # noqa: E402
 from ui.render import header_html  # noqa: E402
 from ui.theme import launch_options  # noqa: E402
@@ -80,22 +83,36 @@ def parse_args(argv=None) -> argparse.Namespace:
     parser.add_argument("--host", default="127.0.0.1", help="address to bind (default: %(default)s)")
     parser.add_argument("--port", type=port_number, default=7860, help="port (default: %(default)s)")
     parser.add_argument("--index", default="index", help="index folder (default: %(default)s)")
+    parser.add_argument("--store", default=None, help="where the index lives instead of --index: a Milvus Lite "
+                        "file (index/milvus.db) or server (milvus://HOST:PORT[/DB]) (default: $RETRIEVAL_STORE)")
     parser.add_argument("--corpus", default="corpus", help="corpus folder (default: %(default)s)")
     return parser.parse_args(argv)
 
 
 def main(argv=None) -> int:
     args = parse_args(argv)
+    where = stores.location(args.index, args.store)
     try:
-        engine = Engine.open(args.index, args.corpus)
+        engine = Engine.open(where, args.corpus)
+    except stores.StoreError as exc:
+        if exc.where is None:
+            print(f"error: {exc}", file=sys.stderr)
+            return exc.exit_code
+        print(f"error: {exc} (serving that notice until it answers)", file=sys.stderr)
+        waiting = store_outage.Reopening(where, lambda: Engine.open(where, args.corpus), exc)
+        return serve(store_outage.create_app(waiting, TITLE, TAGLINE), args.host, args.port)
     except RetrievalError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return exc.exit_code
-    ctx = AppContext(engine, Path(args.corpus), Path(args.index), admin_password_from_env())
+    ctx = AppContext(engine, Path(args.corpus), where, admin_password_from_env())
+    return serve(create_app(ctx), args.host, args.port, ctx.max_upload_mb)
+
+
+def serve(demo: gr.Blocks, host: str, port: int, max_upload_mb: int = 20) -> int:
     try:
-        launch(create_app(ctx), args.host, args.port, max_upload_mb=ctx.max_upload_mb)
+        launch(demo, host, port, max_upload_mb=max_upload_mb)
     except OSError as exc:           # port taken, address not on this machine
-        print(f"error: cannot serve on {args.host}:{args.port}: {exc}\n"
+        print(f"error: cannot serve on {host}:{port}: {exc}\n"
               f"choose another port: --port N (make run PORT=N)", file=sys.stderr)
         return 1
     return 0

@@ -2,13 +2,15 @@
 """Load on the real app: N concurrent API clients asking questions, latency p50/p95 next to one
 client alone; and a soak (RSS of the app over time under steady load).
 
-`.venv/bin/python benchmarks/load.py [--clients 1,10,50] [--seconds 60] [--soak-minutes 0]`
+`.venv/bin/python benchmarks/load.py [--clients 1,10,50] [--seconds 60] [--soak-minutes 0] [--store STORE]`
 
 The app (`app.py` on the seed corpus, index in a temporary folder built first) runs in its own
 process; each client is a thread that calls the `/ask` endpoint over HTTP the way `gradio_client`
 does (POST /gradio_api/call/ask, then read the event stream) with questions of the seed gold set's
-dev split, one after the other, for `--seconds`. RSS is read from /proc/<pid>/status. Figures:
-README, "Reliability".
+dev split, one after the other, for `--seconds`. RSS is read from /proc/<pid>/status. With `--store`
+(a Milvus Lite file such as /tmp/load.db, or milvus://HOST:PORT), the app serves from that store (built
+first when missing; Milvus Lite runs inside the app's process, so its RSS includes it). Figures:
+README, "Reliability" and "The Milvus store".
 """
 from __future__ import annotations
 
@@ -55,10 +57,11 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(index: Path, port: int) -> subprocess.Popen:
+def start_app(index: Path, port: int, store: str | None = None) -> subprocess.Popen:
     env = dict(os.environ, RETRIEVAL_ADMIN_PASSWORD="")
+    where = ["--store", store] if store else []
     proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--index", str(index),
-                             "--corpus", str(ROOT / "corpus")], cwd=ROOT, env=env,
+                             "--corpus", str(ROOT / "corpus"), *where], cwd=ROOT, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 900
     while time.time() < deadline:
@@ -148,12 +151,14 @@ def main(argv=None) -> int:
     parser.add_argument("--soak-minutes", type=float, default=0, help="then a soak at --soak-clients")
     parser.add_argument("--soak-clients", type=int, default=10)
     parser.add_argument("--index", default=None, help="an index of the seed corpus (default: built in a temp folder)")
+    parser.add_argument("--store", default=None, help="serve from this Milvus store instead (a Milvus Lite file "
+                        "or milvus://HOST:PORT; built from the seed corpus when missing)")
     args = parser.parse_args(argv)
     questions = dev_questions()
     with tempfile.TemporaryDirectory(prefix="load-") as tmp:
         index = Path(args.index) if args.index else Path(tmp) / "index"
         port = free_port()
-        app = start_app(index, port)
+        app = start_app(index, port, args.store)
         base = f"http://127.0.0.1:{port}"
         try:
             ask(httpx.Client(timeout=120), base, questions[0])        # warm: the corrector is made at the first question

@@ -9,22 +9,28 @@ import json
 import shutil
 import subprocess
 import sys
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from retrieval.build import previous_cache
-from retrieval.errors import IndexStaleError
+from retrieval.errors import IndexStaleError, IndexWriteError
 from retrieval.settings import model_name
 
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
 from retrieval.engine import Engine  # noqa: E402
+from retrieval.evaluate.external import set_location  # noqa: E402
+from retrieval.store import current  # noqa: E402
 from retrieval.stores import StoreError, is_milvus, location  # noqa: E402
 from retrieval.stores import milvus  # noqa: E402
-from retrieval.stores.milvus_build import build_milvus, generations  # noqa: E402
+from retrieval.stores import milvus_lock  # noqa: E402
+from retrieval.stores.milvus_build import build_milvus, generations, publish_copy  # noqa: E402
+from retrieval.stores.milvus_lock import LOCK  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -61,6 +67,19 @@ def test_locations():
     assert is_milvus("index/milvus.db") and is_milvus("milvus://10.0.0.5:19530/policy")
     assert not is_milvus("index") and location("index") == Path("index")
     assert location("index", "milvus://h:19530") == "milvus://h:19530"      # not folded to milvus:/h
+    assert set_location("index/milvus.db", "drcd_dev") == "index/milvus.drcd_dev.db"
+    assert set_location("milvus://h:19530/policy", "drcd_dev") == "milvus://h:19530/drcd_dev"
+
+
+def test_publish_copy_of_a_local_index(tmp_path, seed_index, seed_engine):
+    """`eval --store`: an external set's cached local index copied into Milvus once, answering alike."""
+    db = str(tmp_path / "copy.db")
+    first = publish_copy(current(seed_index), db)
+    assert publish_copy(current(seed_index), db) == first       # already live there: not copied again
+    copy = Engine(db, None, None)
+    for question in QUESTIONS[:3]:
+        assert same(copy.ask(question), seed_engine.ask(question)), question
+    milvus.close(db)
 
 
 def test_milvus_answers_like_local(milvus_engine, seed_engine):
@@ -152,3 +171,51 @@ def test_empty_store_says_what_to_run(tmp_path):
     db = str(tmp_path / "empty.db")
     with pytest.raises(StoreError, match="run `python -m retrieval build --store"):
         Engine.open(db, None)
+
+
+def test_two_builders_take_turns(tmp_path, seed_cache):
+    """Two builds at once: the second waits for the lock, starts from the first one's generation and
+    publishes too (without the lock, both start from none and the second's compare-and-set fails)."""
+    db = str(tmp_path / "turns.db")
+    with ThreadPoolExecutor(2) as pool:
+        reports = list(pool.map(lambda _: build_milvus(CORPUS, db, cache=seed_cache), range(2)))
+    mc = milvus.client(db)
+    built = {r.folder.split("#")[1] for r in reports}
+    assert len(built) == 2 and set(generations(mc)) == built and milvus.live_name(db) in built
+    assert LOCK not in mc.list_aliases()["aliases"] and not [c for c in mc.list_collections() if c.startswith(LOCK)]
+    milvus.close(db)
+
+
+def test_build_lock_of_another_builder(tmp_path, seed_cache, monkeypatch):
+    """A held lock makes a build wait, then fail in one line; a dead builder's (older than LEASE) is broken."""
+    db = str(tmp_path / "locked.db")
+    mc = milvus.client(db)
+    monkeypatch.setattr(milvus_lock, "WAIT", 1)
+    busy = f"{LOCK}_{int(time.time())}_busy"
+    mc.create_collection(busy, dimension=2)
+    mc.create_alias(busy, LOCK)
+    with pytest.raises(IndexWriteError, match="another build of .* holds its lock"):
+        build_milvus(CORPUS, db, cache=seed_cache)
+    assert milvus.live_name(db) is None
+    milvus_lock.release(mc, busy)
+    dead = f"{LOCK}_{int(time.time()) - milvus_lock.LEASE - 60}_dead"
+    mc.create_collection(dead, dimension=2)
+    mc.create_alias(dead, LOCK)
+    build_milvus(CORPUS, db, cache=seed_cache)
+    assert milvus.live_name(db) is not None and dead not in mc.list_collections()
+    milvus.close(db)
+
+
+def test_check_a_milvus_store(tmp_path, seed_cache, capsys):
+    from retrieval.cli import main
+
+    db = str(tmp_path / "check.db")
+    build_milvus(CORPUS, db, cache=seed_cache)
+    assert main(["check", "--store", db]) == 0
+    assert capsys.readouterr().out.startswith(f"live     {db}#g")
+    live = milvus.live_name(db)
+    milvus.client(db).drop_collection(milvus.names(live)["sentences"])
+    assert main(["check", "--store", db]) == 3
+    out, err = capsys.readouterr()
+    assert "DAMAGED" in out and err.startswith("error: ") and len(err.strip().splitlines()) == 1
+    milvus.close(db)

@@ -17,10 +17,12 @@ import gradio as gr
 from retrieval.engine import DEFAULT_TOP_K
 from retrieval.errors import RetrievalError
 from retrieval.result import error_result
+from retrieval.stores import StoreError
 from ui.context import AppContext
 from ui.document import document_html
 from ui.terms_tab import shown_terms
 from ui.render import notice
+from ui.store_outage import store_message
 from ui.reply import EMPTY, conversation_html, welcome_html
 
 log = logging.getLogger(__name__)
@@ -46,6 +48,9 @@ def run_ask(ctx: AppContext, question, top_k=DEFAULT_TOP_K, doc_ids=None) -> dic
     """`engine.ask`, with any library error turned into the result's `error` (never raises)."""
     try:
         return ctx.engine.ask(question, top_k=top_k, doc_ids=list(doc_ids or []) or None)
+    except StoreError as exc:           # the Milvus store was lost: one line; the next question tries again
+        log.warning("%s", exc)
+        return error_result(question, store_message(exc.where) if exc.where else str(exc))
     except RetrievalError as exc:
         return error_result(question, str(exc))
     except Exception:  # an unexpected bug must not show a traceback to the reader

@@ -26,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from retrieval.build import build_index
+from retrieval import stores
 from retrieval.corpus import load_document
 from retrieval.errors import DocumentError
 from ui.replace import Replacement, replace_file, target_of
@@ -170,15 +170,15 @@ def remove(paths: list[Path]) -> None:
         path.unlink(missing_ok=True)
 
 
-def rebuild(corpus_dir: Path, index_dir: Path, model, stored: list[Path], progress, report: AddReport):
-    """Build the index; drop new files the build rejects (and rebuild without them)."""
-    build = build_index(corpus_dir, index_dir, model=model, progress=progress)
+def rebuild(corpus_dir: Path, index_dir, model, stored: list[Path], progress, report: AddReport):
+    """Build the index (a folder or a Milvus store); drop new files the build rejects (and rebuild without them)."""
+    build = stores.build(corpus_dir, index_dir, model=model, progress=progress)
     failed = {f.path: f.reason for f in build.failures}
     bad = [p for p, rel in zip(stored, relative(stored, corpus_dir)) if rel in failed]
     if bad:
         report.rejected += [f"{p.name}：{failed[r]}" for p, r in zip(bad, relative(bad, corpus_dir))]
         undo(bad, report)
-        build = build_index(corpus_dir, index_dir, model=model, progress=progress)
+        build = stores.build(corpus_dir, index_dir, model=model, progress=progress)
     swapped = {r.new for r in report.replaced}
     report.added = relative([p for p in stored if p not in bad and p not in swapped], corpus_dir)
     return build
@@ -188,7 +188,7 @@ def add_documents(engine, uploads, corpus_dir, index_dir, max_bytes: int, progre
                   replace: bool = False) -> AddReport:
     """Check, store and index `uploads` (`replace`: see module docstring); then reload `engine`.
     Never leaves half a change."""
-    corpus_dir, index_dir = Path(corpus_dir), Path(index_dir)
+    corpus_dir, index_dir = Path(corpus_dir), stores.as_location(index_dir)
     report = AddReport()
     if not BUILD_LOCK.acquire(blocking=False):
         report.error = "另一个重建任务正在进行，请稍后再试。"

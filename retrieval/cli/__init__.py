@@ -33,10 +33,17 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def add_engine_args(p: argparse.ArgumentParser) -> None:
-    """--index, --corpus and --model, as every command that opens the engine takes them."""
+    """--index, --store, --corpus and --model, as every command that opens the engine takes them."""
     p.add_argument("--index", default="index", help="index folder (default: index/)")
+    add_store_arg(p)
     p.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus/)")
     p.add_argument("--model", default=None, help="embedding model name or path")
+
+
+def add_store_arg(p: argparse.ArgumentParser) -> None:
+    """--store, as every command that opens an index takes it (`retrieval.stores.location`)."""
+    p.add_argument("--store", default=None, help="where the index lives instead of --index: a Milvus Lite file "
+                   "(index/milvus.db) or server (milvus://HOST:PORT[/DB]) (default: $RETRIEVAL_STORE)")
 
 
 def print_json(data) -> None:

@@ -7,7 +7,7 @@ import sys
 
 from retrieval import stores
 from retrieval.cite import citation
-from retrieval.cli import print_json
+from retrieval.cli import add_store_arg, print_json
 from retrieval.engine import Engine
 from retrieval.result import error_result
 
@@ -20,8 +20,7 @@ def register(subparsers) -> None:
     p.add_argument("--index", default="index", help="index folder (default: index/)")
     p.add_argument("--corpus", default="corpus",
                    help="corpus folder; the index is built first when missing or stale (default: corpus/)")
-    p.add_argument("--store", default=None, help="where the index lives instead of --index: a Milvus Lite file "
-                   "(index/milvus.db) or server (milvus://HOST:PORT[/DB]) (default: $RETRIEVAL_STORE)")
+    add_store_arg(p)
     p.add_argument("--top-k", type=int, default=5, help="passages to return (default 5)")
     p.add_argument("--doc", action="append", default=None, help="search only this doc_id (repeatable)")
     p.add_argument("--model", default=None, help="embedding model name or path")

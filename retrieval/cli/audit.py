@@ -6,6 +6,7 @@ import json
 import sys
 from pathlib import Path
 
+from retrieval import stores
 from retrieval.audit import audit, pasted, read_manuscript
 from retrieval.audit_docx import to_docx
 from retrieval.audit_report import to_markdown, to_text
@@ -51,7 +52,7 @@ def run(args) -> int:
     if args.output and Path(args.output).suffix.lower() not in REPORTS:
         raise QueryError(f"the report must end in {', '.join(REPORTS)}: {args.output}")
     name, text = manuscript(args.file) if not args.eval else ("", "")
-    engine = Engine.open(args.index, args.corpus, model=args.model)
+    engine = Engine.open(stores.location(args.index, args.store), args.corpus, model=args.model)
     if args.eval:
         data = evaluate(engine, load_manuscripts(args.eval, args.split))
         print_json(data) if args.json else print_summary(data)

@@ -5,15 +5,14 @@ from pathlib import Path
 
 from retrieval import stores
 from retrieval.settings import model_name
-from retrieval.cli import print_json
+from retrieval.cli import add_store_arg, print_json
 
 
 def register(subparsers) -> None:
     p = subparsers.add_parser("build", help="build or update the index (unchanged text is not re-embedded)")
     p.add_argument("--corpus", default="corpus", help="corpus folder (default: corpus/)")
     p.add_argument("--index", default="index", help="index folder (default: index/)")
-    p.add_argument("--store", default=None, help="where the index lives instead of --index: a Milvus Lite file "
-                   "(index/milvus.db) or server (milvus://HOST:PORT[/DB]) (default: $RETRIEVAL_STORE)")
+    add_store_arg(p)
     p.add_argument("--model", default=None, help="sentence-transformers model name or path "
                    "(default: $RETRIEVAL_MODEL or the bundled m3e-small)")
     p.add_argument("--rebuild", action="store_true", help="re-embed everything (the old index stays live until the new one is ready)")

@@ -1,4 +1,5 @@
-"""`python -m retrieval check [--index DIR] [--json]`: verify every file of the kept index generations."""
+"""`python -m retrieval check [--index DIR | --store STORE] [--json]`: verify every file of the kept
+index generations (in a Milvus store: every kept generation's collections read and checked as a load does)."""
 from __future__ import annotations
 
 import sys
@@ -6,8 +7,8 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from retrieval import store
-from retrieval.cli import print_json
+from retrieval import store, stores
+from retrieval.cli import add_store_arg, print_json
 from retrieval.errors import IndexCorruptError, IndexMissingError, IndexStaleError, RetrievalError
 from retrieval.integrity import read_generation
 from retrieval.manifest import built_backend
@@ -20,6 +21,7 @@ def register(subparsers) -> None:
                     "manifest, the manifest's own checksum, and that every file loads and agrees with the "
                     "others. Exit status 0 when the live generation is intact, 3 when it is damaged.")
     p.add_argument("--index", default="index", help="index folder (default: index/)")
+    add_store_arg(p)
     p.add_argument("--json", action="store_true", help="print the result as JSON")
     p.set_defaults(func=run)
 
@@ -70,14 +72,44 @@ def verdicts(root: Path) -> list[Verdict]:
     return out + [check_folder(g, False) for g in store.generations(root) if g != live]
 
 
+def store_verdicts(where: str) -> list[Verdict]:
+    """Every kept generation of a Milvus store, the live one first, loaded and checked as `ask` loads it."""
+    from retrieval.stores import milvus
+    from retrieval.stores.milvus_build import generations
+
+    live = milvus.live_generation(where).rsplit("#", 1)[1]        # StoreError when there is none
+    kept = [live] + [g for g in reversed(generations(milvus.client(where))) if g != live]
+    return [check_generation(where, g, g == live) for g in kept]
+
+
+def check_generation(where: str, generation: str, live: bool) -> Verdict:
+    from retrieval.stores import milvus
+
+    started, mc, name = time.perf_counter(), milvus.client(where), milvus.names(generation)
+    try:
+        manifest = milvus.read_manifest(where, generation)
+        model = manifest.get("model", {})
+        milvus.read_generation(where, mc, generation, name,
+                               Built(str(model.get("name")), model.get("dimension"), built_backend(manifest)))
+        problem, stale = "", False
+    except RetrievalError as exc:
+        problem, stale = str(exc), isinstance(exc, IndexStaleError)
+    except Exception as exc:  # noqa: BLE001  (a dropped collection, another schema)
+        problem, stale = f"cannot read {generation} ({milvus.one_line(exc)})", False
+    return Verdict(f"{where}#{generation}", live, not problem, problem, stale, len(name), 0,
+                   round(time.perf_counter() - started, 3))
+
+
 def run(args) -> int:
-    found = verdicts(Path(args.index))
+    where = stores.location(args.index, args.store)
+    found = store_verdicts(where) if stores.is_milvus(where) else verdicts(Path(where))
     if args.json:
         print_json([asdict(v) for v in found])
     else:
         for v in found:
             role = "live" if v.live else "previous"
-            state = (f"intact ({v.files} files, {v.bytes / 2**20:.2f} MiB verified in {v.seconds:.2f} s)"
+            what = f"{v.files} files, {v.bytes / 2**20:.2f} MiB" if v.bytes else f"{v.files} collections"
+            state = (f"intact ({what} verified in {v.seconds:.2f} s)"
                      if v.intact else f"{'STALE' if v.stale else 'DAMAGED'}: {v.problem}")
             print(f"{role:8} {v.folder}: {state}")
     live = found[0]

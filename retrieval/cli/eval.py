@@ -7,7 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from retrieval.cli import print_json
+from retrieval import stores
+from retrieval.cli import add_store_arg, print_json
 from retrieval.engine import Engine
 from retrieval.evaluate import external, gold, phrasing
 
@@ -20,8 +21,12 @@ def register(subparsers) -> None:
     p.add_argument("--suite", default="all", choices=("seed", "phrasing", *EXTERNAL, "all"))
     p.add_argument("--index", default="index", help="seed index folder (default: index/)")
     p.add_argument("--corpus", default="corpus", help="seed corpus folder (default: corpus/)")
-    p.add_argument("--cache", default=".eval-index", help="where external-set indexes are kept")
+    add_store_arg(p)
+    p.add_argument("--cache", default=".eval-index", help="where external-set indexes are kept (built there; "
+                   "with a Milvus --store, each set is then copied to its own store: index/milvus.cmrc2018_dev.db)")
     p.add_argument("--limit", type=int, default=None, help="only the first N questions of each external set")
+    p.add_argument("--hybrid-only", action="store_true",
+                   help="external sets: the hybrid engine only, not BM25 and dense alone (a third of the asks)")
     p.add_argument("--split", choices=("dev", "test"), default=None,
                    help="phrasing suite: ask only this split's questions (about 2000 asks instead of 4000)")
     p.add_argument("--model", default=None, help="embedding model name or path")
@@ -31,9 +36,9 @@ def register(subparsers) -> None:
 
 
 def run(args) -> int:
-    report = {}
+    report, where = {}, stores.location(args.index, args.store)
     if args.suite in ("seed", "phrasing", "all"):
-        engine = Engine.open(args.index, args.corpus, model=args.model)
+        engine = Engine.open(where, args.corpus, model=args.model)
     if args.suite in ("seed", "all"):
         offtopic = [q["question"] for q in external.load_questions("cmrc2018_dev", limit=OFFTOPIC)]
         report["seed"] = gold.evaluate(engine, offtopic)
@@ -41,7 +46,9 @@ def run(args) -> int:
         report["phrasing"] = phrasing.evaluate(engine, split=args.split)
     for name in EXTERNAL:
         if args.suite in (name, "all"):
-            report[name] = external.evaluate(name, Path(args.cache), args.limit, args.model)
+            report[name] = external.evaluate(name, Path(args.cache), args.limit, args.model,
+                                             store=where if stores.is_milvus(where) else None,
+                                             modes=("hybrid",) if args.hybrid_only else external.MODES)
     if args.output:
         Path(args.output).write_text(json.dumps(report, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     if args.json:

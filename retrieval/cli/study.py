@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+from retrieval import stores
 from retrieval.cite import STYLES
 from retrieval.cli import add_engine_args, print_json
 from retrieval.engine import Engine
@@ -31,7 +32,7 @@ def register(subparsers) -> None:
 def run(args) -> int:
     if args.format == "docx" and not args.output:
         raise QueryError("--format docx needs -o FILE.docx")
-    engine = Engine.open(args.index, args.corpus, model=args.model)
+    engine = Engine.open(stores.location(args.index, args.store), args.corpus, model=args.model)
     pack = study_pack(engine, args.topic, args.doc)
     if args.format == "json" and not args.output:
         print_json(pack.to_dict())

@@ -1,6 +1,7 @@
 """`python -m retrieval terms [--json] [--all] [TERM]`: the formulations (提法) of the corpus."""
 from __future__ import annotations
 
+from retrieval import stores
 from retrieval.cite import citation
 from retrieval.cli import add_engine_args, print_json
 from retrieval.engine import Engine
@@ -42,7 +43,7 @@ def readable(data: dict, limit: int | None) -> str:
 
 
 def run(args) -> int:
-    engine = Engine.open(args.index, args.corpus, model=args.model)
+    engine = Engine.open(stores.location(args.index, args.store), args.corpus, model=args.model)
     glossary = cached_glossary(engine)
     terms = [find(glossary, args.term)] if args.term else list(glossary.values())
     data = [term_dict(engine, t) for t in terms]

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import sys
 
+from retrieval import stores
 from retrieval.cite import citation
 from retrieval.cli import add_engine_args, print_json
 from retrieval.engine import Engine
@@ -29,7 +30,7 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     quote = args.quote if args.quote is not None or args.eval else stdin_text()
-    engine = Engine.open(args.index, args.corpus, model=args.model)
+    engine = Engine.open(stores.location(args.index, args.store), args.corpus, model=args.model)
     if args.eval:
         data = summary(evaluate(engine, load_quotes(args.eval, args.split)))
         print_json(data) if args.json else print_summary(data)

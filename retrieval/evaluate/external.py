@@ -43,8 +43,30 @@ def load_questions(name: str, folder: Path = SHARED, limit: int | None = None) -
     return rows[:limit] if limit else rows
 
 
-def open_engine(name: str, cache: Path, model: str | None = None) -> Engine:
-    """An engine over the set's passages; the index is cached (built once, reused)."""
+def open_engine(name: str, cache: Path, model: str | None = None, store: str | None = None) -> Engine:
+    """An engine over the set's passages; the index is cached (built once, reused). With `store` (a
+    Milvus location, `retrieval.stores`), the cached index is published there and answers from it."""
+    engine = open_local(name, cache, model)
+    if store is None:
+        return engine
+    from retrieval.stores.milvus_build import publish_copy
+
+    where = set_location(store, name)
+    publish_copy(engine.folder, where)
+    return Engine(where, None, model)
+
+
+def set_location(store: str, name: str) -> str:
+    """Where a set's index goes in a Milvus store: beside a Milvus Lite file (`index/milvus.db` ->
+    `index/milvus.cmrc2018_dev.db`), or the server's database named for the set (it must exist)."""
+    if store.startswith("milvus://"):
+        address = store.removeprefix("milvus://").split("/")[0]
+        return f"milvus://{address}/{name}"
+    return str(Path(store).with_suffix(f".{name}.db"))
+
+
+def open_local(name: str, cache: Path, model: str | None = None) -> Engine:
+    """An engine over the set's passages in the local index `cache/name` (built once, then reused)."""
     index_dir = cache / name
     docs = load_documents(name)
     try:
@@ -59,9 +81,9 @@ def open_engine(name: str, cache: Path, model: str | None = None) -> Engine:
 
 
 def score_question(engine: Engine, q: dict, tallies: dict[str, Tally]) -> Evidence:
-    """Tally the question in every mode; return the hybrid engine's refusal evidence."""
+    """Tally the question in every mode of `tallies` (hybrid first); return the hybrid engine's refusal evidence."""
     qvec = engine.embed_query(q["question"])
-    for mode in MODES:
+    for mode in tallies:
         passages, evidence = engine.retrieve(q["question"], 5, mode=mode, qvec=qvec)
         if mode == "hybrid":
             hybrid = evidence
@@ -80,9 +102,11 @@ def score_question(engine: Engine, q: dict, tallies: dict[str, Tally]) -> Eviden
     return hybrid
 
 
-def evaluate(name: str, cache: Path, limit: int | None = None, model: str | None = None) -> dict:
-    engine = open_engine(name, cache, model)
-    tallies = {mode: Tally() for mode in MODES}
+def evaluate(name: str, cache: Path, limit: int | None = None, model: str | None = None,
+             store: str | None = None, modes=MODES) -> dict:
+    """The figures of every mode in `modes` (hybrid always: the refusal is the hybrid engine's)."""
+    engine = open_engine(name, cache, model, store)
+    tallies = {mode: Tally() for mode in MODES if mode == "hybrid" or mode in modes}
     evidence = [score_question(engine, q, tallies)
                 for q in tqdm(load_questions(name, limit=limit), desc=name, unit="q")]
     return {**{mode: t.summary() for mode, t in tallies.items()},

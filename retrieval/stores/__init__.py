@@ -29,7 +29,12 @@ ENV = "RETRIEVAL_STORE"
 
 
 class StoreError(IndexMissingError):
-    """The store cannot be reached or holds no usable index (the message names the address)."""
+    """The store cannot be reached or holds no usable index (the message names the address);
+    `where` is set when the store could not be reached (the UI says so in one line)."""
+
+    def __init__(self, message: str, where: str | None = None):
+        super().__init__(message)
+        self.where = where
 
 
 @dataclass(frozen=True)
@@ -82,15 +87,15 @@ def needs_build(where, corpus_dir: Path, model: str) -> bool:
     return local_needs_build(Path(where), corpus_dir, model)
 
 
-def build(corpus_dir, where, model=None, reuse: bool = True):
+def build(corpus_dir, where, model=None, reuse: bool = True, progress=None):
     """Build or update the index at `where` (a BuildReport)."""
     if is_milvus(where):
         from retrieval.stores.milvus_build import build_milvus
 
-        return build_milvus(corpus_dir, str(where), model=model, reuse=reuse)
+        return build_milvus(corpus_dir, str(where), model=model, reuse=reuse, progress=progress)
     from retrieval.build import build_index
 
-    return build_index(corpus_dir, Path(where), model=model, reuse=reuse)
+    return build_index(corpus_dir, Path(where), model=model, reuse=reuse, progress=progress)
 
 
 def live(where) -> str:

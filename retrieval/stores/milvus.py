@@ -73,7 +73,7 @@ def client(where: str):
                                  "(--store milvus://HOST:PORT, README \"The Milvus store\")") from None
             raise StoreError(f"cannot reach {describe(where)} ({one_line(exc)}): start Milvus there "
                              "(`docker compose -f deploy/milvus/docker-compose.yml up -d`) or give the "
-                             "right --store / $RETRIEVAL_STORE") from None
+                             "right --store / $RETRIEVAL_STORE", where=where) from None
         _clients[where] = made
         return made
 
@@ -123,6 +123,15 @@ def close(where: str) -> None:
         from milvus_lite.server_manager import server_manager_instance
 
         server_manager_instance.release_server(str(Path(where).resolve()))
+
+
+def guarded(where: str, call, *args, **kwargs):
+    """`call(*args, **kwargs)` on a client of `where`; a lost server is a one-line StoreError."""
+    try:
+        return call(*args, **kwargs)
+    except Exception as exc:  # noqa: BLE001  (pymilvus raises several kinds for one cause)
+        raise StoreError(f"lost {describe(where)} while answering ({one_line(exc)}): check that Milvus "
+                         "is running there", where=where) from None
 
 
 def one_line(exc: Exception) -> str:
@@ -203,8 +212,9 @@ def milvus_needs_build(where: str, corpus_dir: Path, model: str) -> bool:
 class Vectors:
     """Embeddings of one collection by primary key, fetched on demand and cached."""
 
-    def __init__(self, mc, collection: str, key: str, size: int, dim: int):
+    def __init__(self, mc, collection: str, key: str, size: int, dim: int, where: str = ""):
         self.mc, self.collection, self.key, self.size, self.dim = mc, collection, key, size, dim
+        self.where = where
         self.cache: dict[int, np.ndarray] = {}
         self.lock = threading.Lock()
 
@@ -215,8 +225,8 @@ class Vectors:
         missing = sorted({int(i) for i in ids} - self.cache.keys())
         for at in range(0, len(missing), BATCH):
             part = missing[at:at + BATCH]
-            found = self.mc.query(self.collection, filter=f"{self.key} in {part}",
-                                  output_fields=[self.key, "vector"])
+            found = guarded(self.where, self.mc.query, self.collection, filter=f"{self.key} in {part}",
+                            output_fields=[self.key, "vector"])
             with self.lock:
                 if len(self.cache) > CACHE_MAX:
                     self.cache.clear()
@@ -264,8 +274,9 @@ class MilvusDense:
         if self.size == 0 or (rows is not None and not len(rows)):
             return {}
         key = self.store.key
-        found = self.store.mc.search(
-            self.store.collection, [query.astype("float32").tolist()], anns_field="vector",
+        found = guarded(
+            self.store.where, self.store.mc.search, self.store.collection, [query.astype("float32").tolist()],
+            anns_field="vector",
             limit=min(k, self.size), filter="" if rows is None else f"{key} in {[int(r) for r in rows]}",
             output_fields=[key], search_params=search_params(self.size))
         return {int(h["entity"][key]): float(h["distance"]) for h in found[0]}
@@ -275,8 +286,8 @@ class MilvusLexical(Lexical):
     """BM25 on Milvus: each chunk's BM25 weights (bm25s' idf x saturated term frequency) as a sparse
     vector, the query as its token counts, inner product: the same scores as the local bm25s index."""
 
-    def __init__(self, mc, collection: str, vocab: dict[str, int], df: np.ndarray, size: int):
-        self.mc, self.collection, self.size = mc, collection, size
+    def __init__(self, mc, collection: str, vocab: dict[str, int], df: np.ndarray, size: int, where: str = ""):
+        self.mc, self.collection, self.size, self.where = mc, collection, size, where
         self.vocab, self.df = vocab, df
 
     def query_vector(self, tokens: list[str]) -> dict[int, float]:
@@ -290,8 +301,8 @@ class MilvusLexical(Lexical):
         rows = None if mask is None else np.flatnonzero(mask)
         if not query or self.size == 0 or (rows is not None and not len(rows)):
             return {}
-        found = self.mc.search(
-            self.collection, [query], anns_field="sparse", limit=min(k, self.size),
+        found = guarded(
+            self.where, self.mc.search, self.collection, [query], anns_field="sparse", limit=min(k, self.size),
             filter="" if rows is None else f"row in {rows.tolist()}", output_fields=["row"],
             search_params={"metric_type": "IP"})
         return {int(h["entity"]["row"]): float(h["distance"]) for h in found[0] if h["distance"] > 0}
@@ -338,16 +349,16 @@ def read_generation(where: str, mc, generation: str, name: dict[str, str], embed
     lexicon = json.loads(read_blob(mc, name["meta"], "lexicon"))
     terms = read_blob(mc, name["meta"], "terms").split()
     dim = int(manifest["model"]["dimension"])
-    sentence_vectors = Vectors(mc, name["sentences"], "id", len(spans), dim)
+    sentence_vectors = Vectors(mc, name["sentences"], "id", len(spans), dim, where)
     ptr = np.searchsorted(spans[:, 0], np.arange(len(chunks) + 1))
 
     def with_sentences(rows) -> None:      # dense scores read the chunks' sentences next
         sentence_vectors.fetch(j for r in rows for j in range(ptr[int(r)], ptr[int(r) + 1]))
 
-    dense = MilvusDense(Vectors(mc, name["chunks"], "row", len(chunks), dim), with_sentences)
+    dense = MilvusDense(Vectors(mc, name["chunks"], "row", len(chunks), dim, where), with_sentences)
     sentences = MilvusDense(sentence_vectors)
     lexical = MilvusLexical(mc, name["chunks"], {w: i for i, w in enumerate(lexicon["vocab"])},
-                            np.asarray(lexicon["df"], dtype="int64"), len(chunks))
+                            np.asarray(lexicon["df"], dtype="int64"), len(chunks), where)
     check_consistent(manifest, documents, chunks, dense)
     check_sentences(manifest, chunks, sentences, spans[:, 0], sentence_vectors)
     return Loaded(f"{where}#{generation}", manifest, documents, chunks, lexical, dense, sentences, spans,

@@ -3,8 +3,9 @@ atomic (a new generation, then one alias switch), removed documents gone with th
 
 The pipeline is the local one (`retrieval.build`), run into a temporary folder with the embeddings of
 the live Milvus generation as its cache; the generation it writes is then copied into new collections.
-Two builders take turns: the alias switch is a compare-and-set (a builder whose previous generation
-is no longer live drops its own and says so).
+Two builders take turns: a lock held in Milvus (`retrieval.stores.milvus_lock`) from reading the
+live generation to switching the alias; the switch is also a compare-and-set (a builder whose
+previous generation is no longer live drops its own and says so).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from retrieval.manifest import built_backend
 from retrieval.stores import StoreError
 from retrieval.stores.milvus import (ALIAS, BATCH, BUILD_HINT, PART, client, describe, live_name, names,
                                      one_line, read_manifest, scan)
+from retrieval.stores.milvus_lock import build_lock
 
 KEEP = 2            # generations kept: the live one and the one before (its readers keep answering)
 
@@ -59,14 +61,28 @@ def build_milvus(corpus_dir, where: str, model=None, reuse: bool = True, progres
     from retrieval.embed import Embedder
 
     mc = client(where)
-    before = live_name(where, mc)
     embedder = Embedder(model)           # the model is loaded once per process: the build reuses it
-    cache = (previous_vectors(where, embedder.name, embedder.label) | (cache or {})) if reuse else {}
-    with tempfile.TemporaryDirectory(prefix="retrieval-milvus-") as tmp:
-        report = build_index(corpus_dir, Path(tmp), model=model, progress=progress, reuse=reuse, cache=cache)
-        generation = upload(mc, where, store.current(Path(tmp)))
-    switch(mc, where, before, generation)
+    with build_lock(mc, where):          # another builder's turn ends with its switch: start from its generation
+        before = live_name(where, mc)
+        cache = (previous_vectors(where, embedder.name, embedder.label) | (cache or {})) if reuse else {}
+        with tempfile.TemporaryDirectory(prefix="retrieval-milvus-") as tmp:
+            report = build_index(corpus_dir, Path(tmp), model=model, progress=progress, reuse=reuse, cache=cache)
+            generation = upload(mc, where, store.current(Path(tmp)))
+        switch(mc, where, before, generation)
     return dataclasses.replace(report, folder=f"{where}#{generation}")
+
+
+def publish_copy(folder: Path, where: str) -> str:
+    """Make a copy of the local generation `folder` live in Milvus, unless the live one already has
+    its manifest (the evaluation's external sets: `retrieval.evaluate.external`); its generation."""
+    mc = client(where)
+    with build_lock(mc, where):
+        before = live_name(where, mc)
+        if before is not None and read_manifest(where, before) == store.read_json(Path(folder) / "manifest.json"):
+            return before
+        generation = upload(mc, where, Path(folder))
+        switch(mc, where, before, generation)
+    return generation
 
 
 def new_generation() -> str:
