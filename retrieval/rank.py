@@ -11,7 +11,7 @@ import re
 from retrieval.answer import Passage
 from retrieval.question import Analysis
 from retrieval.refusal import asked_kinds, typed_answer
-from retrieval.tokenize import fold
+from retrieval.tokenize import fold, normalize
 from retrieval.types import Document
 
 PUBLISHED = re.compile(r"[这那该此本]篇|[这那该此本]则|该文|此文|本文|文章|报道|稿件|刊登|刊发|发表|发布|刊出|登载|印发")
@@ -59,11 +59,47 @@ def matches_year(doc: Document, text: str, years: tuple[str, ...]) -> bool:
 
 
 def prefer_typed(question: str, passages: list[Passage], text_of) -> list[Passage]:
-    """For a question asking for a count or a date (`几个方面`, `哪一年`), put first the best passage that
-    states one, when the top passage does not and that one scores at least TYPED_SHARE of the top."""
-    if not passages or not asked_kinds(question) or typed_answer(question, text_of(passages[0])):
+    """For a question asking for a count or a date (`几个方面`, `哪一年`) or for N named parts (`哪三种政治能力`),
+    put first the best passage that states one (lists them), when the top passage does not and that one
+    scores at least TYPED_SHARE of the top."""
+    parts = parts_asked(question)
+    if not passages or not (asked_kinds(question) or parts):
+        return passages
+
+    def gives(p: Passage) -> bool:
+        text = text_of(p)
+        return typed_answer(question, text) and (parts is None or lists(text, *parts))
+
+    if gives(passages[0]):
         return passages
     for i, p in enumerate(passages[1:TYPED_DEPTH], start=1):
-        if p.score >= TYPED_SHARE * passages[0].score and typed_answer(question, text_of(p)):
+        if p.score >= TYPED_SHARE * passages[0].score and gives(p):
             return [p] + passages[:i] + passages[i + 1:]
     return passages
+
+
+PARTS_ASKED = re.compile(r"哪([两二三四五六七八九十]|\d{1,2})\s*[个种项条类点大些方][面个]?([^，。？！?!,]{1,8})")
+NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)} | {"两": 2}
+ITEMS = re.compile(r"[^，。；：！？,;:!?、\s]{2,12}(?:[、和及与][^，。；：！？,;:!?、\s]{1,12}){1,9}")
+
+
+def parts_asked(question: str) -> tuple[int, str] | None:
+    """(N, head) for a question asking for N named parts (`哪三种政治能力` -> (3, 政治能力), `哪五个“基本”`
+    -> (5, 基本)), else None. The head is what each part is a kind of."""
+    m = PARTS_ASKED.search(question)
+    if not m:
+        return None
+    n = int(m.group(1)) if m.group(1).isdigit() else NUMBERS[m.group(1)]
+    head = fold(re.sub(r"^[是的]|[是的呢吗啊呀]$", "", m.group(2)))[:4]
+    return (n, head) if head else None
+
+
+def lists(text: str, n: int, head: str) -> bool:
+    """`text` lists N or more items joined by `、` (`和`, `及`, `与` before the last) that each share a character
+    with `head` (`政治判断力、政治领悟力、政治执行力` for 政治能力; `不敢腐、不能腐、不想腐` for 不)."""
+    chars = set(head)
+    for m in ITEMS.finditer(normalize(text)):
+        items = re.split(r"[、和及与]", m.group())
+        if sum(bool(chars & set(item[-6:])) for item in items) >= n:
+            return True
+    return False
