@@ -59,16 +59,17 @@ def matches_year(doc: Document, text: str, years: tuple[str, ...]) -> bool:
 
 
 def prefer_typed(question: str, passages: list[Passage], text_of) -> list[Passage]:
-    """For a question asking for a count or a date (`几个方面`, `哪一年`) or for N named parts (`哪三种政治能力`),
-    put first the best passage that states one (lists them), when the top passage does not and that one
+    """For a question asking for a count or a date (`几个方面`, `哪一年`), for N named parts (`哪三种政治能力`)
+    or where something happened (`在哪里召开`: `在北京召开`), put first the best passage that states one (lists them), when the top passage does not and that one
     scores at least TYPED_SHARE of the top."""
-    parts = parts_asked(question)
-    if not passages or not (asked_kinds(question) or parts):
+    parts, place = parts_asked(question), place_asked(question)
+    if not passages or not (asked_kinds(question) or parts or place):
         return passages
 
     def gives(p: Passage) -> bool:
         text = text_of(p)
-        return typed_answer(question, text) and (parts is None or lists(text, *parts))
+        return typed_answer(question, text) and (parts is None or lists(text, *parts)) and \
+            (place is None or place.search(normalize(text)) is not None)
 
     if gives(passages[0]):
         return passages
@@ -81,6 +82,18 @@ def prefer_typed(question: str, passages: list[Passage], text_of) -> list[Passag
 PARTS_ASKED = re.compile(r"哪([两二三四五六七八九十]|\d{1,2})\s*[个种项条类点大些方][面个]?([^，。？！?!,]{1,8})")
 NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)} | {"两": 2}
 ITEMS = re.compile(r"[^，。；：！？,;:!?、\s]{2,12}(?:[、和及与][^，。；：！？,;:!?、\s]{1,12}){1,9}")
+
+
+WHERE_ASKED = re.compile(r"在(?:哪里|哪儿|何处|何地|什么地方|哪个地方|哪)([\u4e00-\u9fff]{2})")
+
+
+def place_asked(question: str):
+    """For `…在哪里召开`, a pattern of the answer's shape: `在<place>召开` or `召开于<place>`; else None."""
+    m = WHERE_ASKED.search(question)
+    if not m:
+        return None
+    verb = re.escape(m.group(1))
+    return re.compile(rf"在[^，。；！？,;!?\s]{{1,15}}?{verb}|{verb}(?:于|在)[^，。；！？,;!?\s]")
 
 
 def parts_asked(question: str) -> tuple[int, str] | None:

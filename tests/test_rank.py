@@ -27,3 +27,11 @@ def test_the_passage_that_lists_the_parts_comes_first_when_it_scores_close():
     assert [p.start for p in order] == [3, 1, 2]
     far = [Passage("d", i, i + 1, score, 0, [i]) for i, score in ((1, 1.0), (2, 0.9), (3, 0.5))]
     assert [p.start for p in prefer_typed("党员干部要不断提升哪三种政治能力？", far, lambda p: texts[p.start])] == [1, 2, 3]
+
+
+def test_a_where_question_prefers_the_passage_that_says_where_it_happened():
+    texts = {1: "工委召开座谈会，传达重要指示精神。", 2: "2024年7月31日，座谈会在北京召开。"}
+    passages = [Passage("d", i, i + 1, score, 0, [i]) for i, score in ((1, 1.0), (2, 0.9))]
+    order = prefer_typed("座谈会在哪里召开？", passages, lambda p: texts[p.start])
+    assert [p.start for p in order] == [2, 1]
+    assert [p.start for p in prefer_typed("座谈会是谁召开的？", passages, lambda p: texts[p.start])] == [1, 2]
