@@ -18,7 +18,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from retrieval.errors import BackendError
+from retrieval.errors import BackendError, ModelError
 from retrieval.settings import model_name, resolve_model
 
 BATCH = 32
@@ -51,7 +51,11 @@ def load_model(name_or_path: str):
     from transformers.utils import logging as hf_logging
 
     hf_logging.disable_progress_bar()          # no "Loading weights" bar on every command
-    return SentenceTransformer(name_or_path, device="cpu")
+    try:
+        return SentenceTransformer(name_or_path, device="cpu")
+    except (OSError, ValueError) as exc:      # not a model folder, and the hub is offline
+        raise ModelError(f"cannot load the embedding model {name_or_path!r}: not a sentence-transformers "
+                         "model folder (set --model or RETRIEVAL_MODEL to one)") from exc
 
 
 @lru_cache(maxsize=4)

@@ -45,3 +45,9 @@ class QueryError(RetrievalError):
 
 class BackendError(RetrievalError):
     """The configured model cannot run on the ONNX Runtime backend (the engine falls back to torch)."""
+
+
+class ModelError(RetrievalError):
+    """The embedding model cannot be loaded (a wrong name or path; no model hub offline)."""
+
+    exit_code = 2

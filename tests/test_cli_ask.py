@@ -55,6 +55,12 @@ def test_ask_on_a_missing_corpus_is_a_clean_error(tmp_path, capsys):
     assert code != 0 and "error:" in err and "Traceback" not in err
 
 
+def test_ask_with_a_model_that_does_not_exist_is_a_clean_error(seed_index, capsys):
+    code, _, err = run(capsys, "ask", "--index", str(seed_index), "--model", "/nonexistent/model", "什么是一岗双责")
+    assert code == 2 and "Traceback" not in err
+    assert err.strip().splitlines()[-1].startswith("error: cannot load the embedding model '/nonexistent/model'")
+
+
 def test_build_reports_counts(tmp_path, capsys):
     corpus = tmp_path / "c"
     corpus.mkdir()
