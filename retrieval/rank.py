@@ -84,7 +84,7 @@ NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十", start
 ITEMS = re.compile(r"[^，。；：！？,;:!?、\s]{2,12}(?:[、和及与][^，。；：！？,;:!?、\s]{1,12}){1,9}")
 
 
-WHERE_ASKED = re.compile(r"在(?:哪里|哪儿|何处|何地|什么地方|哪个地方|哪)([\u4e00-\u9fff]{2})")
+WHERE_ASKED = re.compile(r"在(?:哪里|哪儿|何处|何地|什么地方|哪个地方)([\u4e00-\u9fff]{2})")
 
 
 def place_asked(question: str):

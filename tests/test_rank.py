@@ -35,3 +35,11 @@ def test_a_where_question_prefers_the_passage_that_says_where_it_happened():
     order = prefer_typed("座谈会在哪里召开？", passages, lambda p: texts[p.start])
     assert [p.start for p in order] == [2, 1]
     assert [p.start for p in prefer_typed("座谈会是谁召开的？", passages, lambda p: texts[p.start])] == [1, 2]
+
+
+def test_which_year_or_which_time_is_no_place():
+    from retrieval.rank import place_asked
+
+    assert place_asked("忽里台大会在哪一年再次召开?") is None
+    assert place_asked("巴西再次主办世界杯是在哪次的世界杯?") is None
+    assert place_asked("黄足笛鲷在哪里栖息？").search("多栖息于礁区")
