@@ -117,15 +117,14 @@ def generation_vectors(folder: Path, model: str, dim: int | None, backend: str |
         return {}
     sealed = "index_files" in manifest
     cache = {}
-    for rows_file, vectors_file in (("chunks.jsonl", "embeddings.npy"),
-                                    ("sentences.jsonl", "sentence_embeddings.npy")):
+    for rows_file, vectors_file in (("chunks.jsonl", "dense.faiss"), ("sentences.jsonl", "sentences.faiss")):
         if sealed and not (verified_file(folder, manifest, rows_file) and verified_file(folder, manifest, vectors_file)):
             log.warning("not reusing the vectors of %s: %s or %s does not match its checksum",
                         folder.name, rows_file, vectors_file)
             continue
         try:
             rows = store.read_jsonl(folder / rows_file)
-            vectors = np.load(folder / vectors_file)
+            vectors = Dense.load(folder / vectors_file).all_vectors()   # flat: float32, ivf: float16, both exact
         except Exception:  # this part is missing or unreadable: embed it again
             continue
         good = sound_vectors(vectors, dim)
@@ -336,8 +335,7 @@ def write_generation(folder: Path, documents, failures, chunks, inputs, vectors,
     store.write_jsonl(folder / "documents.jsonl", (d.to_dict() for d in documents))
     store.write_jsonl(folder / "chunks.jsonl", (
         {**c.to_dict(), "key": text_key(t)} for c, t in zip(chunks, inputs)))
-    np.save(folder / "embeddings.npy", vectors)
-    dense.save(folder / "dense.faiss")
+    dense.save(folder / "dense.faiss")       # the only copy of the vectors (`Dense`)
     lexical.save(folder / "lexical")
     (folder / "terms.txt").write_text("\n".join(tokenizer.terms) + "\n", encoding="utf-8")
     manifest = make_manifest(documents, failures, chunks, embedder, tokenizer, settings, dense, sentences)
@@ -348,5 +346,4 @@ def write_sentences(folder: Path, sentences: list[Sentence], inputs: list[str], 
                     dense: Dense) -> None:
     store.write_jsonl(folder / "sentences.jsonl", (
         {**asdict(s), "key": text_key(t)} for s, t in zip(sentences, inputs)))
-    np.save(folder / "sentence_embeddings.npy", vectors)
     dense.save(folder / "sentences.faiss")
