@@ -16,7 +16,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
-from retrieval import store
+from retrieval import store, token_store
 from retrieval.chunk import chunk_document
 from retrieval.corpus import load_corpus
 from retrieval.dense import Dense
@@ -227,12 +227,14 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     reused = sum(text_key(t) in cache for t in set(inputs))
     sentence_keys = {text_key(t) for t in sentence_inputs} - {text_key(t) for t in inputs}
     sentences_new = sum(k not in cache for k in sentence_keys)
+    lexical_texts = lexical_inputs(by_id, chunks)
+    previous = store.live_folder(index_dir) if reuse else None
     with ThreadPoolExecutor(1) as pool:   # BM25 tokenises while the model embeds (both release the GIL often)
-        lexical_job = pool.submit(lambda: Lexical.build([tokenizer(t) for t in lexical_inputs(by_id, chunks)]))
+        lexical_job = pool.submit(lexical_index, lexical_texts, tokenizer, previous)
         vectors = embed_with_progress(embedder, inputs + sentence_inputs, cache, report)
         vectors, sentence_vectors = vectors[:len(inputs)], vectors[len(inputs):]
         report(0.85, "indexing")
-        lexical = lexical_job.result()
+        lexical, tokens = lexical_job.result()
     dense = Dense.build(vectors, embedder.dim)
     sentence_dense = Dense.build(sentence_vectors, embedder.dim)
 
@@ -240,6 +242,7 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
         write_generation(folder, documents, failures, chunks, inputs, vectors, lexical, dense, tokenizer,
                          embedder, settings, len(sentences))
         write_sentences(folder, sentences, sentence_inputs, sentence_vectors, sentence_dense)
+        token_store.save(folder, lexical_texts, tokens, tokenizer.signature)
         seal_folder(folder)      # last: every file's size and checksum in the manifest, sealed
 
     folder = publish_new(index_dir, write)
@@ -248,6 +251,12 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     return BuildReport(len(documents), len(chunks), new, len(chunks) - new if chunks else 0,
                        tuple(failures), round(time.perf_counter() - started, 2), str(folder), len(sentences),
                        sentences_new)
+
+
+def lexical_index(texts: list[str], tokenizer: Tokenizer, previous: Path | None) -> tuple[Lexical, list[list[str]]]:
+    """BM25 over the texts' tokens, reusing the token lists of the `previous` generation (`token_store`)."""
+    tokens, _ = token_store.tokenize_all(texts, tokenizer, tokenizer.signature, previous)
+    return Lexical.build(tokens), tokens
 
 
 def nothing_to_index(failures: Sequence[Failure]) -> CorpusError:

@@ -12,6 +12,7 @@
         sentences.jsonl       sentence j of the chunks: row (its chunk), start, end, key
         sentences.faiss       the same for the sentences
         lexical/              bm25s files (params, vocab, csc arrays)
+        tokens/               every chunk's BM25 tokens, reused by the next build (`retrieval.token_store`)
         terms.txt             the tokenizer's domain dictionary
 
 A build writes a new generation folder, then replaces CURRENT with one rename:

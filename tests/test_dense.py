@@ -25,7 +25,7 @@ def test_the_index_type_follows_the_size():
     assert index_type(dense.EXACT_LIMIT) == "flat-ip"
     assert index_type(dense.EXACT_LIMIT + 1) == "ivf256-fp16"
     assert index_type(1_000_000) == "ivf1024-fp16"
-    assert dense.nprobe_for(256) == 16 and dense.nprobe_for(2) == 2
+    assert dense.nprobe_for(256) == 256 // dense.PROBE_SHARE and dense.nprobe_for(2) == 2
 
 
 def test_a_flat_index_is_read_back_exactly_from_the_mapped_file_not_copied(tmp_path):

@@ -28,7 +28,7 @@ CASES = [("dense.faiss", "truncate"), ("sentences.faiss", "header flip"), ("sent
          ("lexical/indptr.csc.index.npy", "middle flip"),
          ("lexical/vocab.index.json", "truncate"), ("terms.txt", "empty"), ("chunks.jsonl", "truncate"),
          ("dense.faiss", "middle flip"), ("manifest.json", "dimension changed"), ("CURRENT", "not UTF-8"),
-         ("CURRENT", "delete")]
+         ("CURRENT", "delete"), ("tokens/ids.npy", "middle flip")]
 
 
 @pytest.fixture(scope="module")
