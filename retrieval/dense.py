@@ -17,7 +17,7 @@ import faiss
 import numpy as np
 
 EXACT_LIMIT = 50_000      # benchmarks/faiss_flat.py: exact search of 50,000 vectors 6.5 ms, 200,000 64 ms
-PROBE_SHARE = 16          # an inverted file searches nlist / PROBE_SHARE of its lists ...
+PROBE_SHARE = 4           # an inverted file searches nlist / PROBE_SHARE of its lists ...
 MIN_PROBE = 8             # ... and at least this many (benchmarks/scale.py: recall@10 against exact)
 TRAIN_PER_LIST = 40       # training sample: this many vectors per list (FAISS warns under 39)
 TRAIN_ITERATIONS = 10
