@@ -12,8 +12,9 @@ fresh child process (`--phase`) whose peak RSS the parent reads from `os.wait4`:
 - build: the engine's own `build_from_documents`, every vector given (so: build time without embedding);
 - query: load the index, RSS after loading, 200 questions (CMRC 2018 and DRCD dev) timed warm next to
   the bare query embedding, recall@10 of each FAISS layer against exact search of its stored vectors;
-- add: one new document added to the built index (the build reuses every other vector from the
-  FAISS files), then its parts alone: reading the previous vectors, BM25 rebuilt, FAISS rebuilt;
+- add: one new document added to the built index, twice (the build reuses every other vector from
+  the FAISS files; the second add also the tokens the first one kept), then two parts alone: reading
+  the previous vectors, and BM25 rebuilt from the kept tokens;
 - cold: a new `ask` process, launch to printed answer (median of 3);
 - dense: at `--dense-chunks` only the two FAISS layers (chunks, and sentences at the 100,000-chunk
   build's sentences per chunk) are built, loaded, searched and checked against exact search.
@@ -75,13 +76,14 @@ def phase_build(args) -> dict:
     keys = [text_key(t) for t in inputs]
     del inputs
     cache, real = vector_cache(keys, args.vectors)
-    started = time.perf_counter()
+    started, cpu = time.perf_counter(), time.process_time()
     report = build_from_documents(docs, [], args.index, cache=cache)
-    seconds = time.perf_counter() - started
+    seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     manifest = store.read_json(store.current(args.index) / "manifest.json")
     return {"documents": len(docs), "chunks": report.chunks, "sentences": report.sentences,
             "vectors": len(set(keys)), "real_vectors": real, "embedded_in_build": report.embedded,
-            "build_seconds": seconds, "faiss": manifest["faiss"], "sizes": index_sizes(store.current(args.index))}
+            "build_seconds": seconds, "build_cpu_seconds": cpu, "faiss": manifest["faiss"],
+            "sizes": index_sizes(store.current(args.index))}
 
 
 def phase_query(args) -> dict:
@@ -138,9 +140,8 @@ def timed(call, items) -> list[float]:
 
 
 def phase_add(args) -> dict:
-    from retrieval.build import build_from_documents, lexical_inputs, previous_cache
-    from retrieval.chunk import chunk_document
-    from retrieval.dense import Dense
+    from retrieval import store, token_store
+    from retrieval.build import build_from_documents, previous_cache
     from retrieval.embed import Embedder
     from retrieval.lexical import Lexical
     from retrieval.tokenize import Tokenizer, load_terms, quoted_terms
@@ -149,67 +150,61 @@ def phase_add(args) -> dict:
     docs, out = list(documents(args.chunks)), {}
     for n in (1, 2):     # the second add finds the tokens the first one kept (an index built before had none)
         docs.append(document(NEW_DOCUMENT + n))
-        started = time.perf_counter()
+        started, cpu = time.perf_counter(), time.process_time()
         report = build_from_documents(docs, [], args.index)
-        out[f"add_{n}"] = {"seconds": time.perf_counter() - started, "embedded_chunks": report.embedded,
+        out[f"add_{n}"] = {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu,
+                           "embedded_chunks": report.embedded,
                            "embedded_sentences": report.sentences_embedded, "chunks": report.chunks}
     embedder = Embedder()
     started = time.perf_counter()
     cache = previous_cache(args.index, embedder.name, embedder.dim, embedder.label)
     out["read_previous_vectors_seconds"] = time.perf_counter() - started
-    vectors = np.stack(list(cache.values()))
     del cache
+    tokens = token_store.previous_tokens(store.current(args.index), Tokenizer(
+        load_terms() + quoted_terms(d.text for d in docs)).signature)
     started = time.perf_counter()
-    Dense.build(vectors[:report.chunks], embedder.dim)
-    Dense.build(vectors[report.chunks:], embedder.dim)
-    out["faiss_rebuild_seconds"] = time.perf_counter() - started
-    del vectors
-    started = time.perf_counter()
-    tokenizer = Tokenizer(load_terms() + quoted_terms(d.text for d in docs))
-    chunks = [c for d in docs for c in chunk_document(d)]
-    out["chunking_seconds"] = time.perf_counter() - started
-    started = time.perf_counter()
-    tokens = [tokenizer(t) for t in lexical_inputs({d.doc_id: d for d in docs}, chunks)]
-    out["tokenize_seconds"] = time.perf_counter() - started
-    started = time.perf_counter()
-    Lexical.build(tokens)
-    out["bm25_index_seconds"] = time.perf_counter() - started
+    Lexical.build(list(tokens.values()))
+    out["bm25_from_kept_tokens_seconds"] = time.perf_counter() - started
     return out
 
 
 def phase_dense(args) -> dict:
-    """The two FAISS layers at `args.chunks` chunks from perturbed real vectors; the sentence vectors
-    go through a file on disk (np.memmap), as they would not fit beside the rest as float32."""
-    from retrieval.dense import Dense
+    """The FAISS layers (`--dense-layers`) at `args.chunks` chunks from perturbed real vectors (the
+    sentence vectors through a file on disk, np.memmap); and an inverted file over the real vectors
+    alone, as `retrieval.dense` would make it at that size, for recall on unperturbed vectors."""
+    from retrieval import dense
     from retrieval.embed import Embedder
     from scale_vectors import exact_top, perturbed, real_vectors, recall_at
 
     _, real = real_vectors(args.vectors)
-    n_sentences = round(args.chunks * args.sentences_per_chunk)
-    out = {"chunks": args.chunks, "sentences": n_sentences, "real_pool": len(real)}
-    chunk_vectors = perturbed(real, args.chunks, seed=2)
-    sentence_vectors = np.lib.format.open_memmap(args.work / "sentences.npy", "w+", "float32", (n_sentences, real.shape[1]))
-    perturbed(real, n_sentences, seed=3, out=sentence_vectors)
-    for name, vectors in (("chunks", chunk_vectors), ("sentences", sentence_vectors)):
-        started = time.perf_counter()
-        Dense.build(vectors, real.shape[1]).save(args.work / f"{name}.faiss")
-        out[f"build_seconds_{name}"] = time.perf_counter() - started
-        out[f"bytes_{name}"] = (args.work / f"{name}.faiss").stat().st_size
-    del chunk_vectors, sentence_vectors
+    sizes = {"chunks": args.chunks, "sentences": round(args.chunks * args.sentences_per_chunk)}
+    layers = [name for name in args.dense_layers.split(",") if name]
+    out = {"sizes": {name: sizes[name] for name in layers}, "real_pool": len(real)}
+    for seed, name in enumerate(layers, 2):
+        vectors = np.lib.format.open_memmap(args.work / f"{name}.npy", "w+", "float32", (sizes[name], real.shape[1]))
+        perturbed(real, sizes[name], seed=seed, out=vectors)
+        started, cpu = time.perf_counter(), time.process_time()
+        dense.Dense.build(vectors, real.shape[1]).save(args.work / f"{name}.faiss")
+        out[f"build_{name}"] = {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu,
+                                "bytes": (args.work / f"{name}.faiss").stat().st_size}
+        del vectors
+        (args.work / f"{name}.npy").unlink()
     embedder = Embedder()
     qvecs = np.stack([embedder.encode([q])[0] for q in questions(args.queries)])
     before = rss_mib()
-    layers = {name: Dense.load(args.work / f"{name}.faiss") for name in ("chunks", "sentences")}
+    loaded = {name: dense.Dense.load(args.work / f"{name}.faiss") for name in layers}
     out |= {"rss_before_mib": before, "rss_loaded_mib": rss_mib()}
-    for name, layer in layers.items():
-        out[f"type_{name}"] = layer.kind
+    for name, layer in loaded.items():
         k = 50 if name == "chunks" else 100          # what `Engine.dense_search` asks of each
         timed(lambda q: layer.search(q, k), qvecs[:WARMUP])
-        out[f"search_ms_{name}"] = summary_ms(timed(lambda q: layer.search(q, k), qvecs))
-        out[f"recall10_{name}"] = recall_at(layer, qvecs, exact_top(layer.rows, qvecs, 10))
-        out[f"probes_{name}"] = probe_curve(layer, qvecs, k)
+        out[name] = {"type": layer.kind, "search_ms": summary_ms(timed(lambda q: layer.search(q, k), qvecs)),
+                     "recall10": recall_at(layer, qvecs, exact_top(layer.rows, qvecs, 10)),
+                     "probes": probe_curve(layer, qvecs, k)}
     out["rss_after_queries_mib"] = rss_mib()
-    (args.work / "sentences.npy").unlink()
+    index = dense.inverted_file(real, real.shape[1], dense.nlist_for(len(real)))
+    index.add(real)
+    index.make_direct_map()
+    out["real_only"] = {"vectors": len(real), "probes": probe_curve(dense.Dense(index), qvecs, 50)}
     return out
 
 
@@ -257,6 +252,7 @@ def main(argv=None) -> int:
     p.add_argument("--phases", default="build,query,add,cold,dense")
     p.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     p.add_argument("--out", help=argparse.SUPPRESS)
+    p.add_argument("--dense-layers", default="chunks,sentences", help="the layers `dense` builds")
     p.add_argument("--sentences-per-chunk", type=float, default=5.4,
                    help="for `dense` when no build of --chunks was measured in --work (5.4: this corpus)")
     args = p.parse_args(argv)
@@ -273,7 +269,8 @@ def main(argv=None) -> int:
             built = args.work / f"build-{args.chunks}.json"
             per_chunk = args.sentences_per_chunk if not built.exists() else \
                 (lambda b: b["sentences"] / b["chunks"])(json.loads(built.read_text(encoding="utf-8")))
-            results["dense"] = run_phase("dense", args, chunks=args.dense_chunks, sentences_per_chunk=per_chunk)
+            results["dense"] = run_phase("dense", args, chunks=args.dense_chunks, sentences_per_chunk=per_chunk,
+                                         dense_layers=args.dense_layers)
         else:
             results[phase] = run_phase(phase, args)
         print(json.dumps({phase: results[phase]}, default=str), flush=True)
