@@ -31,7 +31,7 @@ CMRC = "cmrc2018_dev"
 SEED_CORPUS = ROOT / "corpus"
 SEED_GOLD = ROOT / "eval" / "seed_gold.jsonl"
 WARMUP = 3
-INDEX_PARTS = ("embeddings.npy", "dense.faiss", "sentence_embeddings.npy", "sentences.faiss", "lexical",
+INDEX_PARTS = ("dense.faiss", "sentences.faiss", "lexical",
                "chunks.jsonl", "sentences.jsonl", "documents.jsonl")
 # CMRC passages have no corpus folder, so `ask --corpus` cannot check freshness against one:
 # the same CLI entry point runs with the corpus staleness check switched off.

@@ -16,7 +16,7 @@ import numpy as np
 from filelock import FileLock, Timeout
 from tqdm import tqdm
 
-from retrieval import store
+from retrieval import store, token_store
 from retrieval.chunk import chunk_document
 from retrieval.corpus import load_corpus
 from retrieval.dense import Dense
@@ -117,15 +117,14 @@ def generation_vectors(folder: Path, model: str, dim: int | None, backend: str |
         return {}
     sealed = "index_files" in manifest
     cache = {}
-    for rows_file, vectors_file in (("chunks.jsonl", "embeddings.npy"),
-                                    ("sentences.jsonl", "sentence_embeddings.npy")):
+    for rows_file, vectors_file in (("chunks.jsonl", "dense.faiss"), ("sentences.jsonl", "sentences.faiss")):
         if sealed and not (verified_file(folder, manifest, rows_file) and verified_file(folder, manifest, vectors_file)):
             log.warning("not reusing the vectors of %s: %s or %s does not match its checksum",
                         folder.name, rows_file, vectors_file)
             continue
         try:
             rows = store.read_jsonl(folder / rows_file)
-            vectors = np.load(folder / vectors_file)
+            vectors = Dense.load(folder / vectors_file).all_vectors()   # flat: float32, ivf: float16, both exact
         except Exception:  # this part is missing or unreadable: embed it again
             continue
         good = sound_vectors(vectors, dim)
@@ -228,12 +227,14 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     reused = sum(text_key(t) in cache for t in set(inputs))
     sentence_keys = {text_key(t) for t in sentence_inputs} - {text_key(t) for t in inputs}
     sentences_new = sum(k not in cache for k in sentence_keys)
+    lexical_texts = lexical_inputs(by_id, chunks)
+    previous = store.live_folder(index_dir) if reuse else None
     with ThreadPoolExecutor(1) as pool:   # BM25 tokenises while the model embeds (both release the GIL often)
-        lexical_job = pool.submit(lambda: Lexical.build([tokenizer(t) for t in lexical_inputs(by_id, chunks)]))
+        lexical_job = pool.submit(lexical_index, lexical_texts, tokenizer, previous)
         vectors = embed_with_progress(embedder, inputs + sentence_inputs, cache, report)
         vectors, sentence_vectors = vectors[:len(inputs)], vectors[len(inputs):]
         report(0.85, "indexing")
-        lexical = lexical_job.result()
+        lexical, tokens = lexical_job.result()
     dense = Dense.build(vectors, embedder.dim)
     sentence_dense = Dense.build(sentence_vectors, embedder.dim)
 
@@ -241,6 +242,7 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
         write_generation(folder, documents, failures, chunks, inputs, vectors, lexical, dense, tokenizer,
                          embedder, settings, len(sentences))
         write_sentences(folder, sentences, sentence_inputs, sentence_vectors, sentence_dense)
+        token_store.save(folder, lexical_texts, tokens, tokenizer.signature)
         seal_folder(folder)      # last: every file's size and checksum in the manifest, sealed
 
     folder = publish_new(index_dir, write)
@@ -249,6 +251,12 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     return BuildReport(len(documents), len(chunks), new, len(chunks) - new if chunks else 0,
                        tuple(failures), round(time.perf_counter() - started, 2), str(folder), len(sentences),
                        sentences_new)
+
+
+def lexical_index(texts: list[str], tokenizer: Tokenizer, previous: Path | None) -> tuple[Lexical, list[list[str]]]:
+    """BM25 over the texts' tokens, reusing the token lists of the `previous` generation (`token_store`)."""
+    tokens, _ = token_store.tokenize_all(texts, tokenizer, tokenizer.signature, previous)
+    return Lexical.build(tokens), tokens
 
 
 def nothing_to_index(failures: Sequence[Failure]) -> CorpusError:
@@ -336,8 +344,7 @@ def write_generation(folder: Path, documents, failures, chunks, inputs, vectors,
     store.write_jsonl(folder / "documents.jsonl", (d.to_dict() for d in documents))
     store.write_jsonl(folder / "chunks.jsonl", (
         {**c.to_dict(), "key": text_key(t)} for c, t in zip(chunks, inputs)))
-    np.save(folder / "embeddings.npy", vectors)
-    dense.save(folder / "dense.faiss")
+    dense.save(folder / "dense.faiss")       # the only copy of the vectors (`Dense`)
     lexical.save(folder / "lexical")
     (folder / "terms.txt").write_text("\n".join(tokenizer.terms) + "\n", encoding="utf-8")
     manifest = make_manifest(documents, failures, chunks, embedder, tokenizer, settings, dense, sentences)
@@ -348,5 +355,4 @@ def write_sentences(folder: Path, sentences: list[Sentence], inputs: list[str], 
                     dense: Dense) -> None:
     store.write_jsonl(folder / "sentences.jsonl", (
         {**asdict(s), "key": text_key(t)} for s, t in zip(sentences, inputs)))
-    np.save(folder / "sentence_embeddings.npy", vectors)
     dense.save(folder / "sentences.faiss")

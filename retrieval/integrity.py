@@ -60,12 +60,6 @@ def check_dense(folder: Path, name: str, dense: Dense, dim: int) -> None:
         raise damaged(folder, f"{name} holds {dense.index.d}-dimensional vectors, the model gives {dim}", rebuild=True)
 
 
-def check_vectors(folder: Path, name: str, vectors: np.ndarray, dim: int) -> None:
-    if vectors.ndim != 2 or vectors.shape[1] != dim or vectors.dtype != np.float32:
-        raise damaged(folder, f"{name} is a {vectors.dtype} array of shape {vectors.shape}, not float32 rows of {dim}",
-                      rebuild=True)
-
-
 def check_lexical(folder: Path, lexical: Lexical) -> None:
     """The BM25 matrix is a well-formed CSC matrix over the index's rows (a damaged one fails queries)."""
     scores = lexical.retriever.scores
@@ -131,7 +125,7 @@ class Generation:
     dense: Dense
     sentences: Dense
     spans: np.ndarray               # (chunk row, start, end) of every embedded sentence
-    sentence_vectors: np.ndarray    # memory-mapped
+    sentence_vectors: object        # the sentence vectors by id, read from sentences.faiss (`dense.FlatRows`)
     terms: list[str]
 
 
@@ -146,12 +140,10 @@ def read_generation(folder: Path, embedder: Embedder) -> Generation:
     dense = loaded(folder, "dense.faiss", Dense.load)
     sentences = loaded(folder, "sentences.faiss", Dense.load)
     spans = sentence_table(folder / "sentences.jsonl")
-    vectors = loaded(folder, "sentence_embeddings.npy", store.load_array)
     terms = loaded(folder, "terms.txt", lambda path: path.read_text(encoding="utf-8").split())
     check_lexical(folder, lexical)
     for name, index in (("dense.faiss", dense), ("sentences.faiss", sentences)):
         check_dense(folder, name, index, embedder.dim)
-    check_vectors(folder, "sentence_embeddings.npy", vectors, embedder.dim)
     check_consistent(manifest, documents, chunks, dense)
-    check_sentences(manifest, chunks, sentences, spans[:, 0], vectors)
-    return Generation(folder, manifest, documents, chunks, lexical, dense, sentences, spans, vectors, terms)
+    check_sentences(manifest, chunks, sentences, spans[:, 0], sentences.rows)
+    return Generation(folder, manifest, documents, chunks, lexical, dense, sentences, spans, sentences.rows, terms)

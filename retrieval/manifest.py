@@ -9,7 +9,7 @@ from pathlib import Path
 
 from retrieval import store
 from retrieval.corpus import corpus_files, file_digest, relative_path
-from retrieval.dense import index_type
+from retrieval import dense as dense_types
 from retrieval.embed import Embedder
 from retrieval.query import encodable
 from retrieval.seal import check_generation
@@ -60,8 +60,7 @@ def make_manifest(documents, failures, chunks, embedder, tokenizer, settings: Ch
         "tokenizer": tokenizer.signature,
         "chunking": settings.to_dict(),
         "pipeline": pipeline_signature(),
-        "faiss": {"type": index_type(len(chunks)), "sentences": index_type(sentences),
-                  "metric": "inner_product", "normalised": True},
+        "faiss": faiss_choice(len(chunks), sentences),
         "counts": {"documents": len(documents), "chunks": len(chunks), "sentences": sentences,
                    "failures": len(failures)},
         "files": files,
@@ -69,6 +68,16 @@ def make_manifest(documents, failures, chunks, embedder, tokenizer, settings: Ch
                      for f in failures],
         "versions": versions(),
     }
+
+
+def faiss_choice(chunks: int, sentences: int) -> dict:
+    """The FAISS types `retrieval.dense` chose by size (and the lists an inverted file searches)."""
+    probes = {name: f"{dense_types.nprobe_for(dense_types.nlist_for(n))} of {dense_types.nlist_for(n)} lists"
+              for name, n in (("chunks", chunks), ("sentences", sentences)) if n > dense_types.EXACT_LIMIT}
+    return {"type": dense_types.index_type(chunks), "sentences": dense_types.index_type(sentences),
+            "exact_limit": dense_types.EXACT_LIMIT,
+            "metric": "inner_product", "normalised": True, "vectors": "stored once, in the FAISS files"} | \
+        ({"nprobe": probes} if probes else {})
 
 
 def corpus_hashes(corpus_dir: Path) -> dict[str, str]:

@@ -7,11 +7,12 @@
                               written last: the size and sha256 of every file below, and its own checksum
         documents.jsonl       one clean Document a line (the text citations slice)
         chunks.jsonl          row i = chunk i: doc_id, start, end, paragraph, text, key
-        embeddings.npy        row i = normalised embedding of chunk i (float32)
-        dense.faiss           FAISS index over the same rows
+        dense.faiss           FAISS index of the normalised chunk vectors, row i = chunk i: their only copy
+                              (float32, or float16 codes above `dense.EXACT_LIMIT`), memory-mapped on load
         sentences.jsonl       sentence j of the chunks: row (its chunk), start, end, key
-        sentence_embeddings.npy, sentences.faiss   the same for the sentences
+        sentences.faiss       the same for the sentences
         lexical/              bm25s files (params, vocab, csc arrays)
+        tokens/               every chunk's BM25 tokens, reused by the next build (`retrieval.token_store`)
         terms.txt             the tokenizer's domain dictionary
 
 A build writes a new generation folder, then replaces CURRENT with one rename:
@@ -34,9 +35,8 @@ from retrieval.errors import IndexCorruptError, IndexMissingError
 
 SCHEMA_VERSION = 3     # 3: every file's size and sha256 in the manifest, which is sealed
 POINTER = "CURRENT"
-REQUIRED = ("manifest.json", "documents.jsonl", "chunks.jsonl", "embeddings.npy",
-            "dense.faiss", "sentences.jsonl", "sentence_embeddings.npy", "sentences.faiss",
-            "lexical", "terms.txt")
+REQUIRED = ("manifest.json", "documents.jsonl", "chunks.jsonl", "dense.faiss", "sentences.jsonl",
+            "sentences.faiss", "lexical", "terms.txt")
 KEEP_GENERATIONS = 2
 
 

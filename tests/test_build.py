@@ -169,7 +169,7 @@ def test_an_index_of_the_older_schema_is_rebuilt_reusing_its_chunk_vectors(corpu
     index = tmp_path / "index"
     build_index(corpus, index)
     folder = store.current(index)
-    for name in ("sentences.jsonl", "sentence_embeddings.npy", "sentences.faiss"):
+    for name in ("sentences.jsonl", "sentences.faiss"):
         (folder / name).unlink()
     data = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     data["schema_version"] = 1

@@ -12,6 +12,7 @@ import pytest
 
 from retrieval import store
 from retrieval.build import build_index, previous_cache, sound_vectors
+from retrieval.dense import Dense
 from retrieval.engine import Engine
 from retrieval.errors import IndexCorruptError
 from retrieval.seal import seal_folder
@@ -24,10 +25,10 @@ spec.loader.exec_module(faults)
 OFF_TOPIC = "明天北京会下雨吗？"
 # the failures issue #13 lists, one of each kind of file and damage
 CASES = [("dense.faiss", "truncate"), ("sentences.faiss", "header flip"), ("sentences.faiss", "middle flip"),
-         ("sentence_embeddings.npy", "middle flip"), ("lexical/indptr.csc.index.npy", "middle flip"),
+         ("lexical/indptr.csc.index.npy", "middle flip"),
          ("lexical/vocab.index.json", "truncate"), ("terms.txt", "empty"), ("chunks.jsonl", "truncate"),
-         ("embeddings.npy", "middle flip"), ("manifest.json", "dimension changed"), ("CURRENT", "not UTF-8"),
-         ("CURRENT", "delete")]
+         ("dense.faiss", "middle flip"), ("manifest.json", "dimension changed"), ("CURRENT", "not UTF-8"),
+         ("CURRENT", "delete"), ("tokens/ids.npy", "middle flip")]
 
 
 @pytest.fixture(scope="module")
@@ -108,10 +109,10 @@ def test_the_app_and_the_json_result_say_the_previous_generation_answers(setup):
 
 
 def test_reused_vectors_come_only_from_verified_files(setup):
-    """4 KB flipped in the live embeddings.npy: the next incremental build takes no vector from it
-    (issue #13: one chunk scored ~6e24 and made an off-topic question found)."""
+    """4 KB flipped in the live dense.faiss (the only copy of the chunk vectors): the next incremental
+    build takes no vector from it (issue #13: one chunk scored ~6e24 and made an off-topic question found)."""
     base, corpus, work, _ = setup
-    index = fresh(setup, "embeddings.npy", "middle flip")
+    index = fresh(setup, "dense.faiss", "middle flip")
     live = store.current(index)
     rows = store.read_jsonl(live / "chunks.jsonl")
     assert not previous_cache(index, "m3e-small", 512).keys() - {r["key"] for r in rows} - \
@@ -123,7 +124,7 @@ def test_reused_vectors_come_only_from_verified_files(setup):
     shutil.copytree(corpus, extra, dirs_exist_ok=True)
     (extra / "c.txt").write_text("党支部要按照打造战斗堡垒的要求，提好年度支部落实机关党建的意见建议。\n", encoding="utf-8")
     report = build_index(extra, index)
-    assert sound_vectors(np.load(Path(report.folder) / "embeddings.npy"), 512).all()
+    assert sound_vectors(Dense.load(Path(report.folder) / "dense.faiss").all_vectors(), 512).all()
     result = Engine.open(index, extra, build=False).ask(OFF_TOPIC)
     assert not result["found"] and all(p["score"] < 2 for p in result["passages"])
 
@@ -137,9 +138,9 @@ def test_vectors_that_are_not_unit_length_and_finite_are_not_reused(setup):
     assert not sound_vectors(vectors, 16).any() and not sound_vectors(np.zeros(3), 8).any()
     index = fresh(setup)
     live = store.current(index)
-    array = np.load(live / "embeddings.npy")
+    array = Dense.load(live / "dense.faiss").all_vectors()
     array[0] *= 1e24
-    np.save(live / "embeddings.npy", array)
+    Dense.build(array, 512).save(live / "dense.faiss")
     seal_folder(live)
     drop_previous(index)
     first = store.read_jsonl(live / "chunks.jsonl")[0]["key"]

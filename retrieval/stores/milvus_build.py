@@ -20,7 +20,7 @@ import numpy as np
 import scipy.sparse
 
 from retrieval import store
-from retrieval.dense import EXACT_LIMIT, HNSW_M
+from retrieval.dense import EXACT_LIMIT, HNSW_M, Dense
 from retrieval.errors import IndexWriteError
 from retrieval.lexical import Lexical
 from retrieval.manifest import built_backend
@@ -187,7 +187,7 @@ def bm25_rows(lexical: Lexical) -> scipy.sparse.csr_matrix:
 
 
 def put_chunks(mc, collection: str, folder: Path, lexical: Lexical) -> None:
-    vectors = np.load(folder / "embeddings.npy", mmap_mode="r")
+    vectors = Dense.load(folder / "dense.faiss").rows
     weights = bm25_rows(lexical)
 
     def rows():
@@ -201,7 +201,7 @@ def put_chunks(mc, collection: str, folder: Path, lexical: Lexical) -> None:
 
 
 def put_sentences(mc, collection: str, folder: Path) -> None:
-    vectors = np.load(folder / "sentence_embeddings.npy", mmap_mode="r")
+    vectors = Dense.load(folder / "sentences.faiss").rows
     insert(mc, collection, ({"id": j, "row": s["row"], "start": s["start"], "end": s["end"], "key": s["key"],
                              "vector": vectors[j].tolist()}
                             for j, s in enumerate(store.iter_jsonl(folder / "sentences.jsonl"))))

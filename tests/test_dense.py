@@ -1,0 +1,79 @@
+"""Dense indexes: the FAISS type follows the size and is recorded in the manifest; the FAISS file is
+the only copy of the vectors, read back exactly (float32) or as stored (float16 codes), so builds
+reuse them without re-embedding and without drift."""
+import json
+
+import numpy as np
+import pytest
+
+from retrieval import dense, store
+from retrieval.build import build_index
+from retrieval.dense import Dense, index_type
+from retrieval.engine import Engine
+
+DOC_A = "一、总体要求\n机关党建工作责任制是落实全面从严治党的关键举措。必须牵住责任制这个“牛鼻子”。\n"
+DOC_B = "领导班子成员要履行“一岗双责”，做到明责、履责、尽责。对分管领域的党建工作负领导责任。\n"
+DOC_C = "党支部要按照打造战斗堡垒的要求，提好年度支部落实机关党建的意见建议。\n"
+
+
+def unit_vectors(n: int, dim: int = 64, seed: int = 0) -> np.ndarray:
+    x = np.random.default_rng(seed).standard_normal((n, dim)).astype("float32")
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def test_the_index_type_follows_the_size():
+    assert index_type(dense.EXACT_LIMIT) == "flat-ip"
+    assert index_type(dense.EXACT_LIMIT + 1) == "ivf256-fp16"
+    assert index_type(1_000_000) == "ivf1024-fp16"
+    assert dense.nprobe_for(256) == 256 // dense.PROBE_SHARE and dense.nprobe_for(2) == 2
+
+
+def test_a_flat_index_is_read_back_exactly_from_the_mapped_file_not_copied(tmp_path):
+    x = unit_vectors(500)
+    Dense.build(x, 64).save(tmp_path / "a.faiss")
+    loaded = Dense.load(tmp_path / "a.faiss")
+    assert loaded.kind == "flat-ip" and np.array_equal(loaded.all_vectors(), x)
+    assert not loaded.rows.matrix.flags.owndata          # a view of FAISS's (memory-mapped) storage
+    assert np.array_equal(loaded.rows[3:5], x[3:5]) and np.array_equal(loaded.rows[7], x[7])
+
+
+def test_an_inverted_file_stores_float16_read_back_as_stored(tmp_path, monkeypatch):
+    monkeypatch.setattr(dense, "EXACT_LIMIT", 100)
+    x = unit_vectors(4000)
+    built = Dense.build(x, 64)
+    assert built.kind == "ivf64-fp16" == index_type(4000)
+    built.save(tmp_path / "a.faiss")
+    loaded = Dense.load(tmp_path / "a.faiss")
+    back = loaded.all_vectors()
+    assert np.abs(back - x).max() < 1e-3 and not np.array_equal(back, x)    # float16 codes
+    assert np.array_equal(Dense.build(back, 64).all_vectors(), back)      # no drift when reused
+    assert np.array_equal(loaded.rows[10:12], back[10:12]) and np.array_equal(loaded.rows[5], back[5])
+    assert [next(iter(loaded.search(x[i], 5))) for i in range(20)] == list(range(20))
+    rows = np.array([3, 900, 2500])                       # restricted: exact among those rows
+    hits = loaded.search(x[900], 2, rows)
+    assert list(hits) == [900, int(rows[np.argsort(-(back[rows] @ x[900]))[1]])]
+
+
+def test_a_large_index_is_an_inverted_file_in_the_manifest_and_its_vectors_are_reused(tmp_path, monkeypatch):
+    """Above EXACT_LIMIT (lowered here) both layers are inverted files, the manifest says so, the engine
+    answers from them, and adding a document embeds only its own texts, the rest read from the files."""
+    monkeypatch.setattr(dense, "EXACT_LIMIT", 2)
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(DOC_A, encoding="utf-8")
+    (corpus / "b.txt").write_text(DOC_B, encoding="utf-8")
+    first = build_index(corpus, index)
+    manifest = json.loads((store.current(index) / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["faiss"]["type"] == index_type(first.chunks) and manifest["faiss"]["type"].startswith("ivf")
+    assert manifest["faiss"]["sentences"].startswith("ivf") and manifest["faiss"]["exact_limit"] == 2
+    assert not list(store.current(index).glob("*.npy"))                   # vectors stored once
+    before = Dense.load(store.current(index) / "dense.faiss").all_vectors()
+    result = Engine.open(index, corpus, build=False).ask("什么是一岗双责")
+    assert result["found"] and result["passages"][0]["doc_id"] == "b"
+    (corpus / "c.txt").write_text(DOC_C, encoding="utf-8")
+    second = build_index(corpus, index)
+    assert second.chunks == first.chunks + 1 and second.embedded == 1 and second.reused == first.chunks
+    after = Dense.load(store.current(index) / "dense.faiss").all_vectors()
+    keys = [r["key"] for r in store.read_jsonl(store.current(index) / "chunks.jsonl")]
+    assert keys[-1] not in keys[:-1]
+    assert np.array_equal(after[:first.chunks], before)                  # reused exactly as stored
