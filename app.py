@@ -18,7 +18,7 @@ import gradio as gr  # noqa: E402
 
 from retrieval.engine import Engine  # noqa: E402
 from retrieval.errors import RetrievalError  # noqa: E402
-from ui import ask, corpus, study_tab, terms_tab, verify_tab  # noqa: E402
+from ui import ask, corpus, sessions, study_tab, terms_tab, verify_tab  # noqa: E402
 from ui.context import AppContext, admin_password_from_env  # noqa: E402
 from ui.render import header_html  # noqa: E402
 from ui.theme import launch_options  # noqa: E402
@@ -58,11 +58,15 @@ def launch(demo: gr.Blocks, host: str, port: int, block: bool = True, max_upload
     from starlette.middleware import Middleware
 
     policy = getattr(demo, "upload_policy", None) or UploadPolicy(False, 0, (), set)
-    return demo.launch(app_kwargs={"middleware": [Middleware(UploadGuard, policy=policy)]},
-                       server_name=host, server_port=port, share=False, prevent_thread_lock=not block,
-                       show_error=False, footer_links=["api"], ssr_mode=False, mcp_server=False,
-                       enable_monitoring=False, pwa=False, max_file_size=f"{max_upload_mb}mb",
-                       quiet=not block, **launch_options())
+    served = demo.launch(app_kwargs={"middleware": [Middleware(UploadGuard, policy=policy)]},
+                         server_name=host, server_port=port, share=False, prevent_thread_lock=True,
+                         show_error=False, footer_links=["api"], ssr_mode=False, mcp_server=False,
+                         enable_monitoring=False, pwa=False, max_file_size=f"{max_upload_mb}mb",
+                         quiet=not block, **launch_options())
+    sessions.install(demo)     # an API call's session costs no config build and is not kept (ui/sessions.py)
+    if block:
+        demo.block_thread()
+    return served
 
 
 def port_number(text: str) -> int:
