@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,8 @@ ELSEWHERE = 0.5   # ... and those of other documents half as high when it asks a
 NAMED_MAX = 3      # a name that fits more documents than this names none in particular
 TERM_BOOST = 0.2   # chunks that hold the formulation asked about, whole, score 1.2 times higher
 YEAR_BOOST = 0.2   # passages that match a year the question names (document date, title or text) score 1.2 times higher
+RECENT = 32        # questions whose correction is remembered: one answer corrects the same text 4 times
+SENTENCE_WORDS = 8192   # corpus sentences whose words are remembered for the highlights (a few MB at most)
 
 
 class Engine:
@@ -85,7 +88,9 @@ class Engine:
             self.sentence_spans = spans[:, 1:]        # document offsets of sentence j
             # the sentences of chunk r are sentence_vectors[sentence_ptr[r]:sentence_ptr[r + 1]]
             self.sentence_ptr = np.searchsorted(sentence_rows, np.arange(len(chunks) + 1))
-            self.tokenizer = Tokenizer(terms)
+            self.tokenizer = tokenizer = Tokenizer(terms)
+            self.sentence_words = lru_cache(maxsize=SENTENCE_WORDS)(lambda text: frozenset(tokenizer(text)))
+            self.corrected = lru_cache(maxsize=RECENT)(self.correct_now)
             self.analyzer = Analyzer(terms)
             self.corrector = None
             self.folded = None
@@ -110,8 +115,13 @@ class Engine:
         return result | {"warnings": self.warnings} if self.warnings else result
 
     def correct(self, text: str) -> Correction:
-        """`text` folded like the index, its typos corrected against the corpus (`retrieval.correct`).
-        The corrector is made at the first question (about a second for a large vocabulary)."""
+        """`text` folded like the index, its typos corrected against the corpus (`retrieval.correct`);
+        the last `RECENT` texts' corrections are remembered."""
+        return self.corrected(text)
+
+    def correct_now(self, text: str) -> Correction:
+        """`correct` without the memory. The corrector is made at the first question (about a second
+        for a large vocabulary)."""
         with self.lock:
             if self.corrector is None:
                 self.corrector = corrector_for(self.lexical, self.tokenizer.terms, self.tokenizer.lexicon)
@@ -329,7 +339,7 @@ class Engine:
         tokens = set(self.tokenizer(content) or self.tokenizer(text))
 
         def words(sentence: str) -> float:
-            return sum(self.lexical.idf(t) for t in tokens & set(self.tokenizer(sentence)))
+            return sum(self.lexical.idf(t) for t in tokens & self.sentence_words(sentence))
 
         def marks(passage: Passage) -> list[tuple[int, int]]:
             vectors = self.passage_sentences(passage)
