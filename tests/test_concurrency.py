@@ -1,5 +1,5 @@
-"""The engine under load: what it remembers between questions (corrections, the words of corpus
-sentences) never changes an answer, and threads asking at once get the answers one thread gets."""
+"""The engine under load: what it remembers between questions (corrections, analyses, the words of
+corpus sentences) never changes an answer, and threads asking at once get the answers one thread gets."""
 from __future__ import annotations
 
 import json
@@ -28,6 +28,7 @@ def plain(seed_index):
     engine = Engine.open(seed_index, ROOT / "corpus", build=False)
     engine.corrected = engine.correct_now
     engine.sentence_words = lambda text: frozenset(engine.tokenizer(text))
+    engine.analysed = lambda text: engine.analyzer(text, engine.lexical.idf, engine.holds)
     return engine
 
 
@@ -36,16 +37,17 @@ def expected(plain):
     return {q: plain.ask(q, top_k=5) for q in dev_questions()}
 
 
-def test_remembered_corrections_and_sentence_words_change_no_answer(seed_engine, expected):
+def test_what_the_engine_remembers_changes_no_answer(seed_engine, expected):
     for _ in range(2):          # the second round comes from what the first left in memory
         for question, result in expected.items():
             assert seed_engine.ask(question, top_k=5) == result, question
     assert seed_engine.sentence_words.cache_info().hits > 0
-    assert seed_engine.corrected.cache_info().hits > 0
+    assert seed_engine.corrected.cache_info().hits > 0 and seed_engine.analysed.cache_info().hits > 0
 
 
 def test_memories_are_bounded(seed_engine):
-    assert seed_engine.sentence_words.cache_info().maxsize and seed_engine.corrected.cache_info().maxsize
+    assert all(memory.cache_info().maxsize for memory in
+               (seed_engine.sentence_words, seed_engine.corrected, seed_engine.analysed))
 
 
 def test_threads_asking_at_once_get_the_single_thread_answers(seed_engine, expected):
