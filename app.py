@@ -9,6 +9,11 @@ import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")   # before gradio is imported
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Gradio's queue records every event for its monitoring dashboard (off here: enable_monitoring=False) and,
+# after each event, rebuilds a pandas summary of the last 10,000: ~10 ms of CPU an answer once the app has
+# served that many. Keep one record and never summarise (README, "Under load").
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(2**62))
 
 import argparse  # noqa: E402
 import sys  # noqa: E402

@@ -1,5 +1,6 @@
-"""ui/sessions.py: an API call's Gradio session costs no configuration build and is not kept, while
-a session holding state (a browser's conversation) is; on the real app over HTTP."""
+"""The app under load, on the real app over HTTP: an API call's Gradio session costs no configuration
+build and is not kept, while a session holding state (a browser's conversation) is (ui/sessions.py);
+Gradio's queue keeps no growing record of the events it served (app.py)."""
 from __future__ import annotations
 
 import json
@@ -66,6 +67,8 @@ def test_api_calls_keep_only_the_recent_sessions_holding_nothing(served, seed_en
             q = questions[i % 3]
             assert call_ask(base, q) == seed_engine.ask(q, top_k=3)
         assert len(holder.session_data) <= 3 + 1
+        assert len(demo._queue.event_analytics) <= 1          # Gradio keeps 10,000 and summarises them
+        assert demo._queue.events_recorded >= 9 and demo._queue.cached_event_analytics_summary == {"functions": {}}
     finally:
         holder.pristine_limit = 256
 
