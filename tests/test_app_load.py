@@ -67,6 +67,7 @@ def test_api_calls_keep_only_the_recent_sessions_holding_nothing(served, seed_en
             q = questions[i % 3]
             assert call_ask(base, q) == seed_engine.ask(q, top_k=3)
         assert len(holder.session_data) <= 3 + 1
+        assert len(demo._queue.pending_event_ids_session) <= 3 + 1      # Gradio keeps an empty set a call
         assert len(demo._queue.event_analytics) <= 1          # Gradio keeps 10,000 and summarises them
         assert demo._queue.events_recorded >= 9 and demo._queue.cached_event_analytics_summary == {"functions": {}}
     finally:

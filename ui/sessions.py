@@ -11,7 +11,10 @@ and about 110 KB kept per call, up to 10,000 sessions (over 1 GB) before Gradio 
 - sessions that never stored anything (`State` values or updated components: what an API call
   leaves behind) are kept for the `PRISTINE` most recent only. Forgetting one loses nothing: Gradio
   makes the same defaults again if its hash comes back. Sessions that hold state (a browser's
-  conversation) are evicted by Gradio's own rule (`state_session_capacity`, least recently used).
+  conversation) are evicted by Gradio's own rule (`state_session_capacity`, least recently used);
+- with a forgotten session goes its entry in the queue's `pending_event_ids_session`, once empty:
+  Gradio empties the set of a session's pending events but never removes it (one set per API call,
+  kept for ever, and scanned whole by `/call/<name>/<event_id>` when the event has already finished).
 """
 from __future__ import annotations
 
@@ -90,6 +93,13 @@ class LightStateHolder(StateHolder):
                 if session is not None and not getattr(session, "touched", True) and not session.state_data:
                     del self.session_data[oldest]
                     self.time_last_used.pop(oldest, None)
+                    self.forget_events(oldest)
+
+    def forget_events(self, session_id: str) -> None:
+        """Drop the session's set of pending event ids from the queue when it is empty (all delivered)."""
+        pending = getattr(getattr(self.blocks, "_queue", None), "pending_event_ids_session", None)
+        if pending is not None and not pending.get(session_id, True):
+            pending.pop(session_id, None)
 
 
 def install(demo) -> LightStateHolder:
