@@ -11,6 +11,11 @@ import os
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")   # before gradio is imported
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
+# Gradio's queue records every event for its monitoring dashboard (off here: enable_monitoring=False) and,
+# after each event, rebuilds a pandas summary of the last 10,000: ~10 ms of CPU an answer once the app has
+# served that many. Keep one record and never summarise (README, "Under load").
+os.environ.setdefault("GRADIO_ANALYTICS_MAX_EVENTS", "1")
+os.environ.setdefault("GRADIO_ANALYTICS_CACHE_FREQUENCY", str(2**62))
 
 import argparse  # noqa: E402
 import sys  # noqa: E402
@@ -21,7 +26,7 @@ import gradio as gr  # noqa: E402
 from retrieval import stores  # noqa: E402
 from retrieval.engine import Engine  # noqa: E402
 from retrieval.errors import RetrievalError  # noqa: E402
-from ui import ask, corpus, store_outage, study_tab, terms_tab, verify_tab  # noqa: E402
+from ui import ask, corpus, sessions, store_outage, study_tab, terms_tab, verify_tab  # noqa: E402
 from ui.context import AppContext, admin_password_from_env  # noqa: E402
 from ui.render import header_html  # noqa: E402
 from ui.theme import launch_options  # noqa: E402
@@ -33,7 +38,10 @@ TITLE = "政策文献引文问答"
 TAGLINE = "逐字引用原文 · 注明确切出处 · 不生成任何文字"
 TABS = [("问答", "ask", ask.build), ("引文核对", "verify", verify_tab.build), ("学习材料", "study", study_tab.build),
         ("提法", "terms", terms_tab.build), ("语料库", "corpus", corpus.build)]
-CONCURRENCY = 4        # questions answered at once (CPU-bound); the rest wait in the queue
+CONCURRENCY = 8        # questions answered at once; the rest wait in the queue (README, "Under load": 8 against 4
+                       # answered more a second with 50 clients; the embedding runs outside the GIL)
+STATUS_EVERY = 1       # seconds between the queue-position updates sent to waiting browsers (Gradio's
+                       # "auto" sent one to every waiting event each time an event started)
 QUEUE_SIZE = 200
 
 
@@ -52,7 +60,7 @@ def create_app(ctx: AppContext) -> gr.Blocks:
     # administrator's documents while administration is on
     demo.upload_policy = UploadPolicy(ctx.admin_enabled, ctx.max_upload_mb * 2**20, ALLOWED,
                                       lambda: demo.upload_file_set, MANUSCRIPT_TYPES)
-    return demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE)
+    return demo.queue(default_concurrency_limit=CONCURRENCY, max_size=QUEUE_SIZE, status_update_rate=STATUS_EVERY)
 
 
 def launch(demo: gr.Blocks, host: str, port: int, block: bool = True, max_upload_mb: int = 20):
@@ -61,11 +69,15 @@ def launch(demo: gr.Blocks, host: str, port: int, block: bool = True, max_upload
     from starlette.middleware import Middleware
 
     policy = getattr(demo, "upload_policy", None) or UploadPolicy(False, 0, (), set)
-    return demo.launch(app_kwargs={"middleware": [Middleware(UploadGuard, policy=policy)]},
-                       server_name=host, server_port=port, share=False, prevent_thread_lock=not block,
-                       show_error=False, footer_links=["api"], ssr_mode=False, mcp_server=False,
-                       enable_monitoring=False, pwa=False, max_file_size=f"{max_upload_mb}mb",
-                       quiet=not block, **launch_options())
+    served = demo.launch(app_kwargs={"middleware": [Middleware(UploadGuard, policy=policy)]},
+                         server_name=host, server_port=port, share=False, prevent_thread_lock=True,
+                         show_error=False, footer_links=["api"], ssr_mode=False, mcp_server=False,
+                         enable_monitoring=False, pwa=False, max_file_size=f"{max_upload_mb}mb",
+                         quiet=not block, **launch_options())
+    sessions.install(demo)     # an API call's session costs no config build and is not kept (ui/sessions.py)
+    if block:
+        demo.block_thread()
+    return served
 
 
 def port_number(text: str) -> int:

@@ -2,15 +2,17 @@
 """Load on the real app: N concurrent API clients asking questions, latency p50/p95 next to one
 client alone; and a soak (RSS of the app over time under steady load).
 
-`.venv/bin/python benchmarks/load.py [--clients 1,10,50] [--seconds 60] [--soak-minutes 0] [--store STORE]`
+`.venv/bin/python benchmarks/load.py [--clients 1,10,50] [--seconds 60] [--soak-minutes 0] [--store STORE] [--baseline DIR]`
 
 The app (`app.py` on the seed corpus, index in a temporary folder built first) runs in its own
 process; each client is a thread that calls the `/ask` endpoint over HTTP the way `gradio_client`
 does (POST /gradio_api/call/ask, then read the event stream) with questions of the seed gold set's
 dev split, one after the other, for `--seconds`. RSS is read from /proc/<pid>/status. With `--store`
 (a Milvus Lite file such as /tmp/load.db, or milvus://HOST:PORT), the app serves from that store (built
-first when missing; Milvus Lite runs inside the app's process, so its RSS includes it). Figures:
-README, "Reliability" and "The Milvus store".
+first when missing; Milvus Lite runs inside the app's process, so its RSS includes it). With
+`--baseline DIR` (a checkout of another commit, e.g. `git archive REV | tar -x -C DIR`) that app is
+served too, on the same index, and each row is measured on it just before this one, so that both see
+the same machine. Figures: README, "Reliability" and "The Milvus store".
 """
 from __future__ import annotations
 
@@ -57,11 +59,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_app(index: Path, port: int, store: str | None = None) -> subprocess.Popen:
+def start_app(index: Path, port: int, root: Path = ROOT, store: str | None = None) -> subprocess.Popen:
     env = dict(os.environ, RETRIEVAL_ADMIN_PASSWORD="")
+    env.setdefault("RETRIEVAL_MODEL_CACHE", str(ROOT / "models"))      # a baseline checkout reuses the export
     where = ["--store", store] if store else []
-    proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), "--index", str(index),
-                             "--corpus", str(ROOT / "corpus"), *where], cwd=ROOT, env=env,
+    proc = subprocess.Popen([sys.executable, str(root / "app.py"), "--port", str(port), "--index", str(index),
+                             "--corpus", str(ROOT / "corpus"), *where], cwd=root, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.time() + 900
     while time.time() < deadline:
@@ -153,26 +156,39 @@ def main(argv=None) -> int:
     parser.add_argument("--index", default=None, help="an index of the seed corpus (default: built in a temp folder)")
     parser.add_argument("--store", default=None, help="serve from this Milvus store instead (a Milvus Lite file "
                         "or milvus://HOST:PORT; built from the seed corpus when missing)")
+    parser.add_argument("--baseline", default=None, help="a checkout of another commit, measured beside this one")
     args = parser.parse_args(argv)
     questions = dev_questions()
     with tempfile.TemporaryDirectory(prefix="load-") as tmp:
         index = Path(args.index) if args.index else Path(tmp) / "index"
-        port = free_port()
-        app = start_app(index, port, args.store)
-        base = f"http://127.0.0.1:{port}"
+        apps = {"this": start(index, ROOT, args.store)}
+        if args.baseline:
+            apps = {"baseline": start(index, Path(args.baseline).resolve(), args.store)} | apps
         try:
-            ask(httpx.Client(timeout=120), base, questions[0])        # warm: the corrector is made at the first question
-            print(f"app pid {app.pid}, RSS after warm-up {rss_mib(app.pid)} MiB; "
-                  f"load average {os.getloadavg()}", flush=True)
             for n in [int(c) for c in args.clients.split(",")]:
-                print(json.dumps(load(base, n, args.seconds, questions) | {"rss_mib": rss_mib(app.pid)}), flush=True)
+                for name, (app, base) in apps.items():
+                    row = {"app": name} | load(base, n, args.seconds, questions) | {"rss_mib": rss_mib(app.pid)}
+                    print(json.dumps(row), flush=True)
             if args.soak_minutes:
+                app, base = apps["this"]
                 samples = soak(base, app.pid, args.soak_minutes, args.soak_clients, questions)
                 print(json.dumps({"soak": samples}), flush=True)
         finally:
-            app.terminate()
-            app.wait(timeout=60)
+            for app, _ in apps.values():
+                app.terminate()
+                app.wait(timeout=60)
     return 0
+
+
+def start(index: Path, root: Path, store: str | None = None) -> tuple[subprocess.Popen, str]:
+    """The app of checkout `root` serving `index` (or `store`), warmed up (the corrector is made at the first question)."""
+    port = free_port()
+    app = start_app(index, port, root, store)
+    base = f"http://127.0.0.1:{port}"
+    ask(httpx.Client(timeout=120), base, dev_questions()[0])
+    print(f"{root}: app pid {app.pid}, RSS after warm-up {rss_mib(app.pid)} MiB; "
+          f"load average {os.getloadavg()}", flush=True)
+    return app, base
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from __future__ import annotations
 import math
 import re
 import threading
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -38,6 +39,9 @@ ELSEWHERE = 0.5   # ... and those of other documents half as high when it asks a
 NAMED_MAX = 3      # a name that fits more documents than this names none in particular
 TERM_BOOST = 0.2   # chunks that hold the formulation asked about, whole, score 1.2 times higher
 YEAR_BOOST = 0.2   # passages that match a year the question names (document date, title or text) score 1.2 times higher
+RECENT = 32        # questions whose correction and analysis are remembered: one answer corrects the same
+                   # text 4 times (and its correction, the same folded text, again) and analyses it twice
+SENTENCE_WORDS = 8192   # corpus sentences whose words are remembered for the highlights (a few MB at most)
 
 
 class Engine:
@@ -81,12 +85,17 @@ class Engine:
             self.folder, self.manifest, self.fallback = folder, manifest, None
             self.documents = documents
             self.chunks, self.lexical, self.dense = chunks, lexical, dense
+            if isinstance(sentence_vectors, np.memmap):     # the same mapped memory, without memmap's
+                sentence_vectors = sentence_vectors.view(np.ndarray)   # per-slice overhead (~14k slices an answer)
             self.sentences, self.sentence_rows, self.sentence_vectors = sentences, sentence_rows, sentence_vectors
             self.sentence_spans = spans[:, 1:]        # document offsets of sentence j
             # the sentences of chunk r are sentence_vectors[sentence_ptr[r]:sentence_ptr[r + 1]]
             self.sentence_ptr = np.searchsorted(sentence_rows, np.arange(len(chunks) + 1))
-            self.tokenizer = Tokenizer(terms)
-            self.analyzer = Analyzer(terms)
+            self.tokenizer = tokenizer = Tokenizer(terms)
+            self.sentence_words = lru_cache(maxsize=SENTENCE_WORDS)(lambda text: frozenset(tokenizer(text)))
+            self.corrected = lru_cache(maxsize=RECENT)(self.correct_now)
+            self.analyzer = analyzer = Analyzer(terms)
+            self.analysed = lru_cache(maxsize=RECENT)(lambda text: analyzer(text, lexical.idf, self.holds))
             self.corrector = None
             self.folded = None
             self.doc_rows = chunks.rows_of()
@@ -110,13 +119,18 @@ class Engine:
         return result | {"warnings": self.warnings} if self.warnings else result
 
     def correct(self, text: str) -> Correction:
-        """`text` folded like the index, its typos corrected against the corpus (`retrieval.correct`).
-        The corrector is made at the first question (about a second for a large vocabulary)."""
+        """`text` folded like the index, its typos corrected against the corpus (`retrieval.correct`);
+        the last `RECENT` folded texts' corrections are remembered."""
+        return self.corrected(normalize(text))
+
+    def correct_now(self, folded: str) -> Correction:
+        """The correction of a text already `normalize`d, not remembered. The corrector is made at the
+        first question (about a second for a large vocabulary)."""
         with self.lock:
             if self.corrector is None:
                 self.corrector = corrector_for(self.lexical, self.tokenizer.terms, self.tokenizer.lexicon)
             corrector = self.corrector
-        return corrector.correct(normalize(text))
+        return corrector.correct(folded)
 
     def checked_doc_ids(self, doc_ids) -> list[str] | None:
         """`doc_ids` as a list of known ids (one id may come as a string), None for no filter;
@@ -147,7 +161,7 @@ class Engine:
         `mode` "bm25" or "dense" uses one retriever only (for evaluation).
         """
         text = self.correct(text).text
-        analysis = self.analyzer(text, self.lexical.idf, self.holds)
+        analysis = self.analysed(text)
         searched = " ".join(w for w in analysis.content.split() if w not in analysis.common)
         tokens = self.tokenizer(searched) or self.tokenizer(text)
         words = content_words(analysis, tokens)
@@ -326,11 +340,11 @@ class Engine:
     def highlighter(self, text: str, qvec: np.ndarray):
         """passage -> its highlights: sentences sharing the rare words of the question's content (not its
         frame: `如何理解`, `的内涵`) and near it in meaning."""
-        content = self.analyzer(self.correct(text).text, self.lexical.idf, self.holds).content
+        content = self.analysed(self.correct(text).text).content
         tokens = set(self.tokenizer(content) or self.tokenizer(text))
 
         def words(sentence: str) -> float:
-            return sum(self.lexical.idf(t) for t in tokens & set(self.tokenizer(sentence)))
+            return sum(self.lexical.idf(t) for t in tokens & self.sentence_words(sentence))
 
         def marks(passage: Passage) -> list[tuple[int, int]]:
             vectors = self.passage_sentences(passage)
