@@ -17,7 +17,7 @@ from retrieval.errors import QueryError
 from retrieval.fusion import fuse, ranked
 from retrieval.integrity import read_generation
 from retrieval.query import clean_question
-from retrieval.question import Analysis, Analyzer
+from retrieval.question import Analysis, Analyzer, about_meaning
 from retrieval.rank import PUBLISHED, TYPED_DEPTH, about_document, content_words, dated, matches_year, prefer_typed
 from retrieval.refusal import Evidence, coverage, decide, min_cosine_for, typed_answer
 from retrieval.result import error_result, make_result
@@ -174,7 +174,9 @@ class Engine:
         elif mode == "dense":
             fused = dense
         else:
-            alpha = self.lexical_weight(words, lexical)
+            # BM25's weight looks at every content word unless the question asks what its formulation means:
+            # `X位于哪个国家` is not answered by BM25's best chunk holding X
+            alpha = self.lexical_weight(content_words(analysis, tokens, term=False), lexical)
             fused = self.weigh(fuse(lexical, dense, self.dense_scores, qvec, alpha),
                                self.named_documents(text) if not doc_ids else set(), analysis)
         passages = self.assemble(ranked(fused), fused, max(top_k, TYPED_DEPTH))
@@ -197,8 +199,9 @@ class Engine:
 
     def weigh(self, fused: dict[int, float], named: set[str], analysis: Analysis) -> dict[int, float]:
         """Scale fused scores by the chunk's substance and by the boosts: a document the question names
-        (NAMED_BOOST), the formulation asked about held whole (TERM_BOOST), a year it names (YEAR_BOOST)."""
-        term, years = fold(analysis.term), analysis.years
+        (NAMED_BOOST), the formulation a question of its meaning asks about held whole (TERM_BOOST), a year it
+        names (YEAR_BOOST)."""
+        term, years = fold(analysis.term) if about_meaning(analysis) else "", analysis.years
         that_document = bool(PUBLISHED.search(analysis.question))
 
         def scale(r: int) -> float:
@@ -269,11 +272,11 @@ class Engine:
         return float(np.max(self.sentence_vectors[lo:hi] @ qvec)) if hi > lo else None
 
     def prefer_definition(self, analysis: Analysis, passages: list[Passage], top_k: int) -> list[Passage]:
-        """For a question about a formulation (`什么叫X`, `X的内涵`, `X包括哪些内容`), put first the
+        """For a question about a formulation (`什么叫X`, `X的内涵`, `X包括哪些内容`, `我想了解一下X`), put first the
         passage that spells X out (the glossary's defining or enumerating statement), if there is one."""
         from retrieval.glossary import term_statement
 
-        statement = term_statement(self, analysis.term) if analysis.term else None
+        statement = term_statement(self, analysis.term) if about_meaning(analysis) else None
         if statement is None:
             return passages
         doc_id, start, end = statement.doc_id, statement.start, statement.end

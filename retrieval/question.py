@@ -74,6 +74,18 @@ class Analysis:
                                 # word shaped like a formulation (`四下基层`), known to the corpus or not
 
 
+def about_meaning(analysis: Analysis) -> bool:
+    """The question asks what its formulation means or holds: a question of meaning or parts, or one of no
+    stated kind whose other content words are common Chinese (`我想了解一下X`; not `X又叫什么`,
+    `X位于哪个国家`)."""
+    if not analysis.term:
+        return False
+    if analysis.kind in MEANING:
+        return True
+    rest = [w for w in analysis.content.split() if fold(w) not in fold(analysis.term)]
+    return all(w in analysis.common for w in rest)
+
+
 def read_words(name: str) -> list[str]:
     lines = (DATA / name).read_text(encoding="utf-8").splitlines()
     return [w for line in lines if line.strip() and not line.startswith("#") for w in line.split("\t")[0].split()]

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from retrieval.answer import Passage
-from retrieval.question import Analysis
+from retrieval.question import Analysis, about_meaning
 from retrieval.refusal import asked_kinds, typed_answer
 from retrieval.tokenize import fold, normalize
 from retrieval.types import Document
@@ -19,10 +19,11 @@ TYPED_DEPTH = 5    # a count or date question may take its answer from this far 
 TYPED_SHARE = 0.8  # ... when that passage scores at least this share of the top one
 
 
-def content_words(analysis: Analysis, tokens: list[str]) -> list[str]:
-    """The words whose presence decides whether a passage answers: the formulation asked about, else
-    the question's content words (its search tokens when the question is all frame)."""
-    if analysis.term:
+def content_words(analysis: Analysis, tokens: list[str], term: bool = True) -> list[str]:
+    """The words whose presence decides whether a passage answers: the formulation asked about (with
+    `term`; else only the one a question of its meaning asks about: `retrieval.question.about_meaning`),
+    else the question's content words (its search tokens when the question is all frame)."""
+    if analysis.term and (term or about_meaning(analysis)):
         return [analysis.term]
     words = analysis.content.split() or tokens
     if PUBLISHED.search(analysis.question):      # `这篇文章`, `刊登`: the document itself, not its text

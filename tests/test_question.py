@@ -67,7 +67,7 @@ def test_years_are_taken_out_of_the_content(analyzer):
 
 CORPUS = "建设书香机关。机关党建工作责任制。机关党委和党支部。要正确处理好关系。两个维护。一个说法。"
 IDF = {"书香": 4.3, "机关": 0.02, "正确": 4.3, "机关党建": 0.1, "党委": 2.3, "党支部": 2.3, "承担": 3.0,
-       "责任": 0.7, "工作": 0.2, "责任制": 2.0, "两个维护": 2.1, "说法": 4.3, "核心": 3.2, "讲": 2.6}
+       "责任": 0.7, "工作": 0.2, "责任制": 2.0, "两个维护": 2.1, "说法": 4.3, "核心": 3.2, "讲": 2.6, "想": 3.0}
 
 
 def analyse(analyzer, question):
@@ -122,3 +122,12 @@ def test_these_few_words_is_no_count(question):
 def test_a_numbered_dictionary_term_is_not_glued_to_the_next_word(analyzer):
     # 四风 is a term of the dictionary: `四风到底` is not a formulation of its own
     assert analyzer("咱们常说的四风到底指啥").content.split()[-2:] == ["四风", "到底"]
+
+
+def test_only_a_question_of_meaning_is_judged_on_its_formulation_alone(analyzer):
+    from retrieval.question import about_meaning
+
+    assert about_meaning(analyse(analyzer, "什么是两个维护"))
+    assert about_meaning(analyse(analyzer, "我想了解一下两个维护"))            # 想: common Chinese
+    assert not about_meaning(analyse(analyzer, "两个维护位于哪个国家"))          # asks about something else
+    assert not about_meaning(analyse(analyzer, "明天北京会下雨吗？"))
