@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from retrieval.align import fold
 from retrieval.definitions import Reading, kind_of, rank, read  # noqa: F401  (kind_of: public)
@@ -96,13 +97,19 @@ def doc_statements(doc, term: str, needle: str) -> list[tuple[Statement, Reading
         texts = [doc.text[s:e] for s, e in spans]
         i = 0
         while i < len(spans):
-            if needle in fold(texts[i]).text:
+            if needle in folded_text(texts[i]):
                 reading = read(texts, i, term)
                 statement = Statement(doc.doc_id, spans[i][0], spans[reading.last][1], reading.kind)
                 found.append((statement, reading))
                 i = reading.last
             i += 1
     return found
+
+
+@lru_cache(maxsize=16384)
+def folded_text(text: str) -> str:
+    """`fold(text).text`, remembered: the glossary looks for each of its terms in every sentence."""
+    return fold(text).text
 
 
 def paragraph_sentences(doc) -> list[list[tuple[int, int]]]:

@@ -9,7 +9,6 @@ import threading
 from pathlib import Path
 
 from retrieval import store, stores
-from retrieval.build import behind_message, try_build
 from retrieval.errors import IndexCorruptError, IndexStaleError, RetrievalError
 from retrieval.integrity import damage_detail, live_damage, preload
 from retrieval.manifest import needs_build, stale_reasons
@@ -46,7 +45,7 @@ def open_engine(cls, index_dir="index", corpus_dir="corpus", model=None, build=T
         if failed is not None:
             raise failed from None
         raise
-    engine.behind = failed and behind_message(index_dir, corpus_dir, failed)   # logged as a warning
+    engine.behind = failed and build_module().behind_message(index_dir, corpus_dir, failed)   # logged as a warning
     if corpus_dir is not None and not build:
         check_current(engine, index_dir, corpus_dir, "--index")
     return engine
@@ -63,7 +62,7 @@ def open_store(cls, where: str, corpus_dir, model, build: bool):
         if failed is not None:
             raise failed from None
         raise
-    engine.behind = failed and behind_message(where, corpus_dir, failed)
+    engine.behind = failed and build_module().behind_message(where, corpus_dir, failed)
     if corpus_dir is not None and not build:
         check_current(engine, where, corpus_dir, "--store")
     return engine
@@ -78,7 +77,7 @@ def check_current(engine, where, corpus_dir, option: str) -> None:
 
 def repair(index_dir: Path, corpus_dir, model, damage: RetrievalError | None) -> RetrievalError | None:
     """Build the index (the build's error, None when built); say so when it repaired a damage."""
-    failed = try_build(corpus_dir, index_dir, model=model)
+    failed = build_module().try_build(corpus_dir, index_dir, model=model)
     if damage is not None and failed is None:
         log.warning("the index %s was damaged (%s): rebuilt it", index_dir, damage_detail(damage))
     return failed
@@ -103,3 +102,11 @@ def previous_generation(cls, index_dir: Path, corpus_dir, model, damage: IndexCo
     if failed is None:
         raise damage from None
     raise IndexCorruptError(f"{damage} (and rebuilding it failed: {failed})") from None
+
+
+def build_module():
+    """`retrieval.build`, imported when a build is needed: opening a current index does not pay for the
+    chunker's and the readers' imports."""
+    from retrieval import build
+
+    return build

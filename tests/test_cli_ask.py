@@ -142,3 +142,16 @@ def test_ask_jsonl_one_line_that_fails_to_answer_does_not_end_the_stream(seed_in
     rows = strict_rows(out)
     assert code == 0 and rows[0]["error"] == "cannot answer this line: RuntimeError: index went away"
     assert rows[1]["found"]
+
+
+def test_asking_a_built_index_imports_neither_the_chunker_nor_the_other_commands(seed_index):
+    # cold start: `ask` on a current index loads only what answering needs (README, Benchmarks)
+    import subprocess
+    import sys
+
+    code = ("import sys; from retrieval.cli import main; "
+            f"rc = main(['ask', '--index', {str(seed_index)!r}, '--json', '什么是一岗双责']); "
+            "print(rc, sorted(m for m in ('langchain_text_splitters', 'retrieval.build', 'retrieval.cli.ingest', "
+            "'retrieval.cli.eval') if m in sys.modules), file=sys.stderr)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+    assert out.stderr.strip().splitlines()[-1] == "0 []"
