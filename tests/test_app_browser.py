@@ -5,7 +5,6 @@ Screenshots go to tests/artifacts/ (ignored by git).
 from __future__ import annotations
 
 import shutil
-import socket
 from pathlib import Path
 
 import pytest
@@ -15,6 +14,7 @@ from retrieval.engine import Engine
 from ui.context import AppContext
 from retrieval.cite import quotation_in
 from ui.render import book_title, citation, quotation
+from tests.serving import free_port
 
 pytestmark = pytest.mark.browser
 
@@ -29,12 +29,6 @@ HOSTILE_DOC = """<script>window.__xss=3</script>关于一岗双责的说明
 一岗双责是指领导干部既要抓好分管的业务工作，又要抓好分管领域的党建工作。<img src=x onerror="window.__xss=4">这句话也是原文。
 第二段写着<b>加粗</b>与 ${alert(1)} 以及 {{constructor}} 的字样，都应当原样显示。
 """
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def serve(engine, corpus_dir):

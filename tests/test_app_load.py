@@ -4,7 +4,6 @@ Gradio's queue keeps no growing record of the events it served (app.py)."""
 from __future__ import annotations
 
 import json
-import socket
 from pathlib import Path
 
 import gradio as gr
@@ -15,14 +14,9 @@ from gradio.state_holder import SessionState
 import app
 from ui.context import AppContext
 from ui.sessions import LightSession, LightStateHolder
+from tests.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 @pytest.fixture(scope="module")

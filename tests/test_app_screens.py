@@ -14,7 +14,8 @@ from pathlib import Path
 import pytest
 
 import app
-from tests.test_app_browser import ARTIFACTS, WAIT, ask, browser, free_port, open_tab, seed_url  # noqa: F401
+from tests.serving import free_port
+from tests.test_app_browser import ARTIFACTS, WAIT, ask, browser, open_tab, seed_url  # noqa: F401
 from tests.test_audit import MANUSCRIPT
 from ui.context import AppContext
 

@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -28,16 +27,11 @@ from ui.ask import run_ask  # noqa: E402
 from ui.context import AppContext  # noqa: E402
 from ui import store_outage  # noqa: E402
 from ui.store_outage import store_message  # noqa: E402
+from tests.serving import free_port  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 UNREACHABLE = "milvus://127.0.0.1:1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def start_app(args: list[str], env: dict | None = None, log: Path | None = None):

@@ -1,6 +1,5 @@
 """`/gradio_api/upload` on the real app (issue #13, part 4): an anonymous client cannot store files
 while administration is off, and with it on cannot store other types, too many files, or fill the disk."""
-import socket
 from pathlib import Path
 
 import httpx
@@ -9,14 +8,9 @@ import pytest
 import app
 from ui.context import AppContext
 from ui.upload_guard import BUDGET_FILES, MAX_FILES
+from tests.serving import free_port
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def served(ctx: AppContext):
