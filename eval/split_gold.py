@@ -3,7 +3,9 @@
 The first 117 questions (g001–g117) are "dev": the engine was developed on them. Every later
 question is assigned by a fixed-seed shuffle stratified by type: within each type, half the
 questions (the extra one of an odd count alternating between the splits) are "dev", the rest
-"test". The test part is held out: tune on dev, report test. `check_gold.py` recomputes the
+"test". Each later batch is shuffled on its own, with its own seed, so adding a batch never
+moves a question of an earlier one: g118–g262 (batch 2) with seed 2026, g263 and above
+(batch 3, written 2026-12-03) with seed 2027. The test part is held out: tune on dev, report test. `check_gold.py` recomputes the
 assignment and fails when the file disagrees.
 
 Usage: `.venv/bin/python eval/split_gold.py [--gold eval/seed_gold.jsonl]` (rewrites the file).
@@ -18,6 +20,8 @@ from pathlib import Path
 
 SEED = 2026
 DEVELOPED = 117          # g001..g117 were written before the split and used during development
+# (first id, seed) of each batch split on its own; a batch runs to the next one's first id.
+BATCHES = ((DEVELOPED + 1, SEED), (263, 2027))
 
 
 def number(item: dict) -> int:
@@ -25,13 +29,23 @@ def number(item: dict) -> int:
 
 
 def assign(items: list[dict], seed: int = SEED) -> dict[str, str]:
-    """id -> "dev" | "test"."""
+    """id -> "dev" | "test". `seed` is batch 2's (the later batches keep theirs)."""
     splits = {i["id"]: "dev" for i in items if number(i) <= DEVELOPED}
-    new = [i for i in items if number(i) > DEVELOPED]
+    batches = ((BATCHES[0][0], seed),) + BATCHES[1:]
+    ends = [first for first, _ in batches[1:]] + [None]
+    for (first, batch_seed), end in zip(batches, ends):
+        batch = [i for i in items if number(i) >= first and (end is None or number(i) < end)]
+        splits.update(stratified(batch, batch_seed))
+    return splits
+
+
+def stratified(batch: list[dict], seed: int) -> dict[str, str]:
+    """Within each type a seeded shuffle puts half in dev; odd counts alternate the extra one."""
+    splits = {}
     rng = random.Random(seed)
     odd = 0
-    for type_ in sorted({i["type"] for i in new}):
-        ids = sorted(i["id"] for i in new if i["type"] == type_)
+    for type_ in sorted({i["type"] for i in batch}):
+        ids = sorted(i["id"] for i in batch if i["type"] == type_)
         rng.shuffle(ids)
         dev = len(ids) // 2 + (len(ids) % 2 and odd % 2 == 0)
         odd += len(ids) % 2
