@@ -5,7 +5,9 @@ question is assigned by a fixed-seed shuffle stratified by type: within each typ
 questions (the extra one of an odd count alternating between the splits) are "dev", the rest
 "test". Each later batch is shuffled on its own, with its own seed, so adding a batch never
 moves a question of an earlier one: g118–g262 (batch 2) with seed 2026, g263 and above
-(batch 3, written 2026-12-03) with seed 2027. The test part is held out: tune on dev, report test. `check_gold.py` recomputes the
+(batch 3, written 2026-12-03) with seed 2027. In a later batch the extra question of an odd
+count goes to the split that has fewer of that type in the earlier batches (alternating, as in
+batch 2, when they have as many), so every type stays split 50/50 over g118 onwards too. The test part is held out: tune on dev, report test. `check_gold.py` recomputes the
 assignment and fails when the file disagrees.
 
 Usage: `.venv/bin/python eval/split_gold.py [--gold eval/seed_gold.jsonl]` (rewrites the file).
@@ -33,21 +35,27 @@ def assign(items: list[dict], seed: int = SEED) -> dict[str, str]:
     splits = {i["id"]: "dev" for i in items if number(i) <= DEVELOPED}
     batches = ((BATCHES[0][0], seed),) + BATCHES[1:]
     ends = [first for first, _ in batches[1:]] + [None]
+    lead: dict[str, int] = {}    # type -> dev minus test over the batches split so far
     for (first, batch_seed), end in zip(batches, ends):
         batch = [i for i in items if number(i) >= first and (end is None or number(i) < end)]
-        splits.update(stratified(batch, batch_seed))
+        batch_splits = stratified(batch, batch_seed, lead)
+        for i in batch:
+            lead[i["type"]] = lead.get(i["type"], 0) + (1 if batch_splits[i["id"]] == "dev" else -1)
+        splits.update(batch_splits)
     return splits
 
 
-def stratified(batch: list[dict], seed: int) -> dict[str, str]:
-    """Within each type a seeded shuffle puts half in dev; odd counts alternate the extra one."""
+def stratified(batch: list[dict], seed: int, lead: dict[str, int]) -> dict[str, str]:
+    """Within each type a seeded shuffle puts half in dev. The extra one of an odd count goes to
+    the split the type has fewer of so far (`lead`: dev minus test), else alternates."""
     splits = {}
     rng = random.Random(seed)
     odd = 0
     for type_ in sorted({i["type"] for i in batch}):
         ids = sorted(i["id"] for i in batch if i["type"] == type_)
         rng.shuffle(ids)
-        dev = len(ids) // 2 + (len(ids) % 2 and odd % 2 == 0)
+        extra_dev = lead.get(type_, 0) < 0 if lead.get(type_, 0) else odd % 2 == 0
+        dev = len(ids) // 2 + (len(ids) % 2 and extra_dev)
         odd += len(ids) % 2
         splits.update({id_: ("dev" if k < dev else "test") for k, id_ in enumerate(ids)})
     return splits
