@@ -8,7 +8,8 @@ corrected only when all of these hold.
 - The span is unknown: not a corpus word, not a formulation or part of one, not a word of
   the general lexicon (jieba's dictionary: `四号` is never read as `四好`).
 - The target is a formulation (`terms`), or a corpus word of at least `MIN_WORD` Han
-  characters that at least `MIN_DF` documents use.
+  characters that at least `MIN_DF` documents use (one will do for `LONG_WORD` characters:
+  `真抓石干` -> `真抓实干`; a corpus word is reached by sound alone).
 - Sound: each wrong character's usual reading is the target's (`两个纬护` -> `两个维护`), with
   one wrong character at most (two from four characters on). A near sound (zh/z, ing/in,
   l/n: `双抓双出` -> `双抓双促`) or no sound at all (`牛鼻孑` -> `牛鼻子`; shapes are not
@@ -44,7 +45,8 @@ HAN = re.compile(r"[\u4e00-\u9fff]+")
 HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,}")
 MAX_LEN = 8         # longest span looked at
 MIN_WORD = 3        # shortest corpus word a span may become (formulations: 2, if homophone)
-MIN_DF = 2          # a corpus word seen in one document only is no correction target
+MIN_DF = 2          # a corpus word seen in one document only is no correction target ...
+LONG_WORD = 4       # ... unless it has this many characters (`真抓实干`): a slip in it only sounds the same
 MIN_SHAPE = 3       # shortest formulation a sound-unlike one-character change may give
 MAX_READINGS = 8    # polyphonic characters: readings combined per span at most
 FUNCTION_CHARS = frozenset(w for w in STOPWORDS if len(w) == 1)
@@ -178,7 +180,8 @@ class Corrector:
             if len(term) <= MAX_LEN and key:
                 yield Target(term, True, int(self.vocabulary.get(term, 0)), key)
         for word, df in self.vocabulary.items():
-            if MIN_WORD <= len(word) <= MAX_LEN and df >= MIN_DF and word not in self.terms \
+            if MIN_WORD <= len(word) <= MAX_LEN and df >= (1 if len(word) >= LONG_WORD else MIN_DF) \
+                    and word not in self.terms \
                     and HAN_WORD.fullmatch(word) and (key := word_key(word)):
                 yield Target(word, False, int(df), key)
 

@@ -151,3 +151,12 @@ def test_fast_over_a_large_vocabulary():
         corrector.correct(question)
     assert time.process_time() - started < 3.0
     assert corrector.correct("什么是一刚双责？").text == "什么是一岗双责？"
+
+
+def test_a_long_corpus_word_of_one_document_is_reached_by_sound_only():
+    # 真抓实干 is in one document: a homophone slip (石/实) is corrected, a slip of another sound is not,
+    # and a three-character word of one document stays no target at all
+    corrector = Corrector([], {"真抓实干": 1, "党建": 9, "督查组": 1}, lexicon={})
+    assert corrector.correct("马上就办真抓石干的作风").text == "马上就办真抓实干的作风"
+    assert corrector.correct("真抓米干").text == "真抓米干"
+    assert corrector.correct("督察组").text == "督察组"
