@@ -18,7 +18,7 @@ from retrieval.fusion import fuse, ranked
 from retrieval.integrity import read_generation
 from retrieval.query import clean_question
 from retrieval.question import Analysis, Analyzer, about_meaning
-from retrieval.rank import PUBLISHED, TYPED_DEPTH, about_document, content_words, dated, matches_year, prefer_typed
+from retrieval.rank import PUBLISHED, TYPED_DEPTH, about_document, content_words, dated, matches_year, prefer_typed, titled
 from retrieval.refusal import Evidence, coverage, decide, min_cosine_for, typed_answer
 from retrieval.result import error_result, make_result
 from retrieval.sentences import han_count
@@ -240,6 +240,8 @@ class Engine:
             found |= fits if len(fits) <= NAMED_MAX else set()
         folded = fold(text)
         fits = {doc_id for doc_id, (_, _, publisher) in self.names.items() if len(publisher) >= 4 and publisher in folded}
+        if PUBLISHED.search(text):       # `落实机关党建主体责任那篇…`: a run of its title, or its periodical, written plainly
+            fits |= titled(self.names, folded)
         return found | (fits if len(fits) <= NAMED_MAX else set())
 
     def dense_search(self, qvec: np.ndarray, mask: np.ndarray | None) -> dict[int, float]:

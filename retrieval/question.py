@@ -40,6 +40,8 @@ SPECIFIC = 1000       # a word jieba's general dictionary counts fewer times is 
 GENERIC_RATIO, GENERIC_FLOOR = 10, 20     # ... and one counted 10x (+20) as often as the formulation says less
 GENERIC_MAX = 2       # ... for at most two such words: more make a question about something else
 RARE_IDF = 1.6        # BM25 idf of a word in a fifth of the chunks: a formulation rarer than that is specific
+PHRASE_WORDS, PHRASE_CHARS = 3, (4, 6)   # an unknown phrase of meaning: 2-3 short words, 4-6 characters
+HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 NUMERAL = re.compile(r"^(?:[一二两三四五六七八九十双]|\d)[^一二两三四五六七八九十\d]?$")   # 两个 + 结合, 四下 + 基层: one formulation
 # Kinds in order of precedence: the first that matches names the question.
 KIND_PATTERNS = (
@@ -72,6 +74,10 @@ class Analysis:
     common: tuple[str, ...] = ()  # content words the formulation absorbed as common Chinese (正确): not searched
     asked: str = ""             # the formulation a question of meaning names: its term, or its one content
                                 # word shaped like a formulation (`四下基层`), known to the corpus or not
+    pieces: tuple[str, ...] = ()  # a dictionary term made of a shorter one and a head word (`两张皮问题`): both
+    unseen: tuple[str, ...] = ()  # words of general Chinese beside a term not of the dictionary that the corpus
+                                  # never uses (`天气` in `明天郑州天气怎么样`; not jieba's fragments: `法是`):
+                                  # a question not of meaning asks about them too
 
 
 def about_meaning(analysis: Analysis) -> bool:
@@ -84,6 +90,15 @@ def about_meaning(analysis: Analysis) -> bool:
         return True
     rest = [w for w in analysis.content.split() if fold(w) not in fold(analysis.term)]
     return all(w in analysis.common for w in rest)
+
+
+def unseen(words: list[str], term: str, idf, text: str) -> tuple[str, ...]:
+    """The content words of two or more Han characters outside `term` that the corpus never uses, unless
+    the question quotes its term (`讲话里把什么比作“利器”`: the quoted formulation is what it asks about)."""
+    if not term or idf is None or fold(term) in {fold(q) for q in QUOTED.findall(text)}:
+        return ()
+    return tuple(dict.fromkeys(w for w in words if w not in term and HAN_ONLY.match(w) and len(w) > 1
+                               and not idf(w)))
 
 
 def read_words(name: str) -> list[str]:
@@ -172,7 +187,22 @@ class Analyzer:
         vocab = Vocabulary(self, idf, contains)
         term, common = self.term_of(text, runs, kind, vocab)
         return Analysis(text, kind, " ".join(content), tuple(frames), term, years,
-                        self.parts_asked(text, content), common, term or self.named(content, kind, vocab))
+                        self.parts_asked(text, content), common, term or self.named(content, kind, vocab) or self.phrase(runs, kind),
+                        self.pieces(term), () if fold(term) in self.terms else
+                        tuple(w for w in unseen(content, term, idf, text) if self.general(w)))
+
+    def pieces(self, term: str) -> tuple[str, ...]:
+        """A dictionary term that holds a shorter one (`两张皮问题`: “两张皮”问题, `四风问题`, `四好党员`) as that
+        term and the words around it: a passage that says `破解“两张皮”顽疾` holds what `两张皮问题` asks
+        about. () for any other term: `四个全面` is not covered by 四个 … 全面."""
+        folded = fold(term)
+        if folded not in self.terms:
+            return ()
+        inner = [t for t in self.terms if len(t) >= 2 and t != folded and t in folded]
+        if not inner:
+            return ()
+        core = max(inner, key=lambda t: (len(t), t))
+        return (core, *(p for p in folded.split(core, 1) if p))
 
     def named(self, words: list[str], kind: str, vocab: "Vocabulary") -> str:
         """The content word of a question about something (meaning, parts, how, no stated kind) shaped like a formulation, a numbered phrase
@@ -188,6 +218,19 @@ class Analyzer:
         if kind not in MEANING and len(rest) > GENERIC_MAX:
             return ""
         return shaped[0] if all(vocab.weaker(w, (shaped[0],)) for w in rest) else ""
+
+    def phrase(self, runs: list[list[str]], kind: str) -> str:
+        """The content of a question of meaning when it is one phrase that jieba cuts into short everyday
+        words (`民主生活会`: 民主 / 生活 / 会; `主题党日`) and general Chinese does not know whole: a
+        formulation, which the corpus must hold to define it. '' for anything else."""
+        if kind not in MEANING or len(runs) != 1 or not 2 <= len(runs[0]) <= PHRASE_WORDS:
+            return ""
+        joined = "".join(runs[0])
+        if not PHRASE_CHARS[0] <= len(joined) <= PHRASE_CHARS[1] or not HAN_ONLY.match(joined):
+            return ""
+        if any(len(w) > 2 or fold(w) in self.terms for w in runs[0]) or self.general(joined):
+            return ""
+        return joined
 
     def cut(self, body: str):
         """jieba's words of `body`, a dictionary formulation kept whole as typed, its inner marks

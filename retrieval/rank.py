@@ -9,12 +9,14 @@ from __future__ import annotations
 import re
 
 from retrieval.answer import Passage
-from retrieval.question import Analysis, about_meaning
+from retrieval.question import MEANING, Analysis, about_meaning
 from retrieval.refusal import asked_kinds, typed_answer
 from retrieval.tokenize import fold, normalize
 from retrieval.types import Document
 
-PUBLISHED = re.compile(r"[这那该此本]篇|[这那该此本]则|该文|此文|本文|文章|报道|稿件|刊登|刊发|发表|发布|刊出|登载|印发")
+PUBLISHED = re.compile(r"[这那该此本]篇|[这那该此本]则|该文|此文|本文|文章|报道|稿件|刊登|刊发|发表|发布|刊出|登载|印发"
+                       r"|登在|刊物|期刊|杂志|报纸")
+TITLE_RUN = 6      # characters of a title in a row that name its document in a question about a document
 TYPED_DEPTH = 5    # a count or date question may take its answer from this far down ...
 TYPED_SHARE = 0.8  # ... when that passage scores at least this share of the top one
 
@@ -24,7 +26,8 @@ def content_words(analysis: Analysis, tokens: list[str], term: bool = True) -> l
     `term`; else only the one a question of its meaning asks about: `retrieval.question.about_meaning`),
     else the question's content words (its search tokens when the question is all frame)."""
     if analysis.term and (term or about_meaning(analysis)):
-        return [analysis.term]
+        extra = list(analysis.unseen) if analysis.kind not in MEANING else []
+        return (list(analysis.pieces) or [analysis.term]) + extra
     words = analysis.content.split() or tokens
     if PUBLISHED.search(analysis.question):      # `这篇文章`, `刊登`: the document itself, not its text
         words = [w for w in words if not PUBLISHED.search(w)] or words
@@ -52,6 +55,15 @@ def about_document(doc: Document, question: str, words: list[str]) -> list[str] 
         return None
     naming = fold(f"{doc.title}{doc.source}")
     return [w for w in words if len(fold(w)) > 1 and fold(w) not in naming]
+
+
+def titled(names: dict, folded: str) -> set[str]:
+    """Documents a question about a document names plainly (`names`: doc_id -> (folded title, folded
+    periodicals of its source, publisher)): TITLE_RUN or more characters of the question in a row are in
+    its title, or the question holds a periodical of its source (`旗帜上那篇`)."""
+    runs = {folded[i:i + TITLE_RUN] for i in range(len(folded) - TITLE_RUN + 1)}
+    return {doc_id for doc_id, (title, sources, _) in names.items()
+            if any(r in title for r in runs) or any(len(s) >= 2 and s in folded for s in sources)}
 
 
 def matches_year(doc: Document, text: str, years: tuple[str, ...]) -> bool:

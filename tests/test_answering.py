@@ -65,7 +65,8 @@ def test_frames_of_no_stated_kind_are_answered(seed_engine):
     assert len(right) >= 0.95 * len(asked), [q for q, _ in asked if q not in right]
 
 
-@pytest.mark.parametrize("question", ["何谓“四下基层”？", "四下基层主要讲什么", "两个务必的核心要义"])
+@pytest.mark.parametrize("question", ["何谓“四下基层”？", "四下基层主要讲什么", "两个务必的核心要义",
+                                      "如何理解主题党日", "党员活动日是什么意思"])
 def test_a_formulation_no_document_holds_is_refused_however_close_in_meaning(seed_engine, question):
     assert not seed_engine.ask(question)["found"]
 
@@ -81,6 +82,13 @@ def test_the_issue_phrasings_of_yigang_shuangze(seed_engine, question):
 def test_a_definition_by_the_modifier_in_front(seed_engine, question):
     result = seed_engine.ask(question)
     assert result["found"] and "政治功能强、支部班子强、党员队伍强、作用发挥强" in top_text(result)
+
+
+@pytest.mark.parametrize("question, term", [("两张皮问题怎么破解？", "两张皮"), ("四风问题怎么纠治", "四风")])
+def test_a_formulation_asked_with_its_head_word(seed_engine, question, term):
+    # the dictionary holds `两张皮问题` (“两张皮”问题) too; a passage saying `破解“两张皮”顽疾` answers
+    result = seed_engine.ask(question)
+    assert result["found"] and term in top_text(result)
 
 
 def test_a_year_does_not_outweigh_the_content(seed_engine):
@@ -117,7 +125,8 @@ def test_a_paraphrase_in_other_words(seed_engine):
     assert result["found"] and "年轻干部" in top_text(result)
 
 
-@pytest.mark.parametrize("question", ["明天北京会下雨吗？", "什么是三会一课", "区块链的含义", "红烧肉怎么做"])
+@pytest.mark.parametrize("question", ["明天北京会下雨吗？", "什么是三会一课", "区块链的含义", "红烧肉怎么做",
+                                      "郑州的房价怎么样"])
 def test_off_topic_questions_are_refused(seed_engine, question):
     assert not seed_engine.ask(question)["found"]
 

@@ -131,3 +131,32 @@ def test_only_a_question_of_meaning_is_judged_on_its_formulation_alone(analyzer)
     assert about_meaning(analyse(analyzer, "我想了解一下两个维护"))            # 想: common Chinese
     assert not about_meaning(analyse(analyzer, "两个维护位于哪个国家"))          # asks about something else
     assert not about_meaning(analyse(analyzer, "明天北京会下雨吗？"))
+
+
+def test_a_term_made_of_a_shorter_one_names_both(analyzer):
+    # a passage saying `“四强”党支部` or `“四强”…党支部` holds what the question asks; `四个全面` has no such parts
+    assert set(analyzer("什么是四强党支部？").pieces) == {"四强", "党支部"}
+    assert analyzer("什么是一岗双责？").pieces == ()
+    assert analyzer("什么是四个全面？").pieces == ()
+
+
+@pytest.mark.parametrize("question, phrase", [("如何理解主题党日", "主题党日"), ("什么叫三会一课", "三会一课"),
+                                              ("党员活动日的含义", "党员活动日")])
+def test_a_phrase_of_meaning_cut_into_everyday_words_is_what_is_asked(analyzer, question, phrase):
+    a = analyzer(question, idf=lambda w: 1.0, contains=lambda t: False)
+    assert a.asked == phrase
+
+
+@pytest.mark.parametrize("question", ["党员干部怎样加强作风建设", "什么是工作", "一岗双责是谁提出的"])
+def test_no_phrase_outside_questions_of_meaning_or_in_longer_content(analyzer, question):
+    a = analyzer(question, idf=lambda w: 1.0, contains=lambda t: False)
+    assert a.asked in ("", a.term)
+
+
+def test_words_the_corpus_never_uses_beside_a_term_are_asked_about(analyzer):
+    known = {"郑州", "利器", "讲话", "督查"}
+    idf = lambda w: 2.0 if w in known else 0.0     # noqa: E731
+    contains = lambda t: t in known                 # noqa: E731
+    assert analyzer("明天郑州天气怎么样", idf, contains).unseen == ("明天", "天气")
+    assert analyzer("讲话里把什么比作“利器”？", idf, contains).unseen == ()     # the quoted term is what it asks
+    assert analyzer("郑州", idf, contains).unseen == ()
