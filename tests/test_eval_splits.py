@@ -152,3 +152,13 @@ def test_summary_of_one_split_has_no_empty_other():
     items = [{**PRESENT, "frame": "{t}是什么", "split": "dev"}]
     report = phrasing.summary(items, [phrasing.ANSWERED])
     assert set(report) == {"all", "dev"} and "phrasing test" not in tables({"phrasing": report})
+
+
+def test_batches_are_the_order_the_questions_were_written_in():
+    from retrieval.evaluate.gold import load_gold
+
+    everything = load_gold()
+    batches = [load_gold(batch=b) for b in (1, 2, 3)]
+    assert [len(b) for b in batches[:2]] == [117, 145] and sum(map(len, batches)) == len(everything)
+    assert all(int(i["id"][1:]) >= 263 for i in batches[2])
+    assert not load_gold(split="test", batch=1)      # the engine was developed on batch 1: all dev

@@ -29,6 +29,8 @@ def register(subparsers) -> None:
                    help="external sets: the hybrid engine only, not BM25 and dense alone (a third of the asks)")
     p.add_argument("--split", choices=("dev", "test"), default=None,
                    help="phrasing suite: ask only this split's questions (about 2000 asks instead of 4000)")
+    p.add_argument("--batch", type=int, choices=range(1, len(gold.BATCHES) + 1), default=None,
+                   help="seed suite: only the questions of this batch (3: g263-, written without reading the engine)")
     p.add_argument("--model", default=None, help="embedding model name or path")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("-o", "--output", default=None, help="also write the JSON report to this file")
@@ -41,7 +43,7 @@ def run(args) -> int:
         engine = Engine.open(where, args.corpus, model=args.model)
     if args.suite in ("seed", "all"):
         offtopic = [q["question"] for q in external.load_questions("cmrc2018_dev", limit=OFFTOPIC)]
-        report["seed"] = gold.evaluate(engine, offtopic)
+        report["seed"] = gold.evaluate(engine, offtopic, gold.load_gold(batch=args.batch))
     if args.suite in ("phrasing", "all"):
         report["phrasing"] = phrasing.evaluate(engine, split=args.split)
     for name in EXTERNAL:
