@@ -168,9 +168,10 @@ class Analyzer:
         text = normalize(question).strip()
         years = years_of(text)
         body = YEAR.sub(" ", text) if years else text
-        frames, runs, glued = [], [[]], False
+        frames, runs, glued, last = [], [[]], False, ""
         for word in self.cut(body):
-            if PUNCT.match(word) or not word.strip() or word in frame_words():
+            if PUNCT.match(word) or not word.strip() or word in frame_words() or \
+                    (last.endswith("哪") and NUMERAL.match(word)):      # `哪五个` asks which five
                 if not (PUNCT.match(word) or not word.strip()):
                     frames.append(word)
                 runs.append([])
@@ -181,6 +182,7 @@ class Analyzer:
             else:
                 runs[-1].append(word)
                 glued = bool(NUMERAL.match(word)) and fold(word) not in self.terms
+            last = word
         runs = [r for r in runs if r]
         content = [w for r in runs for w in r]
         kind = kind_of(text, frames)

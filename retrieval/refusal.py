@@ -41,10 +41,13 @@ COUNTED = "个名位项次家批条篇轮种类所支场人头首对枚集处间
 UNIT = COUNTED + "万亿%％元米克吨件部本册章节期"                 # what a stated count may end with
 ASKS = {"count": re.compile(rf"(?<!第)多少|(?<![第哪这那])几[{COUNTED}]"),
         "day": re.compile(r"哪一?[天日]|几号"), "month": re.compile(r"哪个月|几月"),
-        "year": re.compile(r"哪一?年"), "share": re.compile(r"比[重例].{0,3}多少|多大(?:的)?比[重例]|占比|百分之几|什么比例|多少比例|几成")}
+        "year": re.compile(r"哪一?年"), "time": re.compile(r"什么时[候间]|啥时候?|何时|多会儿"), "share": re.compile(r"比[重例].{0,3}多少|多大(?:的)?比[重例]|占比|百分之几|什么比例|多少比例|几成")}
 GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
          "day": re.compile(rf"{NUM}\s*[日号]"), "month": re.compile(rf"{NUM}\s*月"),
          "year": re.compile(rf"{NUM}\s*年|\d+年代"),
+         "time": re.compile(r"\d+\s*年|世纪|[汉唐宋元明清秦隋晋周]朝|朝[初末]|年间|(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[月日号]|\d+年代|[上中下]旬"
+                            r"|(?:今|去|前|明)年|年[初中底末]|月[初中底末]|春节|元旦"
+                            r"|[春夏秋冬][季天]|夜[间晚]|凌晨|[早晚]上|[上下中]午|傍晚|黄昏|清晨|白天|期间|[之以][前后]"),   # a date, an era, a season or a time of day, not a span (五年)
          "share": re.compile(rf"{NUM}\s*[%％]|百分之|{NUM}\s*成(?![员立为功果绩就])|分之{NUM}|{NUM}\s*[∶:比]\s*{NUM}")}
 VAGUE = {"百年", "千年", "万年", "百个", "千个", "万个"}     # "百年华诞" names no date
 
@@ -59,7 +62,8 @@ class Evidence:
 
 
 def asked_kinds(question: str) -> list[str]:
-    """What the question asks for: "count", "day", "month", "year", "share", or nothing of these."""
+    """What the question asks for: "count", "day", "month", "year", "time" (any date: `什么时候`), "share",
+    or nothing of these."""
     return [kind for kind, pattern in ASKS.items() if pattern.search(question)]
 
 

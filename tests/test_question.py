@@ -160,3 +160,10 @@ def test_words_the_corpus_never_uses_beside_a_term_are_asked_about(analyzer):
     assert analyzer("明天郑州天气怎么样", idf, contains).unseen == ("明天", "天气")
     assert analyzer("讲话里把什么比作“利器”？", idf, contains).unseen == ()     # the quoted term is what it asks
     assert analyzer("郑州", idf, contains).unseen == ()
+
+
+def test_which_n_is_a_frame_not_a_formulation(analyzer):
+    # `哪五个基本` asks which five 基本 are meant: 五个 is not glued to 基本, nor is it content
+    a = analyzer("机关党建要聚焦哪五个基本？")
+    assert "五个基本" not in a.content.split() and "五个" not in a.content.split() and "基本" in a.content.split()
+    assert "两个维护" in analyzer("如何做到两个维护").content.split()

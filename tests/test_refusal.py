@@ -23,7 +23,7 @@ def test_what_a_question_asks_for():
     assert asked_kinds("会议是哪天在哪里召开的？") == ["day"]
     assert asked_kinds("河南省第十一次党代会是哪一天开幕的？") == ["day"]
     assert asked_kinds("条例最近一次是哪一年修订的？") == ["year"]
-    assert asked_kinds("什么时候开花？") == []          # open "when": eras, seasons, "夜间" all answer it
+    assert asked_kinds("什么时候开花？") == ["time"]    # open "when": a date, an era, a season, a time of day answer it
     assert asked_kinds("是百济第多少代国王？") == []
     # ordinals and enumerations ask for no count
     assert asked_kinds("开展的是第几轮专项督查？") == []
@@ -75,3 +75,12 @@ def test_the_cosine_threshold_follows_the_backend_that_made_the_vectors():
     assert min_cosine_for("torch-fp32") == MIN_COSINE == 0.76 and min_cosine_for("onnx-fp32") == 0.76
     assert min_cosine_for("onnx-int8") == 0.75           # int8, recalibrated on the dev parts with the vetoes
     assert not decide(Evidence(0.2, 0.755)) and decide(Evidence(0.2, 0.755), min_cosine=min_cosine_for("onnx-int8"))
+
+
+def test_an_open_when_question_needs_a_time_of_any_kind():
+    question = "楼阳生啥时候当的河南省委书记"
+    # `未来五年` is a span, not a time; a date, an era or a season answers
+    assert not typed_answer(question, "省委书记楼阳生在大会上所作的报告，明确了未来五年我省的奋斗目标。")
+    assert typed_answer(question, "2021年10月，楼阳生在省第十一次党代会上作报告。")
+    assert typed_answer("什么时候开花？", "每年春季开花，夜间闭合。")
+    assert typed_answer("这座城是何时建成的", "此城建于明朝初年。")
