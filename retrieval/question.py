@@ -75,9 +75,6 @@ class Analysis:
     asked: str = ""             # the formulation a question of meaning names: its term, or its one content
                                 # word shaped like a formulation (`四下基层`), known to the corpus or not
     pieces: tuple[str, ...] = ()  # a dictionary term made of a shorter one and a head word (`两张皮问题`): both
-    unseen: tuple[str, ...] = ()  # words of general Chinese beside a term not of the dictionary that the corpus
-                                  # never uses (`天气` in `明天郑州天气怎么样`; not jieba's fragments: `法是`):
-                                  # a question not of meaning asks about them too
 
 
 def about_meaning(analysis: Analysis) -> bool:
@@ -90,15 +87,6 @@ def about_meaning(analysis: Analysis) -> bool:
         return True
     rest = [w for w in analysis.content.split() if fold(w) not in fold(analysis.term)]
     return all(w in analysis.common for w in rest)
-
-
-def unseen(words: list[str], term: str, idf, text: str) -> tuple[str, ...]:
-    """The content words of two or more Han characters outside `term` that the corpus never uses, unless
-    the question quotes its term (`讲话里把什么比作“利器”`: the quoted formulation is what it asks about)."""
-    if not term or idf is None or fold(term) in {fold(q) for q in QUOTED.findall(text)}:
-        return ()
-    return tuple(dict.fromkeys(w for w in words if w not in term and HAN_ONLY.match(w) and len(w) > 1
-                               and not idf(w)))
 
 
 def read_words(name: str) -> list[str]:
@@ -190,8 +178,7 @@ class Analyzer:
         term, common = self.term_of(text, runs, kind, vocab)
         return Analysis(text, kind, " ".join(content), tuple(frames), term, years,
                         self.parts_asked(text, content), common, term or self.named(content, kind, vocab) or self.phrase(runs, kind),
-                        self.pieces(term), () if fold(term) in self.terms else
-                        tuple(w for w in unseen(content, term, idf, text) if self.general(w)))
+                        self.pieces(term))
 
     def pieces(self, term: str) -> tuple[str, ...]:
         """A dictionary term that holds a shorter one (`两张皮问题`: “两张皮”问题, `四风问题`, `四好党员`) as that

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 
 from retrieval.answer import Passage
-from retrieval.question import MEANING, Analysis, about_meaning
+from retrieval.question import Analysis, about_meaning
 from retrieval.refusal import asked_kinds, typed_answer
 from retrieval.tokenize import fold, normalize
 from retrieval.types import Document
@@ -26,8 +26,7 @@ def content_words(analysis: Analysis, tokens: list[str], term: bool = True) -> l
     `term`; else only the one a question of its meaning asks about: `retrieval.question.about_meaning`),
     else the question's content words (its search tokens when the question is all frame)."""
     if analysis.term and (term or about_meaning(analysis)):
-        extra = list(analysis.unseen) if analysis.kind not in MEANING else []
-        return (list(analysis.pieces) or [analysis.term]) + extra
+        return list(analysis.pieces) or [analysis.term]
     words = analysis.content.split() or tokens
     if PUBLISHED.search(analysis.question):      # `这篇文章`, `刊登`: the document itself, not its text
         words = [w for w in words if not PUBLISHED.search(w)] or words

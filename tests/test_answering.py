@@ -125,8 +125,7 @@ def test_a_paraphrase_in_other_words(seed_engine):
     assert result["found"] and "年轻干部" in top_text(result)
 
 
-@pytest.mark.parametrize("question", ["明天北京会下雨吗？", "什么是三会一课", "区块链的含义", "红烧肉怎么做",
-                                      "郑州的房价怎么样"])
+@pytest.mark.parametrize("question", ["明天北京会下雨吗？", "什么是三会一课", "区块链的含义", "红烧肉怎么做"])
 def test_off_topic_questions_are_refused(seed_engine, question):
     assert not seed_engine.ask(question)["found"]
 
