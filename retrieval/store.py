@@ -119,8 +119,13 @@ def current(root: Path) -> Path:
 
 def write_jsonl(path: Path, rows) -> None:
     with open(path, "w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        append_jsonl(fh, rows)
+
+
+def append_jsonl(fh, rows) -> None:
+    """Write each record as one line to the open text file `fh`."""
+    for row in rows:
+        fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def read_jsonl(path: Path) -> list[dict]:
