@@ -16,7 +16,8 @@
         terms.txt             the tokenizer's domain dictionary
 
 A build writes a new generation folder, then replaces CURRENT with one rename:
-a crash leaves the previous index in place. All but the two newest generations are removed after;
+a crash leaves the previous index in place. A build that only adds or removes documents writes it
+from the live generation's files (`retrieval.append`), the same way. All but the two newest generations are removed after;
 the previous one answers when the live one is damaged (`retrieval.seal`, `Engine.open`).
 """
 from __future__ import annotations
