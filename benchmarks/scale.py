@@ -12,9 +12,10 @@ fresh child process (`--phase`) whose peak RSS the parent reads from `os.wait4`:
 - build: the engine's own `build_from_documents`, every vector given (so: build time without embedding);
 - query: load the index, RSS after loading, 200 questions (CMRC 2018 and DRCD dev) timed warm next to
   the bare query embedding, recall@10 of each FAISS layer against exact search of its stored vectors;
-- add: one new document added to the built index, twice (the build reuses every other vector from
-  the FAISS files; the second add also the tokens the first one kept), then two parts alone: reading
-  the previous vectors, and BM25 rebuilt from the kept tokens;
+- add: one new document added to the built index, twice (an append to the live generation,
+  `retrieval.append`, when it allows one; else a full build reusing every other vector from the FAISS
+  files and the kept tokens), then the first of them removed (`--remove 0`: not), then parts alone:
+  reading the previous vectors, BM25 rebuilt from the kept tokens (bm25s) and from the token ids;
 - cold: a new `ask` process, launch to printed answer (median of 3);
 - dense: at `--dense-chunks` only the two FAISS layers (chunks, and sentences at the 100,000-chunk
   build's sentences per chunk) are built, loaded, searched and checked against exact search.
@@ -148,13 +149,19 @@ def phase_add(args) -> dict:
     from scale_corpus import document, documents
 
     docs, out = list(documents(args.chunks)), {}
-    for n in (1, 2):     # the second add finds the tokens the first one kept (an index built before had none)
-        docs.append(document(NEW_DOCUMENT + n))
+    added = added_before(args.index)          # documents an earlier `add` left in the index
+    docs += [document(NEW_DOCUMENT + n) for n in range(1, added + 1)]
+    steps = [("add_1", added + 1), ("add_2", added + 2)] + [("remove_1", -(added + 1))] * args.remove
+    for name, n in steps:    # the second add finds the tokens the first one kept (an index built before had none)
+        if n > 0:
+            docs.append(document(NEW_DOCUMENT + n))
+        else:
+            docs = [d for d in docs if d.doc_id != document(NEW_DOCUMENT - n).doc_id]
         started, cpu = time.perf_counter(), time.process_time()
         report = build_from_documents(docs, [], args.index)
-        out[f"add_{n}"] = {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu,
-                           "embedded_chunks": report.embedded,
-                           "embedded_sentences": report.sentences_embedded, "chunks": report.chunks}
+        out[name] = {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu,
+                     "embedded_chunks": report.embedded, "embedded_sentences": report.sentences_embedded,
+                     "chunks": report.chunks, "appended": getattr(report, "appended", False)}
     embedder = Embedder()
     started = time.perf_counter()
     cache = previous_cache(args.index, embedder.name, embedder.dim, embedder.label)
@@ -165,7 +172,24 @@ def phase_add(args) -> dict:
     started = time.perf_counter()
     Lexical.build(list(tokens.values()))
     out["bm25_from_kept_tokens_seconds"] = time.perf_counter() - started
+    if hasattr(Lexical, "from_ids"):       # the append path's BM25: the same index from the token ids
+        _, ids, offsets, words, _ = token_store.read(store.current(args.index))
+        started = time.perf_counter()
+        Lexical.from_ids(ids, offsets, words)
+        out["bm25_from_token_ids_seconds"] = time.perf_counter() - started
     return out
+
+
+def added_before(index: Path) -> int:
+    """How many of the documents `add` adds (numbered from NEW_DOCUMENT + 1) the index holds."""
+    from retrieval import store
+    from scale_corpus import document
+
+    files = store.read_json(store.current(index) / "manifest.json")["files"]
+    n = 0
+    while document(NEW_DOCUMENT + n + 1).path in files:
+        n += 1
+    return n
 
 
 def phase_dense(args) -> dict:
@@ -221,7 +245,7 @@ def run_phase(phase: str, args, **options) -> dict:
     flags = [f"--{k.replace('_', '-')}={v}" for k, v in options.items()]
     cmd = [sys.executable, __file__, "--phase", phase, "--vectors", str(args.vectors), "--work", str(args.work),
            "--index", str(args.index), "--chunks", str(args.chunks), "--queries", str(args.queries),
-           "--out", str(out), *flags]
+           "--remove", str(args.remove), "--out", str(out), *flags]
     print(f"[scale] {phase} {options or ''}…", file=sys.stderr, flush=True)
     run = run_measured(cmd, sys.stderr)
     if run["returncode"] != 0:
@@ -253,6 +277,7 @@ def main(argv=None) -> int:
     p.add_argument("--phase", choices=PHASES, help=argparse.SUPPRESS)
     p.add_argument("--out", help=argparse.SUPPRESS)
     p.add_argument("--dense-layers", default="chunks,sentences", help="the layers `dense` builds")
+    p.add_argument("--remove", type=int, default=1, help="`add` then removes the first document it added (0: not)")
     p.add_argument("--sentences-per-chunk", type=float, default=5.4,
                    help="for `dense` when no build of --chunks was measured in --work (5.4: this corpus)")
     args = p.parse_args(argv)

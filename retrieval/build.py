@@ -49,6 +49,7 @@ class BuildReport:
     folder: str
     sentences: int = 0      # sentences embedded on their own (see `chunk_sentences`)
     sentences_embedded: int = 0   # distinct sentence texts embedded by this build (the rest were reused)
+    appended: bool = False  # written as an append to the live generation (`retrieval.append`)
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -212,13 +213,19 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     report = progress or (lambda f, m: None)
     index_dir = Path(index_dir)
     tokenizer = Tokenizer(load_terms() + quoted_terms(d.text for d in documents))
+    embedder = Embedder(model)
+    if reuse and cache is None and store.live_folder(index_dir).is_dir():
+        from retrieval.append import try_append     # only what changed, when the live generation allows
+
+        appended = try_append(documents, failures, index_dir, tokenizer, settings, embedder, report)
+        if appended is not None:
+            return appended
     by_id = {d.doc_id: d for d in documents}
     chunks = [c for d in documents for c in chunk_document(d, settings)]
     if not chunks:
         raise nothing_to_index(failures)
     check_writable(index_dir)
     report(0.1, f"{len(documents)} documents, {len(chunks)} chunks")
-    embedder = Embedder(model)
     inputs = [embed_input(by_id[c.doc_id], c) for c in chunks]
     sentences = chunk_sentences(chunks)
     sentence_inputs = [sentence_input(by_id[chunks[s.row].doc_id], s) for s in sentences]

@@ -69,6 +69,27 @@ class Dense:
             index.make_direct_map()      # row -> its code, to read a vector back
         return cls(index)
 
+    def extend(self, vectors: np.ndarray, remove: np.ndarray | None = None) -> None:
+        """Drop the rows `remove` (the rows after them move up: row i stays chunk i), then add
+        `vectors` as the last rows; an inverted file keeps its lists (no k-means again). A flat index
+        compacts itself; in an inverted file the entries are taken out of their lists and the ids
+        after them renumbered in place. The index must be read whole (`load(path, mapped=False)`)."""
+        remove = np.unique(np.asarray(remove if remove is not None else [], dtype="int64"))
+        if len(remove) and self.ivf is None:
+            self.index.remove_ids(faiss.IDSelectorBatch(remove))
+        elif len(remove):
+            self.ivf.set_direct_map_type(faiss.DirectMap.NoMap)
+            self.ivf.remove_ids(faiss.IDSelectorBatch(remove))
+            lists = self.ivf.invlists
+            for number in range(self.ivf.nlist):
+                if size := lists.list_size(number):
+                    ids = faiss.rev_swig_ptr(lists.get_ids(number), size)
+                    ids -= np.searchsorted(remove, ids)
+            self.ivf.make_direct_map()
+        if len(vectors):
+            self.index.add(np.ascontiguousarray(vectors, dtype="float32"))
+        self.rows = FlatRows(self.index) if self.ivf is None else StoredRows(self.index)
+
     def save(self, path: Path) -> None:
         """Write the index; a failed write (a full disk) is an `OSError`, as for every other file."""
         try:
@@ -77,9 +98,10 @@ class Dense:
             raise OSError(f"cannot write {path.name}: {str(exc).strip().splitlines()[-1]}") from exc
 
     @classmethod
-    def load(cls, path: Path) -> "Dense":
-        """The index memory-mapped: pages are read when a search or a row needs them."""
-        return cls(faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC))
+    def load(cls, path: Path, mapped: bool = True) -> "Dense":
+        """The index memory-mapped: pages are read when a search or a row needs them (`mapped`;
+        else read whole, to be changed: `extend`)."""
+        return cls(faiss.read_index(str(path), faiss.IO_FLAG_MMAP_IFC if mapped else 0))
 
     def vectors(self, rows) -> np.ndarray:
         """The stored vectors of `rows` (float32), one array row each."""

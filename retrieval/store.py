@@ -16,7 +16,8 @@
         terms.txt             the tokenizer's domain dictionary
 
 A build writes a new generation folder, then replaces CURRENT with one rename:
-a crash leaves the previous index in place. All but the two newest generations are removed after;
+a crash leaves the previous index in place. A build that only adds or removes documents writes it
+from the live generation's files (`retrieval.append`), the same way. All but the two newest generations are removed after;
 the previous one answers when the live one is damaged (`retrieval.seal`, `Engine.open`).
 """
 from __future__ import annotations
@@ -119,8 +120,13 @@ def current(root: Path) -> Path:
 
 def write_jsonl(path: Path, rows) -> None:
     with open(path, "w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+        append_jsonl(fh, rows)
+
+
+def append_jsonl(fh, rows) -> None:
+    """Write each record as one line to the open text file `fh`."""
+    for row in rows:
+        fh.write(json.dumps(row, ensure_ascii=False) + "\n")
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -47,17 +47,42 @@ def tokenize_all(inputs: Sequence[str], tokenize: Callable[[str], list[str]], si
 
 
 def save(folder: Path, inputs: Sequence[str], tokens: Sequence[list[str]], signature: str) -> None:
-    vocab: dict[str, int] = {}
+    words: list[str] = []
+    ids, offsets = encode(tokens, words, {})
+    write(folder, np.array([text_key(t) for t in inputs], dtype="S64"), ids, offsets, words, signature)
+
+
+def encode(tokens: Sequence[list[str]], words: list[str], vocab: dict[str, int]) -> tuple[np.ndarray, np.ndarray]:
+    """Token ids and offsets of the token lists; a token not in `vocab` gets the next id (appended
+    to `words`, its token of each id)."""
     ids, offsets = array("i"), array("q", [0])
     for chunk in tokens:
-        ids.extend(vocab.setdefault(t, len(vocab)) for t in chunk)
+        for t in chunk:
+            if t not in vocab:
+                vocab[t] = len(words)
+                words.append(t)
+            ids.append(vocab[t])
         offsets.append(len(ids))
+    return (np.frombuffer(ids, dtype="int32") if len(ids) else np.zeros(0, "int32"),
+            np.frombuffer(offsets, dtype="int64"))
+
+
+def write(folder: Path, keys: np.ndarray, ids: np.ndarray, offsets: np.ndarray, words: list[str],
+          signature: str) -> None:
     target = folder / FOLDER
     target.mkdir()
-    np.save(target / "keys.npy", np.array([text_key(t) for t in inputs], dtype="S64"))
-    np.save(target / "ids.npy", np.frombuffer(ids, dtype="int32") if len(ids) else np.zeros(0, "int32"))
-    np.save(target / "offsets.npy", np.frombuffer(offsets, dtype="int64"))
-    store.write_json(target / "vocab.json", {"signature": signature, "tokens": list(vocab)})
+    np.save(target / "keys.npy", keys)
+    np.save(target / "ids.npy", ids)
+    np.save(target / "offsets.npy", offsets)
+    store.write_json(target / "vocab.json", {"signature": signature, "tokens": words})
+
+
+def read(folder: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[str], str]:
+    """keys, ids, offsets, words and signature of a generation's `tokens/` (checksums not checked)."""
+    part = folder / FOLDER
+    vocab = store.read_json(part / "vocab.json")
+    keys, ids, offsets = (np.load(part / name) for name in ("keys.npy", "ids.npy", "offsets.npy"))
+    return keys, ids, offsets, vocab["tokens"], vocab.get("signature")
 
 
 def previous_tokens(folder: Path, signature: str) -> dict[str, list[str]]:
@@ -70,11 +95,9 @@ def previous_tokens(folder: Path, signature: str) -> dict[str, list[str]]:
         if manifest is None or manifest.get("tokenizer") != signature or \
                 not all(verified_file(folder, manifest, f"{FOLDER}/{name}") for name in FILES):
             return {}
-        part = folder / FOLDER
-        vocab = store.read_json(part / "vocab.json")
-        keys, ids, offsets = (np.load(part / name) for name in ("keys.npy", "ids.npy", "offsets.npy"))
-        words = np.array(vocab["tokens"] + [""], dtype=object)
-        if vocab.get("signature") != signature or len(offsets) != len(keys) + 1:
+        keys, ids, offsets, words, made_by = read(folder)
+        words = np.array(words + [""], dtype=object)
+        if made_by != signature or len(offsets) != len(keys) + 1:
             return {}
         return {k.decode(): words[ids[offsets[i]:offsets[i + 1]]].tolist() for i, k in enumerate(keys)}
     except Exception as exc:  # noqa: BLE001  (unreadable or malformed: tokenise again)

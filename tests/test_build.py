@@ -4,6 +4,7 @@ import shutil
 
 import pytest
 
+from retrieval import append
 from retrieval import build as build_module
 from retrieval import store
 from retrieval.build import build_index, lexical_inputs
@@ -87,6 +88,7 @@ def test_a_failed_build_leaves_the_previous_index(corpus, tmp_path, monkeypatch)
         raise OSError("disk full")
 
     monkeypatch.setattr(build_module, "write_generation", crash)
+    monkeypatch.setattr(append, "write_rows", crash)        # the same write, as an append (retrieval.append)
     with pytest.raises(IndexWriteError, match="cannot write the index to .*: disk full"):
         build_index(corpus, index)
     assert store.current(index) == live and not list(index.glob(".tmp-gen-*"))

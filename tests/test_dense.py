@@ -77,3 +77,31 @@ def test_a_large_index_is_an_inverted_file_in_the_manifest_and_its_vectors_are_r
     keys = [r["key"] for r in store.read_jsonl(store.current(index) / "chunks.jsonl")]
     assert keys[-1] not in keys[:-1]
     assert np.array_equal(after[:first.chunks], before)                  # reused exactly as stored
+
+
+@pytest.mark.parametrize("n, limit", [(300, dense.EXACT_LIMIT), (12_000, 1_000)])
+def test_extend_removes_rows_and_appends_vectors_keeping_row_order(tmp_path, monkeypatch, n, limit):
+    """What an append-only generation does to a layer (`retrieval.append`): the rows after the removed
+    ones move up, new vectors become the last rows, an inverted file keeps its lists."""
+    monkeypatch.setattr(dense, "EXACT_LIMIT", limit)
+    vectors, new = unit_vectors(n), unit_vectors(7, seed=1)
+    Dense.build(vectors, 64).save(tmp_path / "layer.faiss")
+    layer = Dense.load(tmp_path / "layer.faiss", mapped=False)
+    lists = None if layer.ivf is None else faiss_centroids(layer)
+    removed = np.r_[10:20, 200:205]
+    layer.extend(new, removed)
+    want = np.concatenate([np.delete(vectors, removed, axis=0), new])
+    assert layer.size == len(want)
+    assert np.abs(layer.all_vectors() - want).max() < (1e-3 if layer.ivf is not None else 1e-7)
+    if layer.ivf is not None:
+        assert np.array_equal(faiss_centroids(layer), lists)
+        layer.ivf.nprobe = layer.ivf.nlist
+    rows = [0, 9, 10, len(want) // 2, len(want) - 1]
+    assert [next(iter(layer.search(want[r], 1))) for r in rows] == rows
+
+
+def faiss_centroids(layer: Dense) -> np.ndarray:
+    import faiss
+
+    quantizer = layer.ivf.quantizer
+    return faiss.rev_swig_ptr(faiss.downcast_index(quantizer).get_xb(), quantizer.ntotal * quantizer.d).copy()

@@ -5,6 +5,7 @@ import json
 
 import pytest
 
+from retrieval import append
 from retrieval import build as build_module
 from retrieval import store
 from retrieval.build import build_index
@@ -29,6 +30,7 @@ def fill_the_disk(monkeypatch, error: OSError):
         raise error
 
     monkeypatch.setattr(build_module, "write_generation", full)
+    monkeypatch.setattr(append, "write_rows", full)          # the same write, as an append (retrieval.append)
 
 
 def test_a_full_disk_is_named_with_the_space_a_build_needs(corpus, tmp_path, monkeypatch):
@@ -75,6 +77,7 @@ def test_open_answers_from_the_live_index_when_a_file_breaks_the_build(corpus, t
         raise ValueError("a chunker bug")
 
     monkeypatch.setattr(build_module, "chunk_document", bug)
+    monkeypatch.setattr(append, "chunk_document", bug)
     engine = Engine.open(index, corpus)
     assert set(engine.documents) == {"a", "b"} and "ValueError: a chunker bug" in engine.behind
     monkeypatch.undo()

@@ -1,11 +1,11 @@
 """BM25 tokens kept with the generation: a build tokenises only the texts it has not seen, when the
 tokenizer is the same, from verified files; the BM25 index is the one a build from scratch makes."""
-import numpy as np
 
 from retrieval import store
 from retrieval.build import build_index
 from retrieval.lexical import Lexical
 from retrieval.tokenize import Tokenizer
+from tests.test_lexical_ids import columns
 
 DOC_A = "一、总体要求\n机关党建工作责任制是落实全面从严治党的关键举措。必须牵住责任制这个“牛鼻子”。\n"
 DOC_B = "领导班子成员要履行“一岗双责”，做到明责、履责、尽责。\n"
@@ -21,8 +21,9 @@ def counting(monkeypatch) -> list[str]:
 
 
 def scores(index) -> dict:
+    """The BM25 matrix by token (the vocabulary's numbering is bm25s's set order, or the append's)."""
     lexical = Lexical.load(store.current(index) / "lexical", 0)
-    return {k: np.asarray(v).tolist() for k, v in lexical.retriever.scores.items()} | {"vocab": lexical.vocab}
+    return columns(lexical) | {"num_docs": lexical.retriever.scores["num_docs"], "vocab": set(lexical.vocab)}
 
 
 def test_a_new_document_is_the_only_text_tokenised_and_bm25_is_as_from_scratch(tmp_path, monkeypatch):
