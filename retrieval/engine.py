@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -11,6 +10,7 @@ import numpy as np
 
 from retrieval import store, stores
 from retrieval.answer import BUDGET, Passage, highlights, merge, widen
+from retrieval.corpustext import CorpusText
 from retrieval.correct import Correction, corrector_for
 from retrieval.embed import Embedder
 from retrieval.errors import QueryError
@@ -33,10 +33,8 @@ SENTENCE_WEIGHT = 0.5   # dense score = (1 - w) * chunk cosine + w * cosine of t
 MODES = ("hybrid", "bm25", "dense")
 DEFAULT_TOP_K, MAX_TOP_K = 5, 50   # passages an answer shows
 SUBSTANCE = 20     # Han characters a chunk needs to rank on its own merit ("同志们：" has 3)
-NAMED = re.compile(r"《([^》]{2,60})》")
 NAMED_BOOST = 0.2  # passages of a document the question names by title (《…》) score 1.2 times higher
 ELSEWHERE = 0.5   # ... and those of other documents half as high when it asks about that document (这篇文章)
-NAMED_MAX = 3      # a name that fits more documents than this names none in particular
 TERM_BOOST = 0.2   # chunks that hold the formulation asked about, whole, score 1.2 times higher
 YEAR_BOOST = 0.2   # passages that match a year the question names (document date, title or text) score 1.2 times higher
 RECENT = 32        # questions whose correction and analysis are remembered: one answer corrects the same
@@ -97,12 +95,9 @@ class Engine:
             self.analyzer = analyzer = Analyzer(terms)
             self.analysed = lru_cache(maxsize=RECENT)(lambda text: analyzer(text, lexical.idf, self.holds))
             self.corrector = None
-            self.folded = None
+            self.text = CorpusText(documents)
             self.doc_rows = chunks.rows_of()
             self.substance = np.array([min(1.0, han_count(c.text) / SUBSTANCE) for c in chunks], dtype="float32")
-            self.names = {d.doc_id: (fold(d.title or ""), {fold(n) for n in NAMED.findall(d.source or "")},
-                                     "" if NAMED.search(d.source or "") else fold(d.source or ""))
-                          for d in documents.values()}
 
     def ask(self, question, top_k: int = DEFAULT_TOP_K, doc_ids=None) -> dict:
         """The JSON result for a question (never raises for bad input: `error` says why)."""
@@ -229,18 +224,8 @@ class Engine:
         return matches_year(self.documents[doc_id], text, years)
 
     def named_documents(self, text: str) -> set[str]:
-        """Documents the question names in 《》: by title (whole, or its first 4+ characters) or by the
-        periodical of their source (`《旗帜》` for source `《旗帜》2024年第11期`); or by their publisher
-        written plainly (`郑州日报那篇文章…`, a source of 4+ characters); punctuation, quote styles and
-        traditional characters do not matter. A name that fits more than NAMED_MAX names none."""
-        found = set()
-        for name in {fold(n) for n in NAMED.findall(text)} - {""}:
-            fits = {doc_id for doc_id, (title, sources, _) in self.names.items()
-                    if name == title or (len(name) >= 4 and title.startswith(name)) or name in sources}
-            found |= fits if len(fits) <= NAMED_MAX else set()
-        folded = fold(text)
-        fits = {doc_id for doc_id, (_, _, publisher) in self.names.items() if len(publisher) >= 4 and publisher in folded}
-        return found | (fits if len(fits) <= NAMED_MAX else set())
+        """Documents the question names, by title, periodical or publisher (`CorpusText.named`)."""
+        return self.text.named(text)
 
     def dense_search(self, qvec: np.ndarray, mask: np.ndarray | None) -> dict[int, float]:
         """Dense candidates (the best chunks and the chunks of the best sentences) with their dense scores."""
@@ -289,9 +274,7 @@ class Engine:
 
     def holds(self, text: str) -> bool:
         """Some document holds `text` in its title or body (folded: marks, width and script do not matter)."""
-        if self.folded is None:
-            self.folded = "\n".join(fold(f"{d.title or ''}\n{d.text}") for d in self.documents.values())
-        return fold(text) in self.folded
+        return self.text.holds(text)
 
     def passage_text(self, passage: Passage) -> str:
         return self.documents[passage.doc_id].text[passage.start:passage.end]
