@@ -96,6 +96,8 @@ class Engine:
             self.analysed = lru_cache(maxsize=RECENT)(lambda text: analyzer(text, lexical.idf, self.holds))
             self.corrector = None
             self.text = CorpusText(documents)
+            stored = getattr(g, "glossary", None)     # built with the index (not by the Milvus store)
+            self.glossary_cache = None if stored is None else (documents, stored)
             self.doc_rows = chunks.rows_of()
             self.substance = np.array([min(1.0, han_count(c.text) / SUBSTANCE) for c in chunks], dtype="float32")
 
