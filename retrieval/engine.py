@@ -21,6 +21,7 @@ from retrieval.question import Analysis, Analyzer, about_meaning
 from retrieval.rank import PUBLISHED, TYPED_DEPTH, about_document, content_words, dated, matches_year, prefer_typed
 from retrieval.refusal import Evidence, coverage, decide, min_cosine_for, typed_answer
 from retrieval.result import error_result, make_result
+from retrieval.sentencescore import best_sentence_cosines
 from retrieval.sentences import han_count
 from retrieval.tokenize import Tokenizer, fold, normalize
 from retrieval.types import Chunk
@@ -39,7 +40,7 @@ TERM_BOOST = 0.2   # chunks that hold the formulation asked about, whole, score 
 YEAR_BOOST = 0.2   # passages that match a year the question names (document date, title or text) score 1.2 times higher
 RECENT = 32        # questions whose correction and analysis are remembered: one answer corrects the same
                    # text 4 times (and its correction, the same folded text, again) and analyses it twice
-SENTENCE_WORDS = 8192   # corpus sentences whose words are remembered for the highlights (a few MB at most)
+SENTENCE_WORDS = 8192   # corpus sentences whose words (and chunks whose folded text) are remembered (a few MB at most)
 
 
 class Engine:
@@ -91,6 +92,7 @@ class Engine:
             self.sentence_ptr = np.searchsorted(sentence_rows, np.arange(len(chunks) + 1))
             self.tokenizer = tokenizer = Tokenizer(terms)
             self.sentence_words = lru_cache(maxsize=SENTENCE_WORDS)(lambda text: frozenset(tokenizer(text)))
+            self.folded_chunk = lru_cache(maxsize=SENTENCE_WORDS)(lambda row: fold(chunks[row].text))
             self.corrected = lru_cache(maxsize=RECENT)(self.correct_now)
             self.analyzer = analyzer = Analyzer(terms)
             self.analysed = lru_cache(maxsize=RECENT)(lambda text: analyzer(text, lexical.idf, self.holds))
@@ -209,7 +211,7 @@ class Engine:
                 factor *= ELSEWHERE
             if term or years:
                 text = self.chunks[r].text
-                if term and term in fold(text):
+                if term and term in self.folded_chunk(r):
                     factor *= 1 + TERM_BOOST
                 if years and self.matches_year(doc_id, text, years):
                     factor *= 1 + YEAR_BOOST
@@ -247,11 +249,9 @@ class Engine:
         if not rows:
             return []
         chunk = self.dense.vectors(rows) @ qvec
-        out = []
-        for row, c in zip(rows, chunk.tolist()):
-            best = self.sentence_cosine(row, qvec)
-            out.append((1 - SENTENCE_WEIGHT) * c + SENTENCE_WEIGHT * (c if best is None else best))
-        return out
+        bests = best_sentence_cosines(self.sentence_vectors, self.sentence_ptr, rows, qvec)
+        return [(1 - SENTENCE_WEIGHT) * c + SENTENCE_WEIGHT * (c if best is None else best)
+                for c, best in zip(chunk.tolist(), bests)]
 
     def sentence_cosine(self, row: int, qvec: np.ndarray) -> float | None:
         """Cosine of chunk `row`'s best sentence (None when no sentence of it is embedded)."""
