@@ -2,7 +2,7 @@
 what a scan of every document gives, on the seed corpus and on documents written for the test."""
 import pytest
 
-from retrieval.corpustext import CorpusText, character_sets
+from retrieval.corpustext import BUCKETS, CorpusText, pair_buckets, pair_sets
 from retrieval.tokenize import fold
 from retrieval.types import Document
 
@@ -35,10 +35,25 @@ def test_holds_does_not_join_two_documents_but_joins_title_and_text():
     assert not CorpusText({}).holds("甲") and CorpusText({}).holds("")
 
 
-def test_character_sets_mark_each_text_holding_a_character():
-    chars, where = character_sets(["甲乙", "乙丙", ""])
-    assert set(chars) == {"甲", "乙", "丙"} and where.shape == (3, 1)
-    assert where[chars["乙"]][0] >> 5 == 0b110 and where[chars["甲"]][0] >> 5 == 0b100
+def test_holds_agrees_with_a_scan_on_many_random_documents():
+    import random
+
+    rng = random.Random(7)
+    alphabet = "党建机关一岗双责四强支部，。、“”ＡＢ12"      # few characters: pairs recur, buckets collide
+    docs = {f"d{i}": doc(f"d{i}", "".join(rng.choice(alphabet) for _ in range(rng.randrange(0, 300))),
+                         title="".join(rng.choice(alphabet) for _ in range(4))) for i in range(70)}
+    text = CorpusText(docs)
+    phrases = ["".join(rng.choice(alphabet) for _ in range(rng.randrange(1, 9))) for _ in range(400)]
+    assert [text.holds(p) for p in phrases] == [scanned(docs, p) for p in phrases]
+    assert any(text.holds(p) for p in phrases) and not all(text.holds(p) for p in phrases)
+
+
+def test_pair_sets_mark_each_text_holding_a_pair_of_characters():
+    where = pair_sets(["甲乙", "乙丙", "", "丙甲乙"])
+    assert where.shape == (BUCKETS, 1)
+    bits = lambda pair: int(where[pair_buckets(pair)[0], 0]) >> 4      # texts 0-3: the byte's top four bits
+    assert bits("甲乙") == 0b1001 and bits("乙丙") == 0b0100 and bits("丙甲") == 0b0001
+    assert pair_buckets("一").size == 0 and pair_buckets("\ud800甲").size == 1      # a lone surrogate too
 
 
 @pytest.mark.parametrize("question, expected", [
