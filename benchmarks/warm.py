@@ -9,6 +9,7 @@ question untimed (the typo corrector and the corpus lookups are made then), then
 rounds, times each question's `ask` and then its `embed_query` alone (`run.measure_latency`).
 Questions: `seed` — the seed gold set and the phrasing set's dev questions, distinct, on the seed
 corpus's topics; `scale` — CMRC 2018 and DRCD dev questions, evenly spaced (`scale.questions`).
+Then a pass of `ask` and one of `embed_query` give their mean CPU time (`cpu_ms_mean`).
 `--code DIR` runs another checkout's engine (a commit before a change: side by side on one machine).
 `--stages` adds a second pass with the engine's parts timed (inclusive: a part's time holds the parts
 it calls), mean ms per `ask`. The load average is read before and after: the machine is shared.
@@ -66,6 +67,18 @@ def asked(kind: str, n: int) -> list[str]:
     return pool[::max(1, len(pool) // n)][:n]
 
 
+def cpu_means(engine, questions: list[str]) -> dict[str, float]:
+    """Mean CPU ms (this process, all its threads) of an `ask` and of an `embed_query`, a pass each over
+    the questions: on a shared machine less bent by the load than wall time."""
+    out = {}
+    for key, call in (("ask", engine.ask), ("embed_query", engine.embed_query)):
+        started = time.process_time()
+        for q in questions:
+            call(q)
+        out[key] = 1000 * (time.process_time() - started) / len(questions)
+    return out | {"ratio": out["ask"] / out["embed_query"]}
+
+
 def timed_stages(engine, questions: list[str]) -> dict[str, float]:
     """Mean ms per `ask` spent in each of STAGES (a second pass over the same questions: the last 32
     questions' corrections and analyses are still remembered from the first)."""
@@ -116,6 +129,7 @@ def run(args) -> dict:
     out["first_ask_seconds"] = time.perf_counter() - started
     out |= measure_latency(engine, questions)
     out["ratio_p50"] = out["ask_ms"]["p50"] / out["embed_query_ms"]["p50"]
+    out["cpu_ms_mean"] = cpu_means(engine, questions)
     if args.stages:
         out["stages_ms_per_ask"] = timed_stages(engine, questions)
     out["loadavg_end"] = os.getloadavg()

@@ -63,3 +63,10 @@ def test_a_glossary_citing_text_the_index_does_not_hold_is_damage(copied):
     seal_folder(folder)                           # the checksums agree: the content is what is wrong
     with pytest.raises(IndexCorruptError, match="glossary.jsonl"):
         Engine(index, None, None)
+
+
+def test_a_change_to_the_glossary_code_rebuilds_the_index():
+    """The stored glossary is the build's output: its code is part of the pipeline signature."""
+    from retrieval.manifest import PIPELINE_FILES
+
+    assert {"glossary.py", "definitions.py", "align.py"} <= set(PIPELINE_FILES)
