@@ -22,6 +22,7 @@ from retrieval.corpus import load_corpus
 from retrieval.dense import Dense
 from retrieval.embed import Embedder, text_key
 from retrieval.errors import CorpusError, IndexWriteError, RetrievalError
+from retrieval.glossary import GLOSSARY, glossary_of, save_glossary
 from retrieval.lexical import Lexical
 from retrieval.manifest import built_backend, make_manifest
 from retrieval.seal import read_manifest, seal_folder, verified_file
@@ -236,8 +237,9 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     sentences_new = sum(k not in cache for k in sentence_keys)
     lexical_texts = lexical_inputs(by_id, chunks)
     previous = store.live_folder(index_dir) if reuse else None
-    with ThreadPoolExecutor(1) as pool:   # BM25 tokenises while the model embeds (both release the GIL often)
+    with ThreadPoolExecutor(2) as pool:   # BM25 tokenises while the model embeds (both release the GIL often)
         lexical_job = pool.submit(lexical_index, lexical_texts, tokenizer, previous)
+        glossary_job = pool.submit(glossary_of, by_id)     # stored: never built at question time
         vectors = embed_with_progress(embedder, inputs + sentence_inputs, cache, report)
         vectors, sentence_vectors = vectors[:len(inputs)], vectors[len(inputs):]
         report(0.85, "indexing")
@@ -249,6 +251,7 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
         write_generation(folder, documents, failures, chunks, inputs, vectors, lexical, dense, tokenizer,
                          embedder, settings, len(sentences))
         write_sentences(folder, sentences, sentence_inputs, sentence_vectors, sentence_dense)
+        save_glossary(folder / GLOSSARY, glossary_job.result())
         token_store.save(folder, lexical_texts, tokens, tokenizer.signature)
         seal_folder(folder)      # last: every file's size and checksum in the manifest, sealed
 

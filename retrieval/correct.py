@@ -52,6 +52,7 @@ MAX_READINGS = 8    # polyphonic characters: readings combined per span at most
 FUNCTION_CHARS = frozenset(w for w in STOPWORDS if len(w) == 1)
 MIN_FUNCTION = 4    # shortest formulation in which a function character (的, 是, 之) may be replaced
 RARE_CHAR = 1000    # jieba frequency under which a character is rare enough to be a slip
+SPANS = 1 << 16     # spans whose targets a corrector remembers (question frames recur: `是指什么`, `的内涵`)
 
 
 @dataclass(frozen=True)
@@ -167,6 +168,7 @@ class Corrector:
         self.sounds: dict[tuple[str, ...], list[Target]] = {}
         self.fuzzies: dict[tuple[str, ...], list[Target]] = {}
         self.shapes: dict[str, list[Target]] = {}
+        self.candidates = lru_cache(maxsize=SPANS)(self.candidates)     # read only by `matches`
         for target in self.targets():
             self.sounds.setdefault(target.key, []).append(target)
             if target.term and len(target.word) >= MIN_SHAPE:

@@ -173,8 +173,8 @@ class StoredRows(FlatRows):
         return self.n
 
     def __getitem__(self, item):
-        if isinstance(item, slice):
-            return self.take(np.arange(self.n, dtype="int64")[item])
+        if isinstance(item, slice):     # the rows of the slice alone, not an arange of every row sliced
+            return self.take(np.arange(*item.indices(self.n), dtype="int64"))
         return self.take(np.array([item], dtype="int64"))[0]
 
     def take(self, rows: np.ndarray) -> np.ndarray:

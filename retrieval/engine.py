@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import math
-import re
 import threading
 from functools import lru_cache
 from pathlib import Path
@@ -11,16 +10,19 @@ import numpy as np
 
 from retrieval import store, stores
 from retrieval.answer import BUDGET, Passage, highlights, merge, widen
+from retrieval.corpustext import CorpusText
 from retrieval.correct import Correction, corrector_for
 from retrieval.embed import Embedder
 from retrieval.errors import QueryError
 from retrieval.fusion import fuse, ranked
+from retrieval.glossary import cached_glossary
 from retrieval.integrity import read_generation
 from retrieval.query import clean_question
 from retrieval.question import Analysis, Analyzer, about_meaning
-from retrieval.rank import PUBLISHED, TYPED_DEPTH, about_document, content_words, dated, matches_year, prefer_typed, titled
+from retrieval.rank import PUBLISHED, TYPED_DEPTH, about_document, content_words, dated, matches_year, prefer_typed
 from retrieval.refusal import Evidence, coverage, decide, min_cosine_for, typed_answer
 from retrieval.result import error_result, make_result
+from retrieval.sentencescore import best_sentence_cosines
 from retrieval.sentences import han_count
 from retrieval.tokenize import Tokenizer, fold, normalize
 from retrieval.types import Chunk
@@ -33,15 +35,13 @@ SENTENCE_WEIGHT = 0.5   # dense score = (1 - w) * chunk cosine + w * cosine of t
 MODES = ("hybrid", "bm25", "dense")
 DEFAULT_TOP_K, MAX_TOP_K = 5, 50   # passages an answer shows
 SUBSTANCE = 20     # Han characters a chunk needs to rank on its own merit ("同志们：" has 3)
-NAMED = re.compile(r"《([^》]{2,60})》")
 NAMED_BOOST = 0.2  # passages of a document the question names by title (《…》) score 1.2 times higher
 ELSEWHERE = 0.5   # ... and those of other documents half as high when it asks about that document (这篇文章)
-NAMED_MAX = 3      # a name that fits more documents than this names none in particular
 TERM_BOOST = 0.2   # chunks that hold the formulation asked about, whole, score 1.2 times higher
 YEAR_BOOST = 0.2   # passages that match a year the question names (document date, title or text) score 1.2 times higher
 RECENT = 32        # questions whose correction and analysis are remembered: one answer corrects the same
                    # text 4 times (and its correction, the same folded text, again) and analyses it twice
-SENTENCE_WORDS = 8192   # corpus sentences whose words are remembered for the highlights (a few MB at most)
+SENTENCE_WORDS = 8192   # corpus sentences whose words (and chunks whose folded text) are remembered (a few MB at most)
 
 
 class Engine:
@@ -51,6 +51,7 @@ class Engine:
         self.embedder = Embedder(model)
         self.min_cosine = min_cosine_for(self.embedder.label)   # the refusal threshold for these vectors
         self.lock = threading.Lock()
+        self.glossary_lock = threading.Lock()
         self.behind = self.fallback = None
         self.reload(folder)
 
@@ -93,16 +94,18 @@ class Engine:
             self.sentence_ptr = np.searchsorted(sentence_rows, np.arange(len(chunks) + 1))
             self.tokenizer = tokenizer = Tokenizer(terms)
             self.sentence_words = lru_cache(maxsize=SENTENCE_WORDS)(lambda text: frozenset(tokenizer(text)))
+            self.folded_chunk = lru_cache(maxsize=SENTENCE_WORDS)(lambda row: fold(chunks[row].text))
             self.corrected = lru_cache(maxsize=RECENT)(self.correct_now)
             self.analyzer = analyzer = Analyzer(terms)
             self.analysed = lru_cache(maxsize=RECENT)(lambda text: analyzer(text, lexical.idf, self.holds))
             self.corrector = None
-            self.folded = None
+            self.text = CorpusText(documents)
+            stored = getattr(g, "glossary", None)     # built with the index (not by an append, nor the Milvus store)
+            self.glossary_cache = None if stored is None else (documents, stored)
+            if stored is None:                        # made at load, in the background, not at the first question
+                threading.Thread(target=cached_glossary, args=(self,), daemon=True, name="glossary").start()
             self.doc_rows = chunks.rows_of()
             self.substance = np.array([min(1.0, han_count(c.text) / SUBSTANCE) for c in chunks], dtype="float32")
-            self.names = {d.doc_id: (fold(d.title or ""), {fold(n) for n in NAMED.findall(d.source or "")},
-                                     "" if NAMED.search(d.source or "") else fold(d.source or ""))
-                          for d in documents.values()}
 
     def ask(self, question, top_k: int = DEFAULT_TOP_K, doc_ids=None) -> dict:
         """The JSON result for a question (never raises for bad input: `error` says why)."""
@@ -212,7 +215,7 @@ class Engine:
                 factor *= ELSEWHERE
             if term or years:
                 text = self.chunks[r].text
-                if term and term in fold(text):
+                if term and term in self.folded_chunk(r):
                     factor *= 1 + TERM_BOOST
                 if years and self.matches_year(doc_id, text, years):
                     factor *= 1 + YEAR_BOOST
@@ -229,20 +232,8 @@ class Engine:
         return matches_year(self.documents[doc_id], text, years)
 
     def named_documents(self, text: str) -> set[str]:
-        """Documents the question names in 《》: by title (whole, or its first 4+ characters) or by the
-        periodical of their source (`《旗帜》` for source `《旗帜》2024年第11期`); or by their publisher
-        written plainly (`郑州日报那篇文章…`, a source of 4+ characters); punctuation, quote styles and
-        traditional characters do not matter. A name that fits more than NAMED_MAX names none."""
-        found = set()
-        for name in {fold(n) for n in NAMED.findall(text)} - {""}:
-            fits = {doc_id for doc_id, (title, sources, _) in self.names.items()
-                    if name == title or (len(name) >= 4 and title.startswith(name)) or name in sources}
-            found |= fits if len(fits) <= NAMED_MAX else set()
-        folded = fold(text)
-        fits = {doc_id for doc_id, (_, _, publisher) in self.names.items() if len(publisher) >= 4 and publisher in folded}
-        if PUBLISHED.search(text):       # `落实机关党建主体责任那篇…`: a run of its title, or its periodical, written plainly
-            fits |= titled(self.names, folded)
-        return found | (fits if len(fits) <= NAMED_MAX else set())
+        """Documents the question names, by title, periodical or publisher (`CorpusText.named`)."""
+        return self.text.named(text)
 
     def dense_search(self, qvec: np.ndarray, mask: np.ndarray | None) -> dict[int, float]:
         """Dense candidates (the best chunks and the chunks of the best sentences) with their dense scores."""
@@ -262,11 +253,9 @@ class Engine:
         if not rows:
             return []
         chunk = self.dense.vectors(rows) @ qvec
-        out = []
-        for row, c in zip(rows, chunk.tolist()):
-            best = self.sentence_cosine(row, qvec)
-            out.append((1 - SENTENCE_WEIGHT) * c + SENTENCE_WEIGHT * (c if best is None else best))
-        return out
+        bests = best_sentence_cosines(self.sentence_vectors, self.sentence_ptr, rows, qvec)
+        return [(1 - SENTENCE_WEIGHT) * c + SENTENCE_WEIGHT * (c if best is None else best)
+                for c, best in zip(chunk.tolist(), bests)]
 
     def sentence_cosine(self, row: int, qvec: np.ndarray) -> float | None:
         """Cosine of chunk `row`'s best sentence (None when no sentence of it is embedded)."""
@@ -291,9 +280,7 @@ class Engine:
 
     def holds(self, text: str) -> bool:
         """Some document holds `text` in its title or body (folded: marks, width and script do not matter)."""
-        if self.folded is None:
-            self.folded = "\n".join(fold(f"{d.title or ''}\n{d.text}") for d in self.documents.values())
-        return fold(text) in self.folded
+        return self.text.holds(text)
 
     def passage_text(self, passage: Passage) -> str:
         return self.documents[passage.doc_id].text[passage.start:passage.end]

@@ -11,9 +11,13 @@ Statements are ranked best explanation first: `term_statement` gives it for a ba
 """
 from __future__ import annotations
 
+from contextlib import nullcontext
+
+import json
 import re
 from dataclasses import dataclass
 from functools import lru_cache
+from pathlib import Path
 
 from retrieval.align import fold
 from retrieval.definitions import Reading, kind_of, rank, read  # noqa: F401  (kind_of: public)
@@ -22,6 +26,7 @@ from retrieval.slices import source_dict
 from retrieval.tokenize import SUFFIXES, load_terms, quoted_terms
 
 NUMERAL = re.compile(r"[一二两三四五六七八九十双]")
+GLOSSARY = "glossary.jsonl"     # the glossary as the build stores it in a generation
 
 
 @dataclass(frozen=True)
@@ -44,17 +49,33 @@ class Term:
 
 
 def cached_glossary(engine) -> dict[str, Term]:
-    """`build_glossary`, kept with the engine and rebuilt only when it has reloaded its documents.
+    """The glossary the index stores (`glossary.jsonl`, read at load), or for an index built before it was
+    stored (or made by an append, or read from Milvus), built once from the documents, kept with the engine and
+    rebuilt only when it has reloaded its documents; the engine's load starts that build in a thread.
 
     Each engine holds its own (documents, glossary) pair, set in one assignment, so two engines in
     one process (the app and a test, two indexes) do not rebuild each other's glossary in turn.
     """
-    documents = engine.documents
-    cached = getattr(engine, "glossary_cache", None)
-    if cached is None or cached[0] is not documents:
-        cached = (documents, build_glossary(engine))
-        engine.glossary_cache = cached
+    with getattr(engine, "glossary_lock", None) or nullcontext():   # the engine's load builds it in a thread
+        documents = engine.documents
+        cached = getattr(engine, "glossary_cache", None)
+        if cached is None or cached[0] is not documents:
+            cached = (documents, build_glossary(engine))
+            engine.glossary_cache = cached
+        return cached[1]
+
+
+def folded_terms(glossary: dict[str, Term]) -> dict[str, Term]:
+    """{folded term: Term} of a glossary, made once per glossary (`variants` looks terms up by it)."""
+    cached = _by_fold.get(id(glossary))
+    if cached is None or cached[0] is not glossary:
+        cached = (glossary, {fold(t.term).text: t for t in glossary.values()})
+        _by_fold.clear()          # one glossary at a time is the common case; the next rebuilds its own
+        _by_fold[id(glossary)] = cached
     return cached[1]
+
+
+_by_fold: dict[int, tuple[dict, dict]] = {}
 
 
 def candidate_terms(texts: list[str]) -> list[str]:
@@ -66,7 +87,12 @@ def candidate_terms(texts: list[str]) -> list[str]:
 
 def build_glossary(engine) -> dict[str, Term]:
     """Every formulation that occurs in the engine's documents, most frequent first."""
-    docs = list(engine.documents.values())
+    return glossary_of(engine.documents)
+
+
+def glossary_of(documents: dict) -> dict[str, Term]:
+    """Every formulation that occurs in the documents ({doc_id: Document}, in index order), most frequent first."""
+    docs = list(documents.values())
     folded = {d.doc_id: fold(d.text).text for d in docs}
     terms = {}
     for term in candidate_terms([d.text for d in docs]):
@@ -74,18 +100,18 @@ def build_glossary(engine) -> dict[str, Term]:
         counts = {d: f.count(needle) for d, f in folded.items()} if needle else {}
         if sum(counts.values()):
             terms[term] = Term(term, sum(counts.values()), sum(1 for n in counts.values() if n),
-                               statements(engine, term, needle, counts))
+                               statements(documents, term, needle, counts))
     return dict(sorted(terms.items(), key=lambda kv: (-kv[1].count, kv[0])))
 
 
-def statements(engine, term: str, needle: str, counts: dict[str, int]) -> tuple[Statement, ...]:
+def statements(documents: dict, term: str, needle: str, counts: dict[str, int]) -> tuple[Statement, ...]:
     """The term's statements, best first: definitions and enumerations (explicit before a bare
     `X是…`, fuller before shorter, in the document using the term most), then mentions."""
     found = []
-    for doc_id, doc in engine.documents.items():
+    for doc_id, doc in documents.items():
         if counts.get(doc_id):
             found += doc_statements(doc, term, needle)
-    order = {d: i for i, d in enumerate(engine.documents)}
+    order = {d: i for i, d in enumerate(documents)}
     found.sort(key=lambda x: (*rank(x[1]), -counts[x[0].doc_id], order[x[0].doc_id], x[0].start))
     return tuple(st for st, _ in found)
 
@@ -153,8 +179,29 @@ def variants(engine, term: str, glossary: dict[str, Term] | None) -> list[Term]:
     if not wanted:
         return []
     glossary = cached_glossary(engine) if glossary is None else glossary
-    by_fold = {fold(t.term).text: t for t in glossary.values()}
+    by_fold = folded_terms(glossary)
     cut = [len(s) for s in SUFFIXES if wanted.endswith(s) and len(wanted) > len(s) + 1]
     bare = wanted[:-cut[0]] if cut else wanted
     keys = [wanted, bare] + [bare + s for s in SUFFIXES]
     return [by_fold[k] for k in dict.fromkeys(keys) if k in by_fold]
+
+
+def save_glossary(path: Path, glossary: dict[str, Term]) -> None:
+    """The glossary as JSON lines, most frequent term first: term, count, documents and its statements
+    as [doc_id, start, end, kind], best first (the build writes it beside the index: `glossary.jsonl`)."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for t in glossary.values():
+            statements = [[s.doc_id, s.start, s.end, s.kind] for s in t.statements]
+            fh.write(json.dumps({"term": t.term, "count": t.count, "documents": t.documents,
+                                 "statements": statements}, ensure_ascii=False) + "\n")
+
+
+def load_glossary(path: Path) -> dict[str, Term]:
+    """The glossary `save_glossary` wrote, in its order."""
+    out = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            out[r["term"]] = Term(r["term"], r["count"], r["documents"],
+                                  tuple(Statement(d, s, e, k) for d, s, e, k in r["statements"]))
+    return out

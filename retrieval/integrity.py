@@ -15,6 +15,7 @@ from retrieval.dense import Dense
 from retrieval.embed import Embedder
 from retrieval.types import Document
 from retrieval.errors import IndexCorruptError, IndexMissingError, IndexStaleError, RetrievalError
+from retrieval.glossary import GLOSSARY, load_glossary
 from retrieval.lexical import Lexical
 from retrieval.seal import check_generation, damaged
 
@@ -113,6 +114,16 @@ def check_consistent(manifest: dict, documents: dict, chunks: ChunkTable, dense:
                                 "run `python -m retrieval build --rebuild`")
 
 
+def check_glossary(folder: Path, glossary: dict | None, documents: dict) -> None:
+    """Every statement of the stored glossary is a span of one of the index's documents."""
+    for term in (glossary or {}).values():
+        for st in term.statements:
+            doc = documents.get(st.doc_id)
+            if doc is None or not 0 <= st.start < st.end <= len(doc.text):
+                raise damaged(folder, f"{GLOSSARY} cites {st.doc_id}[{st.start}:{st.end}], not in the index "
+                              f"(term {term.term})", rebuild=True)
+
+
 @dataclass(frozen=True)
 class Generation:
     """The parts of an index generation as the engine uses them, read and checked."""
@@ -127,6 +138,7 @@ class Generation:
     spans: np.ndarray               # (chunk row, start, end) of every embedded sentence
     sentence_vectors: object        # the sentence vectors by id, read from sentences.faiss (`dense.FlatRows`)
     terms: list[str]
+    glossary: dict | None = None    # the formulations (`glossary.Term`), None for an index built before it was stored
 
 
 def read_generation(folder: Path, embedder: Embedder) -> Generation:
@@ -141,9 +153,12 @@ def read_generation(folder: Path, embedder: Embedder) -> Generation:
     sentences = loaded(folder, "sentences.faiss", Dense.load)
     spans = sentence_table(folder / "sentences.jsonl")
     terms = loaded(folder, "terms.txt", lambda path: path.read_text(encoding="utf-8").split())
+    glossary = loaded(folder, GLOSSARY, load_glossary) if (folder / GLOSSARY).exists() else None
     check_lexical(folder, lexical)
     for name, index in (("dense.faiss", dense), ("sentences.faiss", sentences)):
         check_dense(folder, name, index, embedder.dim)
     check_consistent(manifest, documents, chunks, dense)
+    check_glossary(folder, glossary, documents)
     check_sentences(manifest, chunks, sentences, spans[:, 0], sentences.rows)
-    return Generation(folder, manifest, documents, chunks, lexical, dense, sentences, spans, sentences.rows, terms)
+    return Generation(folder, manifest, documents, chunks, lexical, dense, sentences, spans, sentences.rows, terms,
+                      glossary)

@@ -19,7 +19,8 @@ from retrieval.settings import ChunkSettings
 PACKAGES = ("sentence-transformers", "torch", "transformers", "onnxruntime", "faiss-cpu", "bm25s", "jieba",
             "OpenCC", "langchain-text-splitters", "numpy")
 PIPELINE_FILES = ("read", "clean.py", "metadata.py", "title.py", "structure.py", "corpus.py", "chunk.py",
-                  "tokenize.py", "sentences.py", "build.py", "lexical.py", "data/terms.txt")
+                  "tokenize.py", "sentences.py", "build.py", "lexical.py", "data/terms.txt",
+                  "glossary.py", "definitions.py", "align.py")     # the stored glossary (glossary.jsonl)
 HERE = Path(__file__).parent
 
 

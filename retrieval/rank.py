@@ -58,10 +58,10 @@ def about_document(doc: Document, question: str, words: list[str]) -> list[str] 
 
 def titled(names: dict, folded: str) -> set[str]:
     """Documents a question about a document names plainly (`names`: doc_id -> (folded title, folded
-    periodicals of its source, publisher)): TITLE_RUN or more characters of the question in a row are in
+    periodicals of its source, ...)): TITLE_RUN or more characters of the question in a row are in
     its title, or the question holds a periodical of its source (`旗帜上那篇`)."""
     runs = {folded[i:i + TITLE_RUN] for i in range(len(folded) - TITLE_RUN + 1)}
-    return {doc_id for doc_id, (title, sources, _) in names.items()
+    return {doc_id for doc_id, (title, sources, *_) in names.items()
             if any(r in title for r in runs) or any(len(s) >= 2 and s in folded for s in sources)}
 
 

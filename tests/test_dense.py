@@ -48,6 +48,8 @@ def test_an_inverted_file_stores_float16_read_back_as_stored(tmp_path, monkeypat
     assert np.abs(back - x).max() < 1e-3 and not np.array_equal(back, x)    # float16 codes
     assert np.array_equal(Dense.build(back, 64).all_vectors(), back)      # no drift when reused
     assert np.array_equal(loaded.rows[10:12], back[10:12]) and np.array_equal(loaded.rows[5], back[5])
+    for cut in (slice(3990, 4010), slice(7, 7), slice(None, 3), slice(-3, None), slice(2, 9, 3)):
+        assert np.array_equal(loaded.rows[cut], back[cut]), cut      # only the slice's rows are decoded
     assert [next(iter(loaded.search(x[i], 5))) for i in range(20)] == list(range(20))
     rows = np.array([3, 900, 2500])                       # restricted: exact among those rows
     hits = loaded.search(x[900], 2, rows)

@@ -1,0 +1,42 @@
+"""The cosine of each chunk's best sentence, for many chunks at once (`Engine.dense_scores`).
+
+One read of every sentence vector the chunks hold, instead of one per chunk: at 100,000 chunks, where
+the sentence vectors are decoded from an inverted file's codes, the reads per chunk took more time than
+the products. The products stay one per chunk: a single product over all the chunks' sentences gives
+cosines that differ in the last bit, enough to change a score's fourth decimal (9 of 2,242 seed answers).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+
+def sentence_ids(ptr: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The ids of the sentences of `rows` (those of chunk r are ptr[r]:ptr[r + 1]), concatenated in row
+    order, and how many each row has."""
+    lo, counts = ptr[rows], ptr[rows + 1] - ptr[rows]
+    starts = np.cumsum(counts) - counts
+    ids = np.arange(int(counts.sum()), dtype="int64") - np.repeat(starts - lo, counts)
+    return ids, counts
+
+
+def read_rows(vectors, ids: np.ndarray) -> np.ndarray:
+    """The vectors of `ids` from an array, a FAISS layer's rows (`dense.FlatRows`, `StoredRows`) or
+    another store's vectors (read a run of ids at a time)."""
+    if isinstance(vectors, np.ndarray):
+        return vectors[ids]
+    if hasattr(vectors, "take"):
+        return vectors.take(ids)
+    return np.concatenate([vectors[int(i):int(i) + 1] for i in ids]) if len(ids) else np.zeros((0, 0), "float32")
+
+
+def best_sentence_cosines(vectors, ptr: np.ndarray, rows, qvec: np.ndarray) -> list[float | None]:
+    """Per row, the cosine of its best sentence with `qvec` (None for a chunk with no sentence embedded)."""
+    rows = np.asarray(rows, dtype="int64")
+    ids, counts = sentence_ids(ptr, rows)
+    if not len(ids):
+        return [None] * len(rows)
+    block, out, start = read_rows(vectors, ids), [], 0
+    for n in counts.tolist():       # a product per chunk, as before: one over all of them rounds differently
+        out.append(float(np.max(block[start:start + n] @ qvec)) if n else None)
+        start += n
+    return out

@@ -1,0 +1,48 @@
+"""Best sentence cosines of many chunks at once (`retrieval.sentencescore`): equal, bit for bit, to
+the product per chunk the engine computed before, for every kind of stored vectors."""
+import numpy as np
+
+from retrieval.dense import Dense
+from retrieval.sentencescore import best_sentence_cosines, sentence_ids
+
+
+def unit_vectors(n: int, dim: int = 32, seed: int = 1) -> np.ndarray:
+    x = np.random.default_rng(seed).standard_normal((n, dim)).astype("float32")
+    return x / np.linalg.norm(x, axis=1, keepdims=True)
+
+
+def one_by_one(vectors, ptr, rows, qvec):
+    return [float(np.max(vectors[ptr[r]:ptr[r + 1]] @ qvec)) if ptr[r + 1] > ptr[r] else None for r in rows]
+
+
+class Sliced:
+    """Vectors read only by slices (as another store's are)."""
+
+    def __init__(self, x):
+        self.x = x
+
+    def __getitem__(self, item):
+        return self.x[item]
+
+
+def test_sentence_ids_run_over_each_rows_range_in_order():
+    ptr = np.array([0, 2, 2, 5, 6])
+    ids, counts = sentence_ids(ptr, np.array([3, 0, 1, 2]))
+    assert ids.tolist() == [5, 0, 1, 2, 3, 4] and counts.tolist() == [1, 2, 0, 3]
+
+
+def test_best_cosines_equal_the_product_per_chunk(tmp_path):
+    x = unit_vectors(300)
+    counts = np.random.default_rng(2).integers(1, 4, 80)
+    counts[[5, 40]] = 0                                    # chunks with no sentence embedded
+    ptr = np.concatenate([[0], np.cumsum(counts)])        # at most 240 of the 300 vectors
+    qvec = unit_vectors(1, seed=3)[0]
+    rows = [5, 0, 79, 40, 41, 12, 12, 3]
+    expected = one_by_one(x, ptr, rows, qvec)
+    assert None in expected and any(e is not None for e in expected)
+    Dense.build(x, 32).save(tmp_path / "s.faiss")
+    for vectors in (x, Dense.load(tmp_path / "s.faiss").rows, Sliced(x)):
+        assert best_sentence_cosines(vectors, ptr, rows, qvec) == expected
+    assert best_sentence_cosines(x, ptr, [], qvec) == []
+    empty = np.zeros(4, dtype="int64")
+    assert best_sentence_cosines(x, empty, [0, 2], qvec) == [None, None]
