@@ -296,7 +296,8 @@ class MilvusLexical(Lexical):
             counts[self.vocab[t]] = counts.get(self.vocab[t], 0.0) + 1.0
         return counts
 
-    def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None) -> dict[int, float]:
+    def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None,
+               text: str | None = None) -> dict[int, float]:
         query = self.query_vector(tokens)
         rows = None if mask is None else np.flatnonzero(mask)
         if not query or self.size == 0 or (rows is not None and not len(rows)):
@@ -357,7 +358,10 @@ def read_generation(where: str, mc, generation: str, name: dict[str, str], embed
 
     dense = MilvusDense(Vectors(mc, name["chunks"], "row", len(chunks), dim, where), with_sentences)
     sentences = MilvusDense(sentence_vectors)
-    lexical = MilvusLexical(mc, name["chunks"], {w: i for i, w in enumerate(lexicon["vocab"])},
+    from retrieval.stores.milvus_bm25 import BM25, MilvusBM25, lexical_of
+
+    kind = MilvusBM25 if lexical_of(manifest) == BM25 else MilvusLexical
+    lexical = kind(mc, name["chunks"], {w: i for i, w in enumerate(lexicon["vocab"])},
                             np.asarray(lexicon["df"], dtype="int64"), len(chunks), where)
     check_consistent(manifest, documents, chunks, dense)
     check_sentences(manifest, chunks, sentences, spans[:, 0], sentence_vectors)

@@ -27,6 +27,7 @@ from retrieval.manifest import built_backend
 from retrieval.stores import StoreError
 from retrieval.stores.milvus import (ALIAS, BATCH, BUILD_HINT, PART, client, describe, live_name, names,
                                      one_line, read_manifest, scan)
+from retrieval.stores.milvus_bm25 import BM25, add_bm25, lexical_of, lexical_setting, words
 from retrieval.stores.milvus_lock import build_lock
 
 KEEP = 2            # generations kept: the live one and the one before (its readers keep answering)
@@ -78,11 +79,17 @@ def publish_copy(folder: Path, where: str) -> str:
     mc = client(where)
     with build_lock(mc, where):
         before = live_name(where, mc)
-        if before is not None and read_manifest(where, before) == store.read_json(Path(folder) / "manifest.json"):
+        if before is not None and same_index(read_manifest(where, before), Path(folder)):
             return before
         generation = upload(mc, where, Path(folder))
         switch(mc, where, before, generation)
     return generation
+
+
+def same_index(live: dict, folder: Path) -> bool:
+    """The live generation is a copy of `folder` written with the lexical side set now."""
+    built = {k: v for k, v in live.items() if k != "milvus"}
+    return built == store.read_json(folder / "manifest.json") and lexical_of(live) == lexical_setting()
 
 
 def new_generation() -> str:
@@ -93,14 +100,16 @@ def upload(mc, where: str, folder: Path) -> str:
     """Copy a local generation folder into new collections; their generation name."""
     generation = new_generation()
     name = names(generation)
-    manifest = store.read_json(folder / "manifest.json")
+    kind = lexical_setting()
+    manifest = store.read_json(folder / "manifest.json") | {"milvus": {"lexical": kind}}
     dim = int(manifest["model"]["dimension"])
+    terms = (folder / "terms.txt").read_text(encoding="utf-8").split() if kind == BM25 else None
     try:
-        create(mc, name, dim, int(manifest["counts"]["chunks"]), int(manifest["counts"]["sentences"]))
+        create(mc, name, dim, int(manifest["counts"]["chunks"]), int(manifest["counts"]["sentences"]), terms)
         lexical = Lexical.load(folder / "lexical", manifest["counts"]["chunks"])
         put_meta(mc, name["meta"], manifest, folder, lexical)
         put_docs(mc, name["docs"], store.iter_jsonl(folder / "documents.jsonl"))
-        put_chunks(mc, name["chunks"], folder, lexical)
+        put_chunks(mc, name["chunks"], folder, None if kind == BM25 else lexical)
         put_sentences(mc, name["sentences"], folder)
         for part in name.values():
             mc.flush(part)
@@ -111,8 +120,9 @@ def upload(mc, where: str, folder: Path) -> str:
     return generation
 
 
-def create(mc, name: dict[str, str], dim: int, chunks: int, sentences: int) -> None:
-    """The generation's collections; vectors FLAT (exact) up to EXACT_LIMIT rows, HNSW above (`retrieval.dense`)."""
+def create(mc, name: dict[str, str], dim: int, chunks: int, sentences: int, terms: list[str] | None = None) -> None:
+    """The generation's collections; vectors FLAT (exact) up to EXACT_LIMIT rows, HNSW above (`retrieval.dense`);
+    the chunks' lexical side our BM25 weights, or with `terms` Milvus's BM25 function (`milvus_bm25`)."""
     from pymilvus import DataType, MilvusClient
 
     def collection(collection: str, fields, vector_dim: int, rows: int = 0, sparse: bool = False,
@@ -127,7 +137,9 @@ def create(mc, name: dict[str, str], dim: int, chunks: int, sentences: int) -> N
         kind = "FLAT" if rows <= EXACT_LIMIT else "HNSW"
         params.add_index("vector", index_type=kind, metric_type="IP",
                          **({"params": {"M": HNSW_M, "efConstruction": 200}} if kind == "HNSW" else {}))
-        if sparse:
+        if sparse and terms is not None:
+            add_bm25(schema, params, terms)
+        elif sparse:
             schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
             params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
         mc.create_collection(collection, schema=schema, index_params=params)
@@ -186,13 +198,18 @@ def bm25_rows(lexical: Lexical) -> scipy.sparse.csr_matrix:
                                    shape=(lexical.size, len(s["indptr"]) - 1)).tocsr()
 
 
-def put_chunks(mc, collection: str, folder: Path, lexical: Lexical) -> None:
+def put_chunks(mc, collection: str, folder: Path, lexical: Lexical | None) -> None:
+    """The chunk rows with their BM25 weights, or (`lexical` None) their text for Milvus's BM25 function."""
     vectors = Dense.load(folder / "dense.faiss").rows
-    weights = bm25_rows(lexical)
+    weights = bm25_rows(lexical) if lexical is not None else None
 
     def rows():
         for r, chunk in enumerate(store.iter_jsonl(folder / "chunks.jsonl")):
             key = chunk.pop("key")
+            if weights is None:
+                yield {"row": r, "key": key, "chunk": json.dumps(chunk, ensure_ascii=False),
+                       "vector": vectors[r].tolist(), "words": words(chunk["text"])}
+                continue
             lo, hi = weights.indptr[r], weights.indptr[r + 1]
             sparse = {int(j): float(v) for j, v in zip(weights.indices[lo:hi], weights.data[lo:hi]) if v > 0}
             yield {"row": r, "key": key, "chunk": json.dumps(chunk, ensure_ascii=False),
