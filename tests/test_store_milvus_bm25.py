@@ -51,7 +51,7 @@ def test_analyzer_has_our_terms_and_stop_words():
 
 
 def test_bm25_function_generation(bm25_engine, seed_engine):
-    assert bm25_engine.manifest["milvus"] == {"lexical": BM25}
+    assert bm25_engine.manifest["milvus"]["lexical"] == BM25
     assert type(bm25_engine.lexical) is MilvusBM25 and type(seed_engine.lexical) is not MilvusLexical
     hits = bm25_engine.lexical.search(bm25_engine.tokenizer("一岗双责"), 10, text="一岗双责")
     assert hits and all(score > 0 for score in hits.values())

@@ -17,18 +17,18 @@ import uuid
 from pathlib import Path
 
 import numpy as np
-import scipy.sparse
 
 from retrieval import store
-from retrieval.dense import EXACT_LIMIT, HNSW_M, Dense
 from retrieval.errors import IndexWriteError
 from retrieval.lexical import Lexical
 from retrieval.manifest import built_backend
 from retrieval.stores import StoreError
-from retrieval.stores.milvus import (ALIAS, BATCH, BUILD_HINT, PART, client, describe, live_name, names,
-                                     one_line, read_manifest, scan)
-from retrieval.stores.milvus_bm25 import BM25, add_bm25, lexical_of, lexical_setting, words
+from retrieval.stores.milvus import (ALIAS, BATCH, BUILD_HINT, client, describe, live_name, names, one_line,
+                                     read_blob, read_manifest, scan)
+from retrieval.stores.milvus_bm25 import BM25, lexical_of, lexical_setting
 from retrieval.stores.milvus_lock import build_lock
+from retrieval.stores.milvus_vectors import VECTORS, vector_names, vector_tag
+from retrieval.stores.milvus_write import create, put_chunks, put_docs, put_meta, put_sentences, put_vectors
 
 KEEP = 2            # generations kept: the live one and the one before (its readers keep answering)
 
@@ -44,12 +44,10 @@ def previous_vectors(where: str, model: str, backend: str) -> dict[str, np.ndarr
         manifest = read_manifest(where, generation)
         if manifest.get("model", {}).get("name") != model or built_backend(manifest) != backend:
             return {}
-        name = names(generation)
         cache = {}
-        for part in ("chunks", "sentences"):
-            mc.load_collection(name[part])
-            cache |= {r["key"]: np.asarray(r["vector"], dtype="float32")
-                      for r in scan(mc, name[part], ["key", "vector"])}
+        for part in vector_names(manifest["milvus"]["vectors"]).values():
+            mc.load_collection(part)
+            cache |= {r["key"]: np.asarray(r["vector"], dtype="float32") for r in scan(mc, part, ["key", "vector"])}
         return cache
     except Exception:  # noqa: BLE001  (an unusable previous generation: embed everything)
         return {}
@@ -68,9 +66,9 @@ def build_milvus(corpus_dir, where: str, model=None, reuse: bool = True, progres
         cache = (previous_vectors(where, embedder.name, embedder.label) | (cache or {})) if reuse else {}
         with tempfile.TemporaryDirectory(prefix="retrieval-milvus-") as tmp:
             report = build_index(corpus_dir, Path(tmp), model=model, progress=progress, reuse=reuse, cache=cache)
-            generation = upload(mc, where, store.current(Path(tmp)))
+            generation, inserted = upload(mc, where, store.current(Path(tmp)))
         switch(mc, where, before, generation)
-    return dataclasses.replace(report, folder=f"{where}#{generation}")
+    return dataclasses.replace(report, folder=f"{where}#{generation}", vectors_inserted=inserted)
 
 
 def publish_copy(folder: Path, where: str) -> str:
@@ -81,7 +79,7 @@ def publish_copy(folder: Path, where: str) -> str:
         before = live_name(where, mc)
         if before is not None and same_index(read_manifest(where, before), Path(folder)):
             return before
-        generation = upload(mc, where, Path(folder))
+        generation, _ = upload(mc, where, Path(folder))
         switch(mc, where, before, generation)
     return generation
 
@@ -96,132 +94,32 @@ def new_generation() -> str:
     return f"g{time.strftime('%Y%m%d_%H%M%S')}_{uuid.uuid4().hex[:6]}"
 
 
-def upload(mc, where: str, folder: Path) -> str:
-    """Copy a local generation folder into new collections; their generation name."""
+def upload(mc, where: str, folder: Path) -> tuple[str, int]:
+    """Copy a local generation folder into new collections, its vectors into the shared ones (only the
+    keys they lack: `retrieval.stores.milvus_vectors`); the generation's name, how many vectors were inserted."""
     generation = new_generation()
     name = names(generation)
     kind = lexical_setting()
-    manifest = store.read_json(folder / "manifest.json") | {"milvus": {"lexical": kind}}
+    manifest = store.read_json(folder / "manifest.json")
     dim = int(manifest["model"]["dimension"])
+    tag = vector_tag(manifest["model"]["name"], dim, built_backend(manifest))
+    manifest |= {"milvus": {"lexical": kind, "vectors": tag}}
     terms = (folder / "terms.txt").read_text(encoding="utf-8").split() if kind == BM25 else None
     try:
-        create(mc, name, dim, int(manifest["counts"]["chunks"]), int(manifest["counts"]["sentences"]), terms)
+        create(mc, name, terms)
+        inserted = put_vectors(mc, vector_names(tag), folder, dim)
         lexical = Lexical.load(folder / "lexical", manifest["counts"]["chunks"])
         put_meta(mc, name["meta"], manifest, folder, lexical)
         put_docs(mc, name["docs"], store.iter_jsonl(folder / "documents.jsonl"))
         put_chunks(mc, name["chunks"], folder, None if kind == BM25 else lexical)
         put_sentences(mc, name["sentences"], folder)
-        for part in name.values():
+        for part in [*name.values(), *vector_names(tag).values()]:
             mc.flush(part)
-    except Exception as exc:  # noqa: BLE001
+    except Exception as exc:  # noqa: BLE001  (vectors inserted for it go with the next pruning)
         drop(mc, generation)
         raise IndexWriteError(f"cannot write the index to {describe(where)} ({one_line(exc)}); "
                               "the live index is unchanged") from None
-    return generation
-
-
-def create(mc, name: dict[str, str], dim: int, chunks: int, sentences: int, terms: list[str] | None = None) -> None:
-    """The generation's collections; vectors FLAT (exact) up to EXACT_LIMIT rows, HNSW above (`retrieval.dense`);
-    the chunks' lexical side our BM25 weights, or with `terms` Milvus's BM25 function (`milvus_bm25`)."""
-    from pymilvus import DataType, MilvusClient
-
-    def collection(collection: str, fields, vector_dim: int, rows: int = 0, sparse: bool = False,
-                   primary=("id", DataType.INT64)):
-        schema = MilvusClient.create_schema(auto_id=False)
-        field, kind = primary
-        schema.add_field(field, kind, is_primary=True, **({"max_length": 512} if kind == DataType.VARCHAR else {}))
-        for fname, ftype, extra in fields:
-            schema.add_field(fname, ftype, **extra)
-        schema.add_field("vector", DataType.FLOAT_VECTOR, dim=vector_dim)
-        params = mc.prepare_index_params()
-        kind = "FLAT" if rows <= EXACT_LIMIT else "HNSW"
-        params.add_index("vector", index_type=kind, metric_type="IP",
-                         **({"params": {"M": HNSW_M, "efConstruction": 200}} if kind == "HNSW" else {}))
-        if sparse and terms is not None:
-            add_bm25(schema, params, terms)
-        elif sparse:
-            schema.add_field("sparse", DataType.SPARSE_FLOAT_VECTOR)
-            params.add_index("sparse", index_type="SPARSE_INVERTED_INDEX", metric_type="IP")
-        mc.create_collection(collection, schema=schema, index_params=params)
-
-    text = {"max_length": 65_535}
-    collection(name["meta"], [("blob", DataType.VARCHAR, {"max_length": 64}), ("part", DataType.INT64, {}),
-                              ("text", DataType.VARCHAR, text)], 2)
-    collection(name["docs"], [("doc_id", DataType.VARCHAR, {"max_length": 512}), ("seq", DataType.INT64, {}),
-                              ("part", DataType.INT64, {}), ("text", DataType.VARCHAR, text)], 2)
-    collection(name["chunks"], [("key", DataType.VARCHAR, {"max_length": 128}), ("chunk", DataType.VARCHAR, text)],
-               dim, chunks, sparse=True, primary=("row", DataType.INT64))
-    collection(name["sentences"], [("row", DataType.INT64, {}), ("start", DataType.INT64, {}),
-                                   ("end", DataType.INT64, {}), ("key", DataType.VARCHAR, {"max_length": 128})],
-               dim, sentences)
-
-
-def parts(text: str) -> list[str]:
-    return [text[i:i + PART] for i in range(0, len(text), PART)] or [""]
-
-
-def insert(mc, collection: str, rows) -> None:
-    page = []
-    for row in rows:
-        page.append(row)
-        if len(page) == BATCH:
-            mc.insert(collection, page)
-            page = []
-    if page:
-        mc.insert(collection, page)
-
-
-def put_meta(mc, collection: str, manifest: dict, folder: Path, lexical: Lexical) -> None:
-    vocab = sorted(lexical.vocab, key=lexical.vocab.get)
-    blobs = {"manifest": json.dumps(manifest, ensure_ascii=False),
-             "terms": (folder / "terms.txt").read_text(encoding="utf-8"),
-             "lexicon": json.dumps({"vocab": vocab, "df": lexical.df.tolist()}, ensure_ascii=False)}
-    insert(mc, collection, ({"id": n, "blob": blob, "part": i, "text": t, "vector": [0.0, 0.0]}
-                            for n, (blob, i, t) in enumerate((b, i, t) for b, text in blobs.items()
-                                                             for i, t in enumerate(parts(text)))))
-
-
-def put_docs(mc, collection: str, documents) -> None:
-    def rows():
-        n = 0
-        for seq, doc in enumerate(documents):
-            for i, t in enumerate(parts(json.dumps(doc, ensure_ascii=False))):
-                yield {"id": n, "doc_id": doc["doc_id"], "seq": seq, "part": i, "text": t, "vector": [0.0, 0.0]}
-                n += 1
-    insert(mc, collection, rows())
-
-
-def bm25_rows(lexical: Lexical) -> scipy.sparse.csr_matrix:
-    """bm25s' precomputed scores (idf x saturated tf) as chunk rows x vocabulary columns."""
-    s = lexical.retriever.scores
-    return scipy.sparse.csc_matrix((s["data"], s["indices"], s["indptr"]),
-                                   shape=(lexical.size, len(s["indptr"]) - 1)).tocsr()
-
-
-def put_chunks(mc, collection: str, folder: Path, lexical: Lexical | None) -> None:
-    """The chunk rows with their BM25 weights, or (`lexical` None) their text for Milvus's BM25 function."""
-    vectors = Dense.load(folder / "dense.faiss").rows
-    weights = bm25_rows(lexical) if lexical is not None else None
-
-    def rows():
-        for r, chunk in enumerate(store.iter_jsonl(folder / "chunks.jsonl")):
-            key = chunk.pop("key")
-            if weights is None:
-                yield {"row": r, "key": key, "chunk": json.dumps(chunk, ensure_ascii=False),
-                       "vector": vectors[r].tolist(), "words": words(chunk["text"])}
-                continue
-            lo, hi = weights.indptr[r], weights.indptr[r + 1]
-            sparse = {int(j): float(v) for j, v in zip(weights.indices[lo:hi], weights.data[lo:hi]) if v > 0}
-            yield {"row": r, "key": key, "chunk": json.dumps(chunk, ensure_ascii=False),
-                   "vector": vectors[r].tolist(), "sparse": sparse or {len(lexical.vocab): 1e-9}}
-    insert(mc, collection, rows())
-
-
-def put_sentences(mc, collection: str, folder: Path) -> None:
-    vectors = Dense.load(folder / "sentences.faiss").rows
-    insert(mc, collection, ({"id": j, "row": s["row"], "start": s["start"], "end": s["end"], "key": s["key"],
-                             "vector": vectors[j].tolist()}
-                            for j, s in enumerate(store.iter_jsonl(folder / "sentences.jsonl"))))
+    return generation, inserted
 
 
 def switch(mc, where: str, before: str | None, generation: str) -> None:
@@ -253,6 +151,34 @@ def prune(mc, live: str) -> None:
     old = [g for g in generations(mc) if g != live]
     for generation in old[:-(KEEP - 1) or None]:
         drop(mc, generation)
+    collect(mc)
+
+
+def collect(mc) -> int:
+    """Delete the shared vectors that no kept generation holds (dropping a model's collections when
+    none uses it); how many were deleted. Runs under the build lock: no build is writing meanwhile."""
+    held: dict[str, set[str]] = {}
+    for generation in generations(mc):
+        name = names(generation)
+        try:
+            manifest = json.loads(read_blob(mc, name["meta"], "manifest"))
+            tag = manifest.get("milvus", {}).get("vectors")      # None: an earlier layout, vectors of its own
+            for part in ("chunks", "sentences") if tag else ():
+                mc.load_collection(name[part])
+                held.setdefault(vector_names(tag)[part], set()).update(r["key"] for r in scan(mc, name[part], ["key"]))
+        except Exception:  # noqa: BLE001  (a generation that cannot be read: delete nothing this time)
+            return 0
+    deleted = 0
+    for collection in [c for c in mc.list_collections() if c.startswith(f"{VECTORS}_")]:
+        if collection not in held:
+            mc.drop_collection(collection)
+            continue
+        mc.load_collection(collection)
+        stale = [r["key"] for r in scan(mc, collection, ["key"]) if r["key"] not in held[collection]]
+        for at in range(0, len(stale), BATCH):
+            mc.delete(collection, ids=stale[at:at + BATCH])
+        deleted += len(stale)
+    return deleted
 
 
 def drop(mc, generation: str) -> None:
