@@ -28,7 +28,8 @@ def register(subparsers) -> None:
     p.add_argument("--hybrid-only", action="store_true",
                    help="external sets: the hybrid engine only, not BM25 and dense alone (a third of the asks)")
     p.add_argument("--split", choices=("dev", "test"), default=None,
-                   help="phrasing suite: ask only this split's questions (about 2000 asks instead of 4000)")
+                   help="seed and phrasing suites: ask only this split's questions (phrasing: about 2000 asks "
+                        "instead of 4000)")
     p.add_argument("--model", default=None, help="embedding model name or path")
     p.add_argument("--json", action="store_true", help="print the report as JSON")
     p.add_argument("-o", "--output", default=None, help="also write the JSON report to this file")
@@ -41,7 +42,7 @@ def run(args) -> int:
         engine = Engine.open(where, args.corpus, model=args.model)
     if args.suite in ("seed", "all"):
         offtopic = [q["question"] for q in external.load_questions("cmrc2018_dev", limit=OFFTOPIC)]
-        report["seed"] = gold.evaluate(engine, offtopic)
+        report["seed"] = gold.evaluate(engine, offtopic, split=args.split)
     if args.suite in ("phrasing", "all"):
         report["phrasing"] = phrasing.evaluate(engine, split=args.split)
     for name in EXTERNAL:
