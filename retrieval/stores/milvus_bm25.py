@@ -3,11 +3,11 @@
     sparse       (default) each chunk's BM25 weights from our tokenizer and bm25s (idf x saturated tf,
                  k1 0.9, b 0.4) as a SPARSE_FLOAT_VECTOR; the query its token counts; inner product:
                  the local store's scores (`retrieval.stores.milvus.MilvusLexical`).
-    milvus-bm25  Milvus tokenizes and scores: a VARCHAR field `words` (the chunk text normalised as our
-                 tokenizer normalises it: NFKC, traditional -> simplified, lower case) with a jieba
-                 analyzer (search mode, our domain dictionary, our stop words), a `FunctionType.BM25`
-                 into the sparse field, the query sent as text (`MilvusBM25`), Milvus's BM25 (k1 0.9,
-                 b 0.4; its own idf and average length).
+    milvus-bm25  Milvus tokenizes and scores: a VARCHAR field `words` (what the local BM25 indexes:
+                 title, section headings and chunk, normalised as our tokenizer normalises: NFKC,
+                 traditional -> simplified, lower case) with a jieba analyzer (search mode, our domain
+                 dictionary, our stop words), a `FunctionType.BM25` into the sparse field, the query
+                 sent as text (`MilvusBM25`); Milvus's BM25 (k1 0.9, b 0.4; its own idf and lengths).
 
 Chosen at build time by $RETRIEVAL_MILVUS_LEXICAL (`sparse` when unset), recorded in the manifest
 written to Milvus (`"milvus": {"lexical": …}`); the query side reads it there.

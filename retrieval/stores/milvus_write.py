@@ -138,16 +138,29 @@ def bm25_rows(lexical: Lexical) -> scipy.sparse.csr_matrix:
                                    shape=(lexical.size, len(s["indptr"]) - 1)).tocsr()
 
 
+def bm25_texts(folder: Path) -> list[str]:
+    """What the local BM25 indexes for each chunk (`retrieval.build.lexical_inputs`: title, section
+    headings, chunk), normalised as our tokenizer normalises: the text Milvus's BM25 function analyses."""
+    from retrieval.build import lexical_inputs
+    from retrieval.types import Chunk, Document
+
+    documents = {d["doc_id"]: Document.from_dict(d) for d in store.iter_jsonl(folder / "documents.jsonl")}
+    chunks = [Chunk(c["doc_id"], c["start"], c["end"], c["text"], c.get("paragraph", 0))
+              for c in store.iter_jsonl(folder / "chunks.jsonl")]
+    return [words(text) for text in lexical_inputs(documents, chunks)]
+
+
 def put_chunks(mc, name: str, folder: Path, lexical: Lexical | None) -> None:
-    """The chunk rows with their BM25 weights, or (`lexical` None) their text for Milvus's BM25 function."""
+    """The chunk rows with their BM25 weights, or (`lexical` None) the text Milvus's BM25 function analyses."""
     weights = bm25_rows(lexical) if lexical is not None else None
+    texts = bm25_texts(folder) if lexical is None else None
 
     def rows():
         for r, chunk in enumerate(store.iter_jsonl(folder / "chunks.jsonl")):
             row = {"row": r, "key": chunk.pop("key")}
             row["chunk"] = json.dumps(chunk, ensure_ascii=False)
             if weights is None:
-                yield row | {"words": words(chunk["text"])}
+                yield row | {"words": texts[r]}
                 continue
             lo, hi = weights.indptr[r], weights.indptr[r + 1]
             sparse = {int(j): float(v) for j, v in zip(weights.indices[lo:hi], weights.data[lo:hi]) if v > 0}
