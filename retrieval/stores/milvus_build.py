@@ -1,8 +1,10 @@
 """Build or update the index in Milvus: incremental (content keys: unchanged text is never re-embedded),
 atomic (a new generation, then one alias switch), removed documents gone with the old generation.
 
-The pipeline is the local one (`retrieval.build`), run into a temporary folder with the embeddings of
-the live Milvus generation as its cache; the generation it writes is then copied into new collections.
+The pipeline is the local one (`retrieval.build`), run into a temporary folder with the stored vectors
+(by content key) as its cache; the generation it writes is then copied into new collections, and its
+vectors into the collections the generations share, only the keys they lack (`milvus_vectors`);
+pruning deletes the vectors no kept generation holds (`collect`).
 Two builders take turns: a lock held in Milvus (`retrieval.stores.milvus_lock`) from reading the
 live generation to switching the alias; the switch is also a compare-and-set (a builder whose
 previous generation is no longer live drops its own and says so).
@@ -34,8 +36,8 @@ KEEP = 2            # generations kept: the live one and the one before (its rea
 
 
 def previous_vectors(where: str, model: str, backend: str) -> dict[str, np.ndarray]:
-    """Embeddings of the live generation (chunks and sentences) by content key, when it used `model`
-    on the same embedding backend (`Embedder.label`)."""
+    """The stored embeddings (chunks and sentences, of the kept generations) by content key, when the live
+    generation used `model` on the same embedding backend (`Embedder.label`)."""
     mc = client(where)
     generation = live_name(where, mc)
     if generation is None:
