@@ -51,6 +51,7 @@ class BuildReport:
     sentences: int = 0      # sentences embedded on their own (see `chunk_sentences`)
     sentences_embedded: int = 0   # distinct sentence texts embedded by this build (the rest were reused)
     appended: bool = False  # written as an append to the live generation (`retrieval.append`)
+    vectors_inserted: int = 0     # the Milvus store: vectors written to its collections (keys they lacked)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -166,11 +166,12 @@ class Engine:
         text = self.correct(text).text
         analysis = self.analysed(text)
         searched = " ".join(w for w in analysis.content.split() if w not in analysis.common)
-        tokens = self.tokenizer(searched) or self.tokenizer(text)
+        tokens = self.tokenizer(searched)
+        tokens, query = (tokens, searched) if tokens else (self.tokenizer(text), text)
         words = content_words(analysis, tokens)
         mask = self.mask(doc_ids)
         qvec = self.embed_query(text) if qvec is None else qvec
-        lexical = self.lexical.search(tokens, POOL, mask)
+        lexical = self.lexical.search(tokens, POOL, mask, text=query)
         dense = self.dense_search(qvec, mask)
         if mode == "bm25":
             fused = lexical

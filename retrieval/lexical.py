@@ -77,8 +77,10 @@ class Lexical:
             return np.zeros(self.size, dtype="float32")
         return self.retriever.get_scores(ids).astype("float32")
 
-    def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None) -> dict[int, float]:
-        """Top `k` rows with a positive score, as {row: score}; `mask` keeps rows where True."""
+    def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None,
+               text: str | None = None) -> dict[int, float]:
+        """Top `k` rows with a positive score, as {row: score}; `mask` keeps rows where True. `text`,
+        what `tokens` came from, is for a store that tokenizes itself (`retrieval.stores.milvus_bm25`)."""
         scores = self.scores(tokens)
         if mask is not None:
             scores = np.where(mask, scores, 0.0)

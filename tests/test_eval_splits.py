@@ -148,6 +148,18 @@ def test_gold_evaluate_reports_all_dev_and_test(seed_engine):
     assert sum(counts) == len(items)
 
 
+def test_gold_evaluate_one_split_asks_only_it(seed_engine, monkeypatch):
+    items = [i for i in gold.load_gold() if i["id"] in ("g001", "g096", "g118")]
+    items += [{**i, "split": "test"} for i in items[:1]]
+    asked = []
+    ask = seed_engine.retrieve
+    monkeypatch.setattr(seed_engine, "retrieve", lambda text, *a, **k: asked.append(text) or ask(text, *a, **k))
+    report = gold.evaluate(seed_engine, ["明天北京会下雨吗？", "红烧肉怎么做？"], items, split="dev")
+    assert set(report) == {"dev"} and report["dev"]["questions"]["offtopic"] == 1
+    assert report["dev"]["questions"]["answerable"] + report["dev"]["questions"]["unanswerable"] == 3
+    assert "红烧肉怎么做？" not in asked
+
+
 def test_summary_of_one_split_has_no_empty_other():
     items = [{**PRESENT, "frame": "{t}是什么", "split": "dev"}]
     report = phrasing.summary(items, [phrasing.ANSWERED])

@@ -28,7 +28,8 @@ def register(subparsers) -> None:
     p.add_argument("--hybrid-only", action="store_true",
                    help="external sets: the hybrid engine only, not BM25 and dense alone (a third of the asks)")
     p.add_argument("--split", choices=("dev", "test"), default=None,
-                   help="phrasing suite: ask only this split's questions (about 2000 asks instead of 4000)")
+                   help="seed and phrasing suites: ask only this split's questions (phrasing: about 2000 asks "
+                        "instead of 4000)")
     p.add_argument("--batch", type=int, choices=range(1, len(gold.BATCHES) + 1), default=None,
                    help="seed suite: only the questions of this batch (3: g263-, written without reading the engine)")
     p.add_argument("--model", default=None, help="embedding model name or path")
@@ -43,7 +44,7 @@ def run(args) -> int:
         engine = Engine.open(where, args.corpus, model=args.model)
     if args.suite in ("seed", "all"):
         offtopic = [q["question"] for q in external.load_questions("cmrc2018_dev", limit=OFFTOPIC)]
-        report["seed"] = gold.evaluate(engine, offtopic, gold.load_gold(batch=args.batch))
+        report["seed"] = gold.evaluate(engine, offtopic, gold.load_gold(batch=args.batch), split=args.split)
     if args.suite in ("phrasing", "all"):
         report["phrasing"] = phrasing.evaluate(engine, split=args.split)
     for name in EXTERNAL:

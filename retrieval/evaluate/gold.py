@@ -123,10 +123,17 @@ def figures(engine: Engine, run: Run, split: str | None = None) -> dict:
     return report
 
 
-def evaluate(engine: Engine, offtopic_questions: list[str], items: list[dict] | None = None) -> dict:
+def evaluate(engine: Engine, offtopic_questions: list[str], items: list[dict] | None = None,
+             split: str | None = None) -> dict:
     """Every figure for the whole set ("all") and for each split ("dev", "test") of one run.
-    Off-topic questions are split too (even ones dev, odd ones test)."""
-    run = run_gold(engine, load_gold() if items is None else items, offtopic_questions)
+    Off-topic questions are split too (even ones dev, odd ones test). With `split`, only that split's
+    questions are asked and reported (the other split is not read)."""
+    items = load_gold() if items is None else items
+    if split is not None:
+        kept = [i for i in items if i.get("split") == split]
+        offtopic = [q for k, q in enumerate(offtopic_questions) if offtopic_split(k) == split]
+        return {split: figures(engine, run_gold(engine, kept, offtopic))}
+    run = run_gold(engine, items, offtopic_questions)
     return {"all": figures(engine, run), **{split: figures(engine, run, split) for split in SPLITS}}
 
 

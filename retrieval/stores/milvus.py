@@ -4,9 +4,11 @@ One index generation is four collections, `retrieval_<gen>_{meta,docs,chunks,sen
 
     meta       manifest, domain dictionary (terms), BM25 lexicon (vocabulary, document frequencies)
     docs       the clean documents (JSON, in parts of at most PART characters)
-    chunks     row (primary key), content key, chunk JSON, embedding (FLOAT_VECTOR, inner product),
-               BM25 weights of the chunk's tokens (SPARSE_FLOAT_VECTOR, inner product)
-    sentences  sentence id (primary key), chunk row, document offsets, content key, embedding
+    chunks     row (primary key), content key, chunk JSON, the chunk's lexical side (`milvus_bm25`)
+    sentences  sentence id (primary key), chunk row, document offsets, content key
+
+and the vectors live once per content key in two collections shared by the generations
+(`retrieval_vectors_<tag>_{chunks,sentences}`, `retrieval.stores.milvus_vectors`).
 
 The alias `retrieval` names the live generation's meta collection: a build writes a new generation
 and switches the alias in one step, so a reader never sees half an index; a reader that resolved the
@@ -24,7 +26,6 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.chunktable import ChunkTable
-from retrieval.dense import EXACT_LIMIT, HNSW_EF_SEARCH
 from retrieval.errors import IndexStaleError
 from retrieval.integrity import check_consistent, check_model, check_sentences
 from retrieval.lexical import Lexical
@@ -209,79 +210,6 @@ def milvus_needs_build(where: str, corpus_dir: Path, model: str) -> bool:
     return bool(stale_reasons(manifest, corpus_dir, model, backend=Embedder(model).label))
 
 
-class Vectors:
-    """Embeddings of one collection by primary key, fetched on demand and cached."""
-
-    def __init__(self, mc, collection: str, key: str, size: int, dim: int, where: str = ""):
-        self.mc, self.collection, self.key, self.size, self.dim = mc, collection, key, size, dim
-        self.where = where
-        self.cache: dict[int, np.ndarray] = {}
-        self.lock = threading.Lock()
-
-    def __len__(self) -> int:
-        return self.size
-
-    def fetch(self, ids) -> None:
-        missing = sorted({int(i) for i in ids} - self.cache.keys())
-        for at in range(0, len(missing), BATCH):
-            part = missing[at:at + BATCH]
-            found = guarded(self.where, self.mc.query, self.collection, filter=f"{self.key} in {part}",
-                            output_fields=[self.key, "vector"])
-            with self.lock:
-                if len(self.cache) > CACHE_MAX:
-                    self.cache.clear()
-                self.cache.update({int(r[self.key]): np.asarray(r["vector"], dtype="float32") for r in found})
-
-    def rows(self, ids) -> np.ndarray:
-        ids = [int(i) for i in ids]
-        self.fetch(ids)
-        if not ids:
-            return np.zeros((0, self.dim), dtype="float32")
-        return np.stack([self.cache[i] for i in ids])
-
-    def __getitem__(self, item):
-        if isinstance(item, slice):
-            return self.rows(range(*item.indices(self.size)))
-        item = int(item)
-        if item not in self.cache:       # a highlight's sentence: its neighbours come next
-            self.fetch(range(max(0, item - WINDOW), min(self.size, item + WINDOW)))
-        return self.cache[item]
-
-
-def search_params(size: int) -> dict:
-    """Inner product; HNSW's search depth above EXACT_LIMIT vectors, as `retrieval.dense` sets it."""
-    if size <= EXACT_LIMIT:
-        return {"metric_type": "IP"}
-    return {"metric_type": "IP", "params": {"ef": HNSW_EF_SEARCH}}
-
-
-class MilvusDense:
-    """`retrieval.dense.Dense` on a Milvus collection: search by inner product, vectors by id."""
-
-    def __init__(self, vectors: Vectors, after=None):
-        self.store, self.after = vectors, after   # after(ids): fetch what the caller reads next
-
-    @property
-    def size(self) -> int:
-        return self.store.size
-
-    def vectors(self, rows) -> np.ndarray:
-        if self.after is not None:
-            self.after(rows)
-        return self.store.rows(rows)
-
-    def search(self, query: np.ndarray, k: int, rows: np.ndarray | None = None) -> dict[int, float]:
-        if self.size == 0 or (rows is not None and not len(rows)):
-            return {}
-        key = self.store.key
-        found = guarded(
-            self.store.where, self.store.mc.search, self.store.collection, [query.astype("float32").tolist()],
-            anns_field="vector",
-            limit=min(k, self.size), filter="" if rows is None else f"{key} in {[int(r) for r in rows]}",
-            output_fields=[key], search_params=search_params(self.size))
-        return {int(h["entity"][key]): float(h["distance"]) for h in found[0]}
-
-
 class MilvusLexical(Lexical):
     """BM25 on Milvus: each chunk's BM25 weights (bm25s' idf x saturated term frequency) as a sparse
     vector, the query as its token counts, inner product: the same scores as the local bm25s index."""
@@ -296,7 +224,8 @@ class MilvusLexical(Lexical):
             counts[self.vocab[t]] = counts.get(self.vocab[t], 0.0) + 1.0
         return counts
 
-    def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None) -> dict[int, float]:
+    def search(self, tokens: list[str], k: int, mask: np.ndarray | None = None,
+               text: str | None = None) -> dict[int, float]:
         query = self.query_vector(tokens)
         rows = None if mask is None else np.flatnonzero(mask)
         if not query or self.size == 0 or (rows is not None and not len(rows)):
@@ -340,25 +269,24 @@ def read_generation(where: str, mc, generation: str, name: dict[str, str], embed
     documents = read_documents(mc, name["docs"])
     rows = sorted(scan(mc, name["chunks"], ["row", "key", "chunk"]), key=lambda r: r["row"])
     chunks = ChunkTable.read(({**json.loads(r["chunk"]), "key": r["key"]} for r in rows), documents)
-    spans = np.array(sorted((r["id"], r["row"], r["start"], r["end"])
-                            for r in scan(mc, name["sentences"], ["id", "row", "start", "end"])),
-                     dtype="int64").reshape(-1, 4)
+    found = sorted(scan(mc, name["sentences"], ["id", "row", "start", "end", "key"]), key=lambda r: r["id"])
+    spans = np.array([(r["id"], r["row"], r["start"], r["end"]) for r in found], dtype="int64").reshape(-1, 4)
+    keys = [r["key"] for r in found]
     if len(spans) and not np.array_equal(spans[:, 0], np.arange(len(spans))):
         raise StoreError(f"{name['sentences']} misses sentences: run `{BUILD_HINT.format(where=where)} --rebuild`")
     spans = spans[:, 1:]
     lexicon = json.loads(read_blob(mc, name["meta"], "lexicon"))
     terms = read_blob(mc, name["meta"], "terms").split()
-    dim = int(manifest["model"]["dimension"])
-    sentence_vectors = Vectors(mc, name["sentences"], "id", len(spans), dim, where)
-    ptr = np.searchsorted(spans[:, 0], np.arange(len(chunks) + 1))
+    from retrieval.stores.milvus_bm25 import BM25, MilvusBM25, lexical_of
+    from retrieval.stores.milvus_vectors import open_vectors
 
-    def with_sentences(rows) -> None:      # dense scores read the chunks' sentences next
-        sentence_vectors.fetch(j for r in rows for j in range(ptr[int(r)], ptr[int(r) + 1]))
-
-    dense = MilvusDense(Vectors(mc, name["chunks"], "row", len(chunks), dim, where), with_sentences)
-    sentences = MilvusDense(sentence_vectors)
-    lexical = MilvusLexical(mc, name["chunks"], {w: i for i, w in enumerate(lexicon["vocab"])},
-                            np.asarray(lexicon["df"], dtype="int64"), len(chunks), where)
+    if "vectors" not in manifest.get("milvus", {}):
+        raise StoreError(f"{generation} was written by an earlier version of the Milvus store (vectors by row): "
+                         f"run `{BUILD_HINT.format(where=where)} --rebuild`")
+    dense, sentences, sentence_vectors = open_vectors(mc, where, manifest, [r["key"] for r in rows], keys, spans)
+    kind = MilvusBM25 if lexical_of(manifest) == BM25 else MilvusLexical
+    lexical = kind(mc, name["chunks"], {w: i for i, w in enumerate(lexicon["vocab"])},
+                   np.asarray(lexicon["df"], dtype="int64"), len(chunks), where)
     check_consistent(manifest, documents, chunks, dense)
     check_sentences(manifest, chunks, sentences, spans[:, 0], sentence_vectors)
     return Loaded(f"{where}#{generation}", manifest, documents, chunks, lexical, dense, sentences, spans,
