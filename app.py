@@ -23,8 +23,8 @@ from pathlib import Path  # noqa: E402
 
 import gradio as gr  # noqa: E402
 
-from retrieval import stores  # noqa: E402
-from retrieval.engine import Engine  # noqa: E402
+from retrieval.indexing import stores  # noqa: E402
+from retrieval.search.engine import Engine  # noqa: E402
 from retrieval.errors import RetrievalError  # noqa: E402
 from ui import ask, corpus, sessions, store_outage, study_tab, terms_tab, verify_tab  # noqa: E402
 from ui.context import AppContext, admin_password_from_env  # noqa: E402

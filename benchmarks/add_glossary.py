@@ -14,9 +14,9 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from retrieval import store  # noqa: E402
-from retrieval.glossary import GLOSSARY, glossary_of, save_glossary  # noqa: E402
-from retrieval.seal import seal_folder  # noqa: E402
+from retrieval.indexing import store  # noqa: E402
+from retrieval.search.glossary import GLOSSARY, glossary_of, save_glossary  # noqa: E402
+from retrieval.indexing.seal import seal_folder  # noqa: E402
 from retrieval.types import Document  # noqa: E402
 
 

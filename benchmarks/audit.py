@@ -23,12 +23,12 @@ sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "eval"))
 
 from make_manuscripts import LINKS, NEAR, Writer, quotation  # noqa: E402
-from retrieval.align import fold  # noqa: E402
-from retrieval.audit import audit  # noqa: E402
-from retrieval.detect import detect  # noqa: E402
-from retrieval.engine import Engine  # noqa: E402
-from retrieval.sentences import sentence_spans  # noqa: E402
-from retrieval.verify import Verifier  # noqa: E402
+from retrieval.search.align import fold  # noqa: E402
+from retrieval.tools.audit import audit  # noqa: E402
+from retrieval.tools.detect import detect  # noqa: E402
+from retrieval.search.engine import Engine  # noqa: E402
+from retrieval.ingest.sentences import sentence_spans  # noqa: E402
+from retrieval.tools.verify import Verifier  # noqa: E402
 
 CHARS, QUOTATIONS = 10_000, 20
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from retrieval import store  # noqa: E402
-from retrieval.chunktable import ChunkTable  # noqa: E402
+from retrieval.indexing import store  # noqa: E402
+from retrieval.indexing.chunktable import ChunkTable  # noqa: E402
 from retrieval.types import Chunk, Document  # noqa: E402
 
 DOC_CHARS, SIZE, STEP = 48_060, 300, 240

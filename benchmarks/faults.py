@@ -97,7 +97,7 @@ def edit_manifest(path: Path, edit: str) -> None:
 
 
 def edit_pointer(index: Path, edit: str) -> None:
-    from retrieval import store
+    from retrieval.indexing import store
 
     pointer, live = index / store.POINTER, store.live_folder(index)
     previous = next((g for g in store.generations(index) if g != live), live)    # alone: the live one
@@ -109,7 +109,7 @@ def edit_pointer(index: Path, edit: str) -> None:
 
 def cases(index: Path) -> list[tuple[str, str]]:
     """(file, damage) for every file of the live generation and every kind, then the edits."""
-    from retrieval import store
+    from retrieval.indexing import store
 
     live = store.live_folder(index)
     files = sorted(p.relative_to(live).as_posix() for p in live.rglob("*") if p.is_file())
@@ -120,7 +120,7 @@ def cases(index: Path) -> list[tuple[str, str]]:
 
 
 def apply(index: Path, name: str, kind: str) -> None:
-    from retrieval import store
+    from retrieval.indexing import store
 
     if name == "CURRENT":
         (index / store.POINTER).unlink() if kind == "delete" else edit_pointer(index, kind)
@@ -207,7 +207,7 @@ def run_case(base: Path, corpus: Path, work: Path, name: str, kind: str, questio
 
 
 def drop_previous(index: Path) -> None:
-    from retrieval import store
+    from retrieval.indexing import store
 
     live = store.live_folder(index)
     for g in store.generations(index):
@@ -217,8 +217,8 @@ def drop_previous(index: Path) -> None:
 
 def reseal(index: Path) -> bool:
     """Seal the live generation's files as they now are (False when its manifest cannot be)."""
-    from retrieval import store
-    from retrieval.seal import seal_folder
+    from retrieval.indexing import store
+    from retrieval.indexing.seal import seal_folder
 
     try:
         seal_folder(store.current(index))
@@ -229,8 +229,8 @@ def reseal(index: Path) -> bool:
 
 def make_index(corpus: Path, index: Path) -> Path:
     """An index of `corpus` with two intact generations (the second a copy of the first, older)."""
-    from retrieval import store
-    from retrieval.build import build_index
+    from retrieval.indexing import store
+    from retrieval.indexing.build import build_index
 
     build_index(corpus, index)
     live = store.current(index)

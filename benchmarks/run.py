@@ -35,7 +35,7 @@ INDEX_PARTS = ("dense.faiss", "sentences.faiss", "lexical",
                "chunks.jsonl", "sentences.jsonl", "documents.jsonl")
 # CMRC passages have no corpus folder, so `ask --corpus` cannot check freshness against one:
 # the same CLI entry point runs with the corpus staleness check switched off.
-ASK_WITHOUT_CORPUS = ("import sys, retrieval.opening as e; e.needs_build = lambda *a: False; "
+ASK_WITHOUT_CORPUS = ("import sys, retrieval.search.opening as e; e.needs_build = lambda *a: False; "
                       "from retrieval.cli import main; sys.exit(main(sys.argv[1:]))")
 
 
@@ -167,7 +167,7 @@ def cmrc_documents(limit: int | None) -> list:
 
 def timed_build(name: str, index_dir: Path, reuse: bool, spent: dict, limit: int | None = None) -> dict:
     """Read the corpus and build (CMRC: its passages as documents), timing the embedding inside."""
-    from retrieval.build import build_from_documents, build_index
+    from retrieval.indexing.build import build_from_documents, build_index
 
     spent |= {"seconds": 0.0, "texts": 0}
     started = time.perf_counter()
@@ -214,9 +214,9 @@ def child(name: str, index_dir: Path, n: int, limit: int | None = None) -> None:
     """Build from scratch, rebuild unchanged, time queries; write the numbers beside the index."""
     import torch
 
-    from retrieval import store
-    from retrieval.embed import Embedder
-    from retrieval.engine import Engine
+    from retrieval.indexing import store
+    from retrieval.indexing.embed import Embedder
+    from retrieval.search.engine import Engine
 
     timer = time_encode(Embedder)
     started = time.perf_counter()
@@ -256,7 +256,7 @@ def cold_command(name: str, index_dir: Path, question: str) -> list[str]:
 
 
 def cold_start(name: str, index_dir: Path, runs: int, limit: int | None = None) -> dict:
-    from retrieval.store import current
+    from retrieval.indexing.store import current
 
     cmd, live = cold_command(name, index_dir, questions(name, 1, limit)[0]), current(index_dir)
     runs = [cold_ask(cmd) for _ in range(runs)]
@@ -279,7 +279,7 @@ def cold_ask(cmd: list[str]) -> dict:
 
 def measure(name: str, backend: str, work: Path, args) -> dict:
     """One corpus with one backend: the child builds and queries, then cold `ask` processes answer."""
-    from retrieval.embed import BACKEND_ENV
+    from retrieval.indexing.embed import BACKEND_ENV
 
     os.environ[BACKEND_ENV] = backend          # inherited by the child and the cold `ask` processes
     index_dir = work / f"{name}-{backend}-index"
@@ -297,7 +297,7 @@ def measure(name: str, backend: str, work: Path, args) -> dict:
 
 
 def machine_facts() -> dict:
-    from retrieval.settings import model_name
+    from retrieval.indexing.settings import model_name
 
     info = Path("/proc/cpuinfo")
     cpus = [line.split(":", 1)[1].strip() for line in info.read_text().splitlines()

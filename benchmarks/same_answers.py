@@ -4,7 +4,7 @@ unanswerable, `eval/seed_gold.jsonl`) asked of both; the whole JSON answers comp
 
 `OMP_NUM_THREADS=1 .venv/bin/python benchmarks/same_answers.py INDEX_A INDEX_B CORPUS`
 
-Used to check an index made by appends (`retrieval/append.py`) against one built in full (README, Scale).
+Used to check an index made by appends (`retrieval/indexing/append.py`) against one built in full (README, Scale).
 """
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from retrieval.engine import Engine  # noqa: E402
+from retrieval.search.engine import Engine  # noqa: E402
 from retrieval.evaluate.gold import load_gold  # noqa: E402
 
 

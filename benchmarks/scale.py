@@ -13,7 +13,7 @@ fresh child process (`--phase`) whose peak RSS the parent reads from `os.wait4`:
 - query: load the index, RSS after loading, 200 questions (CMRC 2018 and DRCD dev) timed warm next to
   the bare query embedding, recall@10 of each FAISS layer against exact search of its stored vectors;
 - add: one new document added to the built index, twice (an append to the live generation,
-  `retrieval.append`, when it allows one; else a full build reusing every other vector from the FAISS
+  `retrieval.indexing.append`, when it allows one; else a full build reusing every other vector from the FAISS
   files and the kept tokens), then the first of them removed (`--remove 0`: not), then parts alone:
   reading the previous vectors, BM25 rebuilt from the kept tokens (bm25s) and from the token ids;
 - cold: a new `ask` process, launch to printed answer (median of 3);
@@ -53,8 +53,8 @@ def questions(n: int) -> list[str]:
 
 
 def corpus(n_chunks: int):
-    from retrieval.build import chunk_sentences, embed_input, sentence_input
-    from retrieval.chunk import chunk_document
+    from retrieval.indexing.build import chunk_sentences, embed_input, sentence_input
+    from retrieval.indexing.chunk import chunk_document
     from scale_corpus import documents
 
     docs, keys, n_chunks_made, n_sentences = [], [], 0, 0
@@ -68,9 +68,9 @@ def corpus(n_chunks: int):
 
 
 def phase_build(args) -> dict:
-    from retrieval import store
-    from retrieval.build import build_from_documents
-    from retrieval.embed import text_key
+    from retrieval.indexing import store
+    from retrieval.indexing.build import build_from_documents
+    from retrieval.indexing.embed import text_key
     from scale_vectors import vector_cache
 
     docs, inputs, n_chunks, n_sentences = corpus(args.chunks)
@@ -88,7 +88,7 @@ def phase_build(args) -> dict:
 
 
 def phase_query(args) -> dict:
-    from retrieval.engine import Engine
+    from retrieval.search.engine import Engine
     from scale_vectors import exact_top, recall_at
 
     before = rss_mib()
@@ -141,10 +141,10 @@ def timed(call, items) -> list[float]:
 
 
 def phase_add(args) -> dict:
-    from retrieval import store, token_store
-    from retrieval.build import build_from_documents, previous_cache
-    from retrieval.embed import Embedder
-    from retrieval.lexical import Lexical
+    from retrieval.indexing import store, token_store
+    from retrieval.indexing.build import build_from_documents, previous_cache
+    from retrieval.indexing.embed import Embedder
+    from retrieval.indexing.lexical import Lexical
     from retrieval.tokenize import Tokenizer, load_terms, quoted_terms
     from scale_corpus import document, documents
 
@@ -182,7 +182,7 @@ def phase_add(args) -> dict:
 
 def added_before(index: Path) -> int:
     """How many of the documents `add` adds (numbered from NEW_DOCUMENT + 1) the index holds."""
-    from retrieval import store
+    from retrieval.indexing import store
     from scale_corpus import document
 
     files = store.read_json(store.current(index) / "manifest.json")["files"]
@@ -195,9 +195,9 @@ def added_before(index: Path) -> int:
 def phase_dense(args) -> dict:
     """The FAISS layers (`--dense-layers`) at `args.chunks` chunks from perturbed real vectors (the
     sentence vectors through a file on disk, np.memmap); and an inverted file over the real vectors
-    alone, as `retrieval.dense` would make it at that size, for recall on unperturbed vectors."""
-    from retrieval import dense
-    from retrieval.embed import Embedder
+    alone, as `retrieval.indexing.dense` would make it at that size, for recall on unperturbed vectors."""
+    from retrieval.indexing import dense
+    from retrieval.indexing.embed import Embedder
     from scale_vectors import exact_top, perturbed, real_vectors, recall_at
 
     _, real = real_vectors(args.vectors)

@@ -11,10 +11,10 @@ from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 
-from retrieval.clean import clean_line
-from retrieval.corpus import load_corpus
-from retrieval.structure import build_structure
-from retrieval.read.base import Block
+from retrieval.ingest.clean import clean_line
+from retrieval.ingest.corpus import load_corpus
+from retrieval.ingest.structure import build_structure
+from retrieval.ingest.read.base import Block
 from retrieval.types import Document
 
 SHARED = Path(__file__).resolve().parents[1] / ".." / "shared"

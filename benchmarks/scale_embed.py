@@ -18,9 +18,9 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from retrieval.build import chunk_sentences, embed_input, sentence_input  # noqa: E402
-from retrieval.chunk import chunk_document  # noqa: E402
-from retrieval.embed import Embedder, text_key  # noqa: E402
+from retrieval.indexing.build import chunk_sentences, embed_input, sentence_input  # noqa: E402
+from retrieval.indexing.chunk import chunk_document  # noqa: E402
+from retrieval.indexing.embed import Embedder, text_key  # noqa: E402
 from scale_corpus import documents  # noqa: E402
 
 PART = 2000   # texts per checkpoint file

@@ -45,8 +45,8 @@ def answer_key(result: dict) -> str:
 
 def child(where: str, n: int | None) -> None:
     """Build `where` from scratch, open it, ask the questions: one JSON line on stdout."""
-    from retrieval import stores
-    from retrieval.engine import Engine
+    from retrieval.indexing import stores
+    from retrieval.search.engine import Engine
 
     started = time.perf_counter()
     report = stores.build(CORPUS, stores.as_location(where), reuse=False)

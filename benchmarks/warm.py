@@ -30,7 +30,7 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 from run import measure_latency  # noqa: E402
 
 # (label, owner, attribute): timed in `--stages`; owner `engine` is the Engine, `engine.x` its part x,
-# `module` the module retrieval.engine (functions it calls by name)
+# `module` the module retrieval.search.engine (functions it calls by name)
 STAGES = (
     ("correct (typos), remembered for 32 questions", "engine", "corrected"),
     ("analyse question", "engine", "analysed"),
@@ -82,7 +82,7 @@ def cpu_means(engine, questions: list[str]) -> dict[str, float]:
 def timed_stages(engine, questions: list[str]) -> dict[str, float]:
     """Mean ms per `ask` spent in each of STAGES (a second pass over the same questions: the last 32
     questions' corrections and analyses are still remembered from the first)."""
-    import retrieval.engine as module
+    import retrieval.search.engine as module
 
     spent = {label: 0.0 for label, _, _ in STAGES}
     for label, owner, name in STAGES:
@@ -116,7 +116,7 @@ def commit(code: Path) -> str:
 
 
 def run(args) -> dict:
-    from retrieval.engine import Engine
+    from retrieval.search.engine import Engine
 
     out = {"index": str(args.index), "code": str(args.code), "commit": commit(args.code),
            "loadavg_start": os.getloadavg()}

@@ -1,4 +1,4 @@
-"""The per-question BM25 weight of the fusion (`ALPHA` in retrieval/engine.py), chosen on dev parts only.
+"""The per-question BM25 weight of the fusion (`ALPHA` in retrieval/search/engine.py), chosen on dev parts only.
 
 For each (low, high) setting: seed gold dev hit@1, phrasing dev answered-with-term, and DRCD dev
 answer in the top-1 passage on its two halves (a passage's half: crc32 of its context_id, even =
@@ -18,11 +18,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import retrieval.engine as engine_module  # noqa: E402
-from retrieval.engine import Engine  # noqa: E402
+import retrieval.search.engine as engine_module  # noqa: E402
+from retrieval.search.engine import Engine  # noqa: E402
 from retrieval.evaluate import external, gold, phrasing  # noqa: E402
 from retrieval.evaluate.metrics import contains_answer  # noqa: E402
-from retrieval.refusal import decide  # noqa: E402
+from retrieval.search.refusal import decide  # noqa: E402
 
 SETTINGS = [(0.5, 0.5), (0.3, 0.6), (0.3, 0.7), (0.4, 0.6), (0.4, 0.7), (0.2, 0.6)]
 

@@ -15,11 +15,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from retrieval.build import build_from_documents, build_index  # noqa: E402
-from retrieval.engine import Engine  # noqa: E402
+from retrieval.indexing.build import build_from_documents, build_index  # noqa: E402
+from retrieval.search.engine import Engine  # noqa: E402
 from retrieval.evaluate import external, gold  # noqa: E402
 from retrieval.evaluate.metrics import Tally  # noqa: E402
-from retrieval.settings import ChunkSettings  # noqa: E402
+from retrieval.indexing.settings import ChunkSettings  # noqa: E402
 
 
 def cmrc(size: int, settings: ChunkSettings, limit: int | None) -> dict:

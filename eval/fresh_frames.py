@@ -1,6 +1,6 @@
 """Dev probe: the formulations of the phrasing set asked in the frames of `eval/fresh_frames.txt`.
 
-Written on 2026-12-03 to find what the question analysis missed; the rules of `retrieval/question.py`
+Written on 2026-12-03 to find what the question analysis missed; the rules of `retrieval/search/question.py`
 were then written against it, so its figures are dev figures (the held-out ones are the phrasing set's
 test frames). Prints the rates and every frame, worst first.
 
@@ -23,7 +23,7 @@ sys.path.insert(0, str(ROOT / "eval"))
 
 from check_gold import fold  # noqa: E402
 from make_phrasing import ABSENT, PRESENT, containing, parse_terms, question  # noqa: E402
-from retrieval.engine import Engine  # noqa: E402
+from retrieval.search.engine import Engine  # noqa: E402
 from retrieval.evaluate.phrasing import outcome, rates  # noqa: E402
 
 

@@ -18,9 +18,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from retrieval import answer  # noqa: E402
+from retrieval.search import answer  # noqa: E402
 from retrieval.cli.eval import EXTERNAL  # noqa: E402
-from retrieval.engine import Engine  # noqa: E402
+from retrieval.search.engine import Engine  # noqa: E402
 from retrieval.evaluate import external, gold  # noqa: E402
 from retrieval.evaluate.metrics import contains_answer  # noqa: E402
 

@@ -26,8 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from make_quotes import DOMAIN, INSERTS, punct_edit, unique_sentences  # noqa: E402
-from retrieval.align import fold  # noqa: E402
-from retrieval.corpus import load_corpus  # noqa: E402
+from retrieval.search.align import fold  # noqa: E402
+from retrieval.ingest.corpus import load_corpus  # noqa: E402
 
 SEED = 2026
 MANUSCRIPTS = 40

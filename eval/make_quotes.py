@@ -23,9 +23,9 @@ from pypinyin import Style, pinyin
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from retrieval.align import fold  # noqa: E402
-from retrieval.corpus import load_corpus  # noqa: E402
-from retrieval.sentences import sentence_spans  # noqa: E402
+from retrieval.search.align import fold  # noqa: E402
+from retrieval.ingest.corpus import load_corpus  # noqa: E402
+from retrieval.ingest.sentences import sentence_spans  # noqa: E402
 
 SEED = 2025
 BOUNDARY_SEED = 2026

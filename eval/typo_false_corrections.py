@@ -3,7 +3,7 @@
 
 The questions of CMRC 2018 dev, DRCD dev, the seed gold set (but those of type `typo`)
 and eval/phrasing.jsonl were typed correctly by their authors, so nearly every change
-`retrieval.correct` makes to them is a false correction. The seed gold `typo` questions
+`retrieval.search.correct` makes to them is a false correction. The seed gold `typo` questions
 show the other side: how many are corrected, and how many into the word their note names
 (`一刚 for 一岗`). Each set is corrected against its own vocabulary: its passages (folded
 to simplified characters as `retrieval.evaluate.external.load_documents` does; the seed
@@ -26,8 +26,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from retrieval.corpus import load_corpus  # noqa: E402
-from retrieval.correct import Corrector, jieba_lexicon  # noqa: E402
+from retrieval.ingest.corpus import load_corpus  # noqa: E402
+from retrieval.search.correct import Corrector, jieba_lexicon  # noqa: E402
 from retrieval.evaluate import external  # noqa: E402
 from retrieval.tokenize import Tokenizer, load_terms, normalize, quoted_terms  # noqa: E402
 

@@ -24,11 +24,13 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from retrieval import engine as engine_module, lexical  # noqa: E402
-from retrieval.build import embed_input  # noqa: E402
+from retrieval.search import engine as engine_module  # noqa: E402
+
+from retrieval.indexing import lexical
+from retrieval.indexing.build import embed_input  # noqa: E402
 from retrieval.cli.eval import EXTERNAL  # noqa: E402
-from retrieval.dense import Dense  # noqa: E402
-from retrieval.engine import Engine  # noqa: E402
+from retrieval.indexing.dense import Dense  # noqa: E402
+from retrieval.search.engine import Engine  # noqa: E402
 from retrieval.evaluate import external, gold  # noqa: E402
 from retrieval.evaluate.metrics import contains_answer  # noqa: E402
 from retrieval.tokenize import normalize  # noqa: E402

@@ -36,7 +36,7 @@ class Document:
     warnings: tuple[str, ...] = ()
     sha256: str = ""           # of the raw file bytes (plus sidecar), for incremental builds
     url: str = ""              # the page a web capture came from, when stated (sidecar, 原文链接：)
-    title_from: str = ""       # sidecar, front matter, page title, headline or inferred (`retrieval.title`)
+    title_from: str = ""       # sidecar, front matter, page title, headline or inferred (`retrieval.ingest.title`)
 
     def to_dict(self) -> dict:
         return asdict(self)

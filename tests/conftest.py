@@ -17,7 +17,7 @@ CORPUS = ROOT / "corpus"
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
     """A real index of the seed corpus, built once per session with the real model."""
-    from retrieval.build import build_index
+    from retrieval.indexing.build import build_index
 
     folder = tmp_path_factory.mktemp("seed-index")
     build_index(CORPUS, folder)
@@ -26,7 +26,7 @@ def seed_index(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def seed_engine(seed_index):
-    from retrieval.engine import Engine
+    from retrieval.search.engine import Engine
 
     return Engine.open(seed_index, CORPUS, build=False)
 # --- end seed index and engine ------------------------------------------------------

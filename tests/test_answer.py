@@ -1,5 +1,5 @@
-from retrieval.answer import Passage, grow, highlights, merge, widen
-from retrieval.sentences import sentence_spans
+from retrieval.search.answer import Passage, grow, highlights, merge, widen
+from retrieval.ingest.sentences import sentence_spans
 from retrieval.types import Chunk, Document, Paragraph
 
 TEXT = "第一句话。第二句话很长一些。第三句。\n别的段落第一句。别的段落第二句。"

@@ -85,7 +85,7 @@ def test_ask_endpoint_text_is_what_the_cli_prints(client, seed_engine):
 
 
 def test_verify_endpoint_returns_the_cli_json(client, seed_engine):
-    from retrieval.verify import Verifier, check_dict
+    from retrieval.tools.verify import Verifier, check_dict
 
     endpoints = client.view_api(print_info=False, return_format="dict")["named_endpoints"]
     assert sorted(endpoints) == ["/ask", "/verify"]

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 
 import app
-from retrieval.engine import Engine
+from retrieval.search.engine import Engine
 from ui.context import AppContext
-from retrieval.cite import quotation_in
+from retrieval.search.cite import quotation_in
 from ui.render import book_title, citation, quotation
 from tests.serving import free_port
 

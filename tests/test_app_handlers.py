@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.cite import format_citation
-from retrieval.engine import Engine
+from retrieval.search.cite import format_citation
+from retrieval.search.engine import Engine
 from ui import ask, corpus, uploads
 from ui.context import AppContext
 from ui.document import context_html, document_html

@@ -14,15 +14,15 @@ from pathlib import Path
 import httpx
 import pytest
 
-from retrieval.build import previous_cache
-from retrieval.settings import model_name
+from retrieval.indexing.build import previous_cache
+from retrieval.indexing.settings import model_name
 
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
-from retrieval.engine import Engine  # noqa: E402
-from retrieval.stores import StoreError, milvus  # noqa: E402
-from retrieval.stores.milvus_build import build_milvus  # noqa: E402
+from retrieval.search.engine import Engine  # noqa: E402
+from retrieval.indexing.stores import StoreError, milvus  # noqa: E402
+from retrieval.indexing.stores.milvus_build import build_milvus  # noqa: E402
 from ui.ask import run_ask  # noqa: E402
 from ui.context import AppContext  # noqa: E402
 from ui import store_outage  # noqa: E402

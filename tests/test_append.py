@@ -1,4 +1,4 @@
-"""Append-only generations (`retrieval.append`): adding or removing a document writes the new
+"""Append-only generations (`retrieval.indexing.append`): adding or removing a document writes the new
 generation from the live one's files, and gives the index, the answers and the `check` verdict a full
 build gives; a crash in the middle leaves the live generation as it was."""
 import json
@@ -9,12 +9,12 @@ import sys
 import numpy as np
 import pytest
 
-from retrieval import append, store
-from retrieval.build import build_index
+from retrieval.indexing import append, store
+from retrieval.indexing.build import build_index
 from retrieval.cli.check import check_folder
-from retrieval.dense import Dense
-from retrieval.engine import Engine
-from retrieval.lexical import Lexical
+from retrieval.indexing.dense import Dense
+from retrieval.search.engine import Engine
+from retrieval.indexing.lexical import Lexical
 from tests.conftest import ROOT
 from tests.test_lexical_ids import columns
 
@@ -39,7 +39,7 @@ def corpus_of(folder, names):
 
 
 def full_build(corpus, index, monkeypatch):
-    """A build that may not append (the path every build took before `retrieval.append`)."""
+    """A build that may not append (the path every build took before `retrieval.indexing.append`)."""
     with monkeypatch.context() as m:
         m.setattr(append, "make_plan", lambda *a, **k: None)
         report = build_index(corpus, index)
@@ -106,7 +106,7 @@ def test_a_build_that_would_change_the_faiss_type_or_tokenizer_is_a_full_one(tmp
     build_index(corpus, index)
     (corpus / "d.txt").write_text("要把“四强”党支部建设作为重点任务。\n", encoding="utf-8")   # a new quoted term
     assert not build_index(corpus, index).appended
-    from retrieval import dense
+    from retrieval.indexing import dense
     monkeypatch.setattr(dense, "EXACT_LIMIT", 3)           # the new size would choose an inverted file
     corpus_of(corpus, ["a.txt", "b.txt"])
     (corpus / "d.txt").write_text("要把“四强”党支部建设作为重点任务。\n", encoding="utf-8")
@@ -128,8 +128,8 @@ def test_a_damaged_live_file_is_not_carried_into_an_append(tmp_path):
 
 CRASH = """
 import os, sys
-from retrieval import append
-from retrieval.build import build_index
+from retrieval.indexing import append
+from retrieval.indexing.build import build_index
 real = append.write_lexical
 def crash(tmp, *args):
     real(tmp, *args)

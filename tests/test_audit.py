@@ -7,11 +7,11 @@ import json
 import docx
 import pytest
 
-from retrieval.audit import MAX_CHARS, audit
-from retrieval.audit_docx import to_docx
+from retrieval.tools.audit import MAX_CHARS, audit
+from retrieval.tools.audit_docx import to_docx
 from retrieval.cli import main
-from retrieval.detect import introduced_spans, marked_spans
-from retrieval.verify import Verifier
+from retrieval.tools.detect import introduced_spans, marked_spans
+from retrieval.tools.verify import Verifier
 from tests.conftest import CORPUS
 
 MARKED = "带头做到‘两个维护’，是加强中央和国家机关党的建设的首要任务。"

@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from retrieval import read as read_module
-from retrieval.corpus import load_corpus
-from retrieval.engine import Engine
-from retrieval.manifest import needs_build
-from retrieval.read import SUPPORTED
+from retrieval.ingest import read as read_module
+from retrieval.ingest.corpus import load_corpus
+from retrieval.search.engine import Engine
+from retrieval.indexing.manifest import needs_build
+from retrieval.ingest.read import SUPPORTED
 
 ROOT = Path(__file__).resolve().parents[1]
 FIXTURES = ROOT / "tests" / "fixtures" / "corpus"

@@ -4,14 +4,14 @@ import shutil
 
 import pytest
 
-from retrieval import append
-from retrieval import build as build_module
-from retrieval import store
-from retrieval.build import build_index, lexical_inputs
-from retrieval.cite import citation
-from retrieval.engine import Engine
+from retrieval.indexing import append
+from retrieval.indexing import build as build_module
+from retrieval.indexing import store
+from retrieval.indexing.build import build_index, lexical_inputs
+from retrieval.search.cite import citation
+from retrieval.search.engine import Engine
 from retrieval.errors import IndexCorruptError, IndexMissingError, IndexStaleError, IndexWriteError
-from retrieval.manifest import needs_build
+from retrieval.indexing.manifest import needs_build
 
 DOC_A = "一、总体要求\n机关党建工作责任制是落实全面从严治党的关键举措。必须牵住责任制这个“牛鼻子”。\n"
 DOC_B = "领导班子成员要履行“一岗双责”，做到明责、履责、尽责。\n"
@@ -34,7 +34,7 @@ def manifest(index):
 def reseal(folder):
     """Record the edited files' new sizes and checksums, as if the build had written them: what the
     checks after the checksums (records, counts, model) see."""
-    from retrieval.seal import seal_folder
+    from retrieval.indexing.seal import seal_folder
     seal_folder(folder)
 
 
@@ -88,7 +88,7 @@ def test_a_failed_build_leaves_the_previous_index(corpus, tmp_path, monkeypatch)
         raise OSError("disk full")
 
     monkeypatch.setattr(build_module, "write_generation", crash)
-    monkeypatch.setattr(append, "write_rows", crash)        # the same write, as an append (retrieval.append)
+    monkeypatch.setattr(append, "write_rows", crash)        # the same write, as an append (retrieval.indexing.append)
     with pytest.raises(IndexWriteError, match="cannot write the index to .*: disk full"):
         build_index(corpus, index)
     assert store.current(index) == live and not list(index.glob(".tmp-gen-*"))
@@ -325,8 +325,8 @@ def test_a_headings_words_find_its_sections_chunks_through_bm25(tmp_path):
 
 
 def test_lexical_input_puts_the_section_headings_between_title_and_chunk(tmp_path):
-    from retrieval.chunk import chunk_document
-    from retrieval.corpus import load_document
+    from retrieval.indexing.chunk import chunk_document
+    from retrieval.ingest.corpus import load_document
 
     (tmp_path / "s.txt").write_text(SECTIONS, encoding="utf-8")
     doc = load_document(tmp_path / "s.txt", tmp_path)

@@ -3,8 +3,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.chunk import chunk_document
-from retrieval.corpus import load_corpus, load_document
+from retrieval.indexing.chunk import chunk_document
+from retrieval.ingest.corpus import load_corpus, load_document
 from retrieval.evaluate.external import SHARED, load_documents
 
 ROOT = Path(__file__).resolve().parents[1]

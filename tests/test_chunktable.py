@@ -1,7 +1,7 @@
 """The engine's chunk table: arrays over the documents, every row checked on load."""
 import pytest
 
-from retrieval.chunktable import ChunkTable
+from retrieval.indexing.chunktable import ChunkTable
 from retrieval.errors import IndexCorruptError
 from retrieval.types import Chunk, Document
 

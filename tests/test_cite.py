@@ -5,7 +5,7 @@ import datetime
 
 import pytest
 
-from retrieval.cite import format_citation, gbt7714, quotation_in, resource_type
+from retrieval.search.cite import format_citation, gbt7714, quotation_in, resource_type
 from retrieval.errors import QueryError
 
 ZHENGZHOU = {"title": "以党建“第一责任”引领和保障发展", "source": "郑州日报", "date": "2021-11-15",

@@ -4,12 +4,12 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.clean import (boilerplate_rule, clean_line, clean_text, collapse_spaces, drop_boilerplate,
+from retrieval.ingest.clean import (boilerplate_rule, clean_line, clean_text, collapse_spaces, drop_boilerplate,
                              fullwidth_punctuation, normalise_width, pull_metadata, repair_shifted_gbk,
                              split_title, strip_pinyin, to_simplified)
-from retrieval.corpus import load_corpus
-from retrieval.metadata import parse_metadata_line
-from retrieval.read import Block, read_file
+from retrieval.ingest.corpus import load_corpus
+from retrieval.ingest.metadata import parse_metadata_line
+from retrieval.ingest.read import Block, read_file
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

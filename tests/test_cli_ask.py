@@ -128,7 +128,7 @@ def test_ask_jsonl_reads_invalid_utf8_under_a_strict_locale(seed_index, capsys, 
 
 
 def test_ask_jsonl_one_line_that_fails_to_answer_does_not_end_the_stream(seed_index, capsys, monkeypatch):
-    from retrieval.engine import Engine
+    from retrieval.search.engine import Engine
     real = Engine.ask
 
     def flaky(self, question, *args, **kwargs):
@@ -151,7 +151,7 @@ def test_asking_a_built_index_imports_neither_the_chunker_nor_the_other_commands
 
     code = ("import sys; from retrieval.cli import main; "
             f"rc = main(['ask', '--index', {str(seed_index)!r}, '--json', '什么是一岗双责']); "
-            "print(rc, sorted(m for m in ('langchain_text_splitters', 'retrieval.build', 'retrieval.cli.ingest', "
+            "print(rc, sorted(m for m in ('langchain_text_splitters', 'retrieval.indexing.build', 'retrieval.cli.ingest', "
             "'retrieval.cli.eval') if m in sys.modules), file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert out.stderr.strip().splitlines()[-1] == "0 []"

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.engine import Engine
+from retrieval.search.engine import Engine
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRA = ["什么是一刚双责？", "什麼是模範機關？", "两个纬护是什么", "机关党建 2024年 推进会"]

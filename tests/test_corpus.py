@@ -4,8 +4,8 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.chunk import chunk_document
-from retrieval.corpus import doc_id_for, load_corpus, load_document
+from retrieval.indexing.chunk import chunk_document
+from retrieval.ingest.corpus import doc_id_for, load_corpus, load_document
 from retrieval.errors import CorpusError, DocumentError
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,8 +1,8 @@
-"""Phrases and names looked up in the corpus text (`retrieval.corpustext`): the narrowed lookups give
+"""Phrases and names looked up in the corpus text (`retrieval.search.corpustext`): the narrowed lookups give
 what a scan of every document gives, on the seed corpus and on documents written for the test."""
 import pytest
 
-from retrieval.corpustext import BUCKETS, CorpusText, pair_buckets, pair_sets
+from retrieval.search.corpustext import BUCKETS, CorpusText, pair_buckets, pair_sets
 from retrieval.tokenize import fold
 from retrieval.types import Document
 

@@ -1,4 +1,4 @@
-"""Typo correction (retrieval/correct.py): corrections made, and above all those not made."""
+"""Typo correction (retrieval/search/correct.py): corrections made, and above all those not made."""
 from __future__ import annotations
 
 import itertools
@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.correct import Corrector, corrector_for, jieba_lexicon
-from retrieval.corpus import load_corpus
-from retrieval.lexical import Lexical
+from retrieval.search.correct import Corrector, corrector_for, jieba_lexicon
+from retrieval.ingest.corpus import load_corpus
+from retrieval.indexing.lexical import Lexical
 from retrieval.tokenize import Tokenizer, load_terms, normalize, quoted_terms
 
 ROOT = Path(__file__).resolve().parents[1]

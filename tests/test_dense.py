@@ -6,10 +6,10 @@ import json
 import numpy as np
 import pytest
 
-from retrieval import dense, store
-from retrieval.build import build_index
-from retrieval.dense import Dense, index_type
-from retrieval.engine import Engine
+from retrieval.indexing import dense, store
+from retrieval.indexing.build import build_index
+from retrieval.indexing.dense import Dense, index_type
+from retrieval.search.engine import Engine
 
 DOC_A = "一、总体要求\n机关党建工作责任制是落实全面从严治党的关键举措。必须牵住责任制这个“牛鼻子”。\n"
 DOC_B = "领导班子成员要履行“一岗双责”，做到明责、履责、尽责。对分管领域的党建工作负领导责任。\n"
@@ -83,7 +83,7 @@ def test_a_large_index_is_an_inverted_file_in_the_manifest_and_its_vectors_are_r
 
 @pytest.mark.parametrize("n, limit", [(300, dense.EXACT_LIMIT), (12_000, 1_000)])
 def test_extend_removes_rows_and_appends_vectors_keeping_row_order(tmp_path, monkeypatch, n, limit):
-    """What an append-only generation does to a layer (`retrieval.append`): the rows after the removed
+    """What an append-only generation does to a layer (`retrieval.indexing.append`): the rows after the removed
     ones move up, new vectors become the last rows, an inverted file keeps its lists."""
     monkeypatch.setattr(dense, "EXACT_LIMIT", limit)
     vectors, new = unit_vectors(n), unit_vectors(7, seed=1)

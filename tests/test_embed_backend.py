@@ -7,13 +7,13 @@ import sys
 import numpy as np
 import pytest
 
-from retrieval import embed, onnx_model, store
-from retrieval.build import build_index, previous_cache
-from retrieval.embed import Embedder
-from retrieval.engine import Engine
+from retrieval.indexing import embed, onnx_model, store
+from retrieval.indexing.build import build_index, previous_cache
+from retrieval.indexing.embed import Embedder
+from retrieval.search.engine import Engine
 from retrieval.errors import BackendError, IndexStaleError
-from retrieval.manifest import needs_build
-from retrieval.onnx_model import pool
+from retrieval.indexing.manifest import needs_build
+from retrieval.indexing.onnx_model import pool
 
 TEXTS = ["党支部要按照打造战斗堡垒的要求，提好年度支部落实机关党建的意见建议。",
          "领导班子成员要履行“一岗双责”", "2024年GDP增长目标是多少？", "乡村振兴"]
@@ -68,10 +68,10 @@ def test_missing_onnxruntime_falls_back_to_torch_with_one_warning(monkeypatch, c
     onnx_model.load_encoder.cache_clear()
     monkeypatch.setitem(sys.modules, "onnxruntime", None)      # `import onnxruntime` fails
     try:
-        with caplog.at_level(logging.WARNING, logger="retrieval.embed"):
+        with caplog.at_level(logging.WARNING, logger="retrieval.indexing.embed"):
             first, second = Embedder(backend="onnx"), Embedder(backend="onnx")
         assert first.label == second.label == "torch-fp32"
-        warnings = [r.getMessage() for r in caplog.records if r.name == "retrieval.embed"]
+        warnings = [r.getMessage() for r in caplog.records if r.name == "retrieval.indexing.embed"]
         assert len(warnings) == 1 and "embedding with torch" in warnings[0] and "\n" not in warnings[0]
     finally:
         embed.onnx_encoder.cache_clear()
@@ -87,7 +87,7 @@ def test_a_model_that_does_not_export_stays_on_torch(tmp_path, monkeypatch, capl
     folder = tmp_path / "projected"
     projected.save(str(folder))
     monkeypatch.setenv(onnx_model.CACHE_ENV, str(tmp_path / "cache"))
-    with caplog.at_level(logging.WARNING, logger="retrieval.embed"):
+    with caplog.at_level(logging.WARNING, logger="retrieval.indexing.embed"):
         embedder = Embedder(str(folder), backend="onnx")
     assert embedder.label == "torch-fp32" and embedder.dim == 64
     assert "do not export" in caplog.text

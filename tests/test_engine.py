@@ -3,9 +3,9 @@ import json
 import numpy as np
 import pytest
 
-from retrieval import store
-from retrieval.dense import Dense
-from retrieval.fusion import fuse
+from retrieval.indexing import store
+from retrieval.indexing.dense import Dense
+from retrieval.search.fusion import fuse
 
 
 def check_passages(engine, result):
@@ -145,7 +145,7 @@ def test_contentless_lines_never_answer(seed_engine):
 
 
 def test_dense_score_is_chunk_cosine_mixed_with_its_best_sentence(seed_engine):
-    from retrieval.engine import SENTENCE_WEIGHT
+    from retrieval.search.engine import SENTENCE_WEIGHT
 
     qvec = seed_engine.embed_query("党建工作考核与干部任职挂钩")
     scores = seed_engine.dense_search(qvec, None)

@@ -1,10 +1,10 @@
 """External evaluations: the `answered` summary (pure) and the cached index of a set."""
 import json
 
-from retrieval import store
+from retrieval.indexing import store
 from retrieval.evaluate import external
 from retrieval.evaluate.external import answered
-from retrieval.refusal import Evidence
+from retrieval.search.refusal import Evidence
 from retrieval.types import Document
 
 

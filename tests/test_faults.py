@@ -10,12 +10,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval import store
-from retrieval.build import build_index, previous_cache, sound_vectors
-from retrieval.dense import Dense
-from retrieval.engine import Engine
+from retrieval.indexing import store
+from retrieval.indexing.build import build_index, previous_cache, sound_vectors
+from retrieval.indexing.dense import Dense
+from retrieval.search.engine import Engine
 from retrieval.errors import IndexCorruptError
-from retrieval.seal import seal_folder
+from retrieval.indexing.seal import seal_folder
 
 ROOT = Path(__file__).resolve().parents[1]
 spec = importlib.util.spec_from_file_location("bench_faults", ROOT / "benchmarks" / "faults.py")

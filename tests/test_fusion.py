@@ -1,6 +1,6 @@
 import pytest
 
-from retrieval.fusion import max_normalize, ranked, reciprocal_rank_fusion, weighted_fusion
+from retrieval.search.fusion import max_normalize, ranked, reciprocal_rank_fusion, weighted_fusion
 
 
 def test_rrf_hand_computed():

@@ -5,9 +5,9 @@ import pytest
 
 from types import SimpleNamespace
 
-from retrieval.align import fold
-from retrieval.corpus import load_corpus
-from retrieval.glossary import build_glossary, kind_of, lookup, term_statement
+from retrieval.search.align import fold
+from retrieval.ingest.corpus import load_corpus
+from retrieval.search.glossary import build_glossary, kind_of, lookup, term_statement
 
 
 @pytest.fixture(scope="module")
@@ -83,8 +83,8 @@ def test_terms_tab_rows_and_detail(seed_engine):
 
 
 def test_each_engine_keeps_its_own_glossary(seed_engine, seed_index, monkeypatch):
-    from retrieval import glossary as module
-    from retrieval.engine import Engine
+    from retrieval.search import glossary as module
+    from retrieval.search.engine import Engine
     from tests.conftest import CORPUS
 
     other = Engine.open(seed_index, CORPUS, build=False)

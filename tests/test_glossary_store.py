@@ -5,12 +5,12 @@ import shutil
 
 import pytest
 
-from retrieval import glossary as glossary_module
-from retrieval import store
-from retrieval.engine import Engine
+from retrieval.search import glossary as glossary_module
+from retrieval.indexing import store
+from retrieval.search.engine import Engine
 from retrieval.errors import IndexCorruptError
-from retrieval.glossary import GLOSSARY, build_glossary, cached_glossary, load_glossary, save_glossary, term_statement
-from retrieval.seal import seal_folder
+from retrieval.search.glossary import GLOSSARY, build_glossary, cached_glossary, load_glossary, save_glossary, term_statement
+from retrieval.indexing.seal import seal_folder
 
 
 def test_the_build_stores_the_glossary_equal_to_the_one_computed(seed_engine):
@@ -75,6 +75,8 @@ def test_a_glossary_citing_text_the_index_does_not_hold_is_damage(copied):
 
 def test_a_change_to_the_glossary_code_rebuilds_the_index():
     """The stored glossary is the build's output: its code is part of the pipeline signature."""
-    from retrieval.manifest import PIPELINE_FILES
+    from retrieval.indexing.manifest import PIPELINE_FILES
 
-    assert {"glossary.py", "definitions.py", "align.py"} <= set(PIPELINE_FILES)
+    assert {"search/glossary.py", "search/definitions.py", "search/align.py"} <= set(PIPELINE_FILES)
+    from retrieval.indexing.manifest import HERE
+    assert all((HERE / name).exists() for name in PIPELINE_FILES)      # every file the signature reads is there

@@ -2,11 +2,11 @@
 builds from the same token lists: every score the same float, the same idf, the same answers."""
 import numpy as np
 
-from retrieval import token_store
-from retrieval.build import lexical_inputs
-from retrieval.chunk import chunk_document
-from retrieval.corpus import load_corpus
-from retrieval.lexical import Lexical
+from retrieval.indexing import token_store
+from retrieval.indexing.build import lexical_inputs
+from retrieval.indexing.chunk import chunk_document
+from retrieval.ingest.corpus import load_corpus
+from retrieval.indexing.lexical import Lexical
 from retrieval.tokenize import Tokenizer
 
 from tests.conftest import CORPUS

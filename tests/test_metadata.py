@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.corpus import load_corpus, load_document
+from retrieval.ingest.corpus import load_corpus, load_document
 from retrieval.errors import DocumentError
-from retrieval.metadata import (Metadata, check_overrides, issue_date, parse_metadata_line,
+from retrieval.ingest.metadata import (Metadata, check_overrides, issue_date, parse_metadata_line,
                                 resolve_metadata, sidecar_path, split_author_tail)
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -1,15 +1,15 @@
-"""Opening an engine (retrieval/opening.py) when its build cannot finish: a full disk is named with the
+"""Opening an engine (retrieval/search/opening.py) when its build cannot finish: a full disk is named with the
 space a build needs, and the live index answers, saying it is behind the corpus (issue #13, part 3)."""
 import errno
 import json
 
 import pytest
 
-from retrieval import append
-from retrieval import build as build_module
-from retrieval import store
-from retrieval.build import build_index
-from retrieval.engine import Engine
+from retrieval.indexing import append
+from retrieval.indexing import build as build_module
+from retrieval.indexing import store
+from retrieval.indexing.build import build_index
+from retrieval.search.engine import Engine
 from retrieval.errors import IndexWriteError
 
 NEW_DOC = "党支部要按照打造战斗堡垒的要求，提好年度支部落实机关党建的意见建议。\n"
@@ -30,7 +30,7 @@ def fill_the_disk(monkeypatch, error: OSError):
         raise error
 
     monkeypatch.setattr(build_module, "write_generation", full)
-    monkeypatch.setattr(append, "write_rows", full)          # the same write, as an append (retrieval.append)
+    monkeypatch.setattr(append, "write_rows", full)          # the same write, as an append (retrieval.indexing.append)
 
 
 def test_a_full_disk_is_named_with_the_space_a_build_needs(corpus, tmp_path, monkeypatch):

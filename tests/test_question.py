@@ -1,7 +1,7 @@
-"""Question analysis: frame, content, kind, formulation, years (retrieval/question.py)."""
+"""Question analysis: frame, content, kind, formulation, years (retrieval/search/question.py)."""
 import pytest
 
-from retrieval.question import Analyzer, kind_of, years_of
+from retrieval.search.question import Analyzer, kind_of, years_of
 from retrieval.tokenize import load_terms, normalize
 
 
@@ -125,7 +125,7 @@ def test_a_numbered_dictionary_term_is_not_glued_to_the_next_word(analyzer):
 
 
 def test_only_a_question_of_meaning_is_judged_on_its_formulation_alone(analyzer):
-    from retrieval.question import about_meaning
+    from retrieval.search.question import about_meaning
 
     assert about_meaning(analyse(analyzer, "什么是两个维护"))
     assert about_meaning(analyse(analyzer, "我想了解一下两个维护"))            # 想: common Chinese

@@ -1,7 +1,7 @@
-"""Answer-aware ranking (retrieval/rank.py): a question asking for N named parts prefers a passage
+"""Answer-aware ranking (retrieval/search/rank.py): a question asking for N named parts prefers a passage
 that lists them."""
-from retrieval.answer import Passage
-from retrieval.rank import lists, parts_asked, prefer_typed
+from retrieval.search.answer import Passage
+from retrieval.search.rank import lists, parts_asked, prefer_typed
 
 
 def test_what_parts_a_question_asks_for():
@@ -38,7 +38,7 @@ def test_a_where_question_prefers_the_passage_that_says_where_it_happened():
 
 
 def test_which_year_or_which_time_is_no_place():
-    from retrieval.rank import place_asked
+    from retrieval.search.rank import place_asked
 
     assert place_asked("忽里台大会在哪一年再次召开?") is None
     assert place_asked("巴西再次主办世界杯是在哪次的世界杯?") is None

@@ -4,8 +4,8 @@ from pathlib import Path
 import pytest
 
 from retrieval.errors import DocumentError
-from retrieval.read import SUPPORTED, read_file
-from retrieval.read.text import decode
+from retrieval.ingest.read import SUPPORTED, read_file
+from retrieval.ingest.read.text import decode
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "corpus"
 

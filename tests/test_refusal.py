@@ -1,5 +1,5 @@
 """The refusal decision: pure functions over evidence, with hand-made cases."""
-from retrieval.refusal import Evidence, asked_kinds, decide, typed_answer
+from retrieval.search.refusal import Evidence, asked_kinds, decide, typed_answer
 
 
 def test_strong_coverage_or_cosine_answers():
@@ -70,7 +70,7 @@ def test_a_formulation_the_corpus_does_not_hold_is_never_answered():
 
 
 def test_the_cosine_threshold_follows_the_backend_that_made_the_vectors():
-    from retrieval.refusal import MIN_COSINE, min_cosine_for
+    from retrieval.search.refusal import MIN_COSINE, min_cosine_for
 
     assert min_cosine_for("torch-fp32") == MIN_COSINE == 0.76 and min_cosine_for("onnx-fp32") == 0.76
     assert min_cosine_for("onnx-int8") == 0.75           # int8, recalibrated on the dev parts with the vetoes

@@ -1,9 +1,9 @@
-"""Best sentence cosines of many chunks at once (`retrieval.sentencescore`): equal, bit for bit, to
+"""Best sentence cosines of many chunks at once (`retrieval.search.sentencescore`): equal, bit for bit, to
 the product per chunk the engine computed before, for every kind of stored vectors."""
 import numpy as np
 
-from retrieval.dense import Dense
-from retrieval.sentencescore import best_sentence_cosines, sentence_ids
+from retrieval.indexing.dense import Dense
+from retrieval.search.sentencescore import best_sentence_cosines, sentence_ids
 
 
 def unit_vectors(n: int, dim: int = 32, seed: int = 1) -> np.ndarray:

@@ -16,21 +16,21 @@ from types import SimpleNamespace
 
 import pytest
 
-from retrieval.build import previous_cache
+from retrieval.indexing.build import previous_cache
 from retrieval.errors import IndexStaleError, IndexWriteError
-from retrieval.settings import model_name
+from retrieval.indexing.settings import model_name
 
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
-from retrieval.engine import Engine  # noqa: E402
+from retrieval.search.engine import Engine  # noqa: E402
 from retrieval.evaluate.external import set_location  # noqa: E402
-from retrieval.store import current  # noqa: E402
-from retrieval.stores import StoreError, is_milvus, location  # noqa: E402
-from retrieval.stores import milvus  # noqa: E402
-from retrieval.stores import milvus_lock  # noqa: E402
-from retrieval.stores.milvus_build import build_milvus, generations, publish_copy  # noqa: E402
-from retrieval.stores.milvus_lock import LOCK  # noqa: E402
+from retrieval.indexing.store import current  # noqa: E402
+from retrieval.indexing.stores import StoreError, is_milvus, location  # noqa: E402
+from retrieval.indexing.stores import milvus  # noqa: E402
+from retrieval.indexing.stores import milvus_lock  # noqa: E402
+from retrieval.indexing.stores.milvus_build import build_milvus, generations, publish_copy  # noqa: E402
+from retrieval.indexing.stores.milvus_lock import LOCK  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -153,7 +153,7 @@ def test_unreachable_server_is_one_line(monkeypatch):
 
 
 def test_unreachable_server_cli():
-    out = subprocess.run([sys.executable, "-c", "import sys; from retrieval.stores import milvus; milvus.TIMEOUT = 1; "
+    out = subprocess.run([sys.executable, "-c", "import sys; from retrieval.indexing.stores import milvus; milvus.TIMEOUT = 1; "
                           "from retrieval.cli import main; sys.exit(main(sys.argv[1:]))",
                           "build", "--store", "milvus://127.0.0.1:9"], capture_output=True, text=True, cwd=ROOT,
                          timeout=120)

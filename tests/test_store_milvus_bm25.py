@@ -8,18 +8,18 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from retrieval.build import previous_cache
-from retrieval.settings import model_name
+from retrieval.indexing.build import previous_cache
+from retrieval.indexing.settings import model_name
 
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
-from retrieval.engine import Engine  # noqa: E402
-from retrieval.stores import StoreError  # noqa: E402
-from retrieval.stores import milvus  # noqa: E402
-from retrieval.stores.milvus import MilvusLexical  # noqa: E402
-from retrieval.stores.milvus_bm25 import BM25, ENV, MilvusBM25, analyzer, lexical_setting  # noqa: E402
-from retrieval.stores.milvus_build import build_milvus  # noqa: E402
+from retrieval.search.engine import Engine  # noqa: E402
+from retrieval.indexing.stores import StoreError  # noqa: E402
+from retrieval.indexing.stores import milvus  # noqa: E402
+from retrieval.indexing.stores.milvus import MilvusLexical  # noqa: E402
+from retrieval.indexing.stores.milvus_bm25 import BM25, ENV, MilvusBM25, analyzer, lexical_setting  # noqa: E402
+from retrieval.indexing.stores.milvus_build import build_milvus  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 

@@ -8,16 +8,16 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.build import previous_cache
-from retrieval.settings import model_name
+from retrieval.indexing.build import previous_cache
+from retrieval.indexing.settings import model_name
 
 pytest.importorskip("pymilvus")
 pytest.importorskip("milvus_lite")
 
-from retrieval.engine import Engine  # noqa: E402
-from retrieval.stores import milvus  # noqa: E402
-from retrieval.stores.milvus_build import build_milvus  # noqa: E402
-from retrieval.stores.milvus_vectors import count, vector_names  # noqa: E402
+from retrieval.search.engine import Engine  # noqa: E402
+from retrieval.indexing.stores import milvus  # noqa: E402
+from retrieval.indexing.stores.milvus_build import build_milvus  # noqa: E402
+from retrieval.indexing.stores.milvus_vectors import count, vector_names  # noqa: E402
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 ADDED = "新增一段：机关党建要持之以恒抓落实，久久为功，驰而不息。"

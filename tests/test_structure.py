@@ -3,9 +3,9 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.corpus import load_corpus, load_document
-from retrieval.read import Block
-from retrieval.structure import build_structure, outline_token, section_headings
+from retrieval.ingest.corpus import load_corpus, load_document
+from retrieval.ingest.read import Block
+from retrieval.ingest.structure import build_structure, outline_token, section_headings
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"

@@ -8,8 +8,8 @@ import docx
 import pytest
 
 from retrieval.errors import QueryError
-from retrieval.export import md_escape, to_docx, to_markdown
-from retrieval.study import study_pack
+from retrieval.tools.export import md_escape, to_docx, to_markdown
+from retrieval.tools.study import study_pack
 
 ZHENGZHOU = "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren"
 

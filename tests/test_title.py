@@ -5,8 +5,8 @@ from pathlib import Path
 import docx
 import pytest
 
-from retrieval.corpus import load_corpus, load_document
-from retrieval.title import infer_title, page_title, title_like
+from retrieval.ingest.corpus import load_corpus, load_document
+from retrieval.ingest.title import infer_title, page_title, title_like
 
 ROOT = Path(__file__).resolve().parents[1]
 BODY = "各级党组织要把党的政治建设摆在首位，推动机关党建工作高质量发展。这是第二句正文。\n机关党建要走在前、作表率。"

@@ -1,9 +1,9 @@
 """BM25 tokens kept with the generation: a build tokenises only the texts it has not seen, when the
 tokenizer is the same, from verified files; the BM25 index is the one a build from scratch makes."""
 
-from retrieval import store
-from retrieval.build import build_index
-from retrieval.lexical import Lexical
+from retrieval.indexing import store
+from retrieval.indexing.build import build_index
+from retrieval.indexing.lexical import Lexical
 from retrieval.tokenize import Tokenizer
 from tests.test_lexical_ids import columns
 

@@ -7,7 +7,7 @@ from pathlib import Path
 import docx
 import pytest
 
-from retrieval.engine import Engine
+from retrieval.search.engine import Engine
 from ui import corpus, uploads
 from ui.context import AppContext
 

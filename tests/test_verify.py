@@ -6,10 +6,10 @@ from pathlib import Path
 
 import pytest
 
-from retrieval.align import align, diff, fold
+from retrieval.search.align import align, diff, fold
 from retrieval.errors import QueryError
 from retrieval.evaluate.quotes import evaluate, load_quotes, summary
-from retrieval.verify import Verifier, check_dict
+from retrieval.tools.verify import Verifier, check_dict
 
 ROOT = Path(__file__).resolve().parents[1]
 QIZHI = "qizhi-2024-11-luoshi-jiguan-dangjian-zhuti-zeren"

@@ -14,8 +14,8 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from retrieval.align import fold
-from retrieval.verify import Verifier, check_dict, cleaned_quote
+from retrieval.search.align import fold
+from retrieval.tools.verify import Verifier, check_dict, cleaned_quote
 
 ROOT = Path(__file__).resolve().parents[1]
 QIZHI_RAW = ROOT / "corpus" / "qizhi-2024-11-luoshi-jiguan-dangjian-zhuti-zeren.txt"
@@ -68,8 +68,8 @@ def test_a_changed_first_character_is_a_replacement_too(seed_engine, verifier):
 @pytest.fixture(scope="module")
 def markup_engine(tmp_path_factory):
     """A corpus whose document holds markup as text (a .txt keeps it verbatim)."""
-    from retrieval.build import build_index
-    from retrieval.engine import Engine
+    from retrieval.indexing.build import build_index
+    from retrieval.search.engine import Engine
 
     corpus = tmp_path_factory.mktemp("markup-corpus")
     (corpus / "markup.txt").write_text(

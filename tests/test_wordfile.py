@@ -7,7 +7,7 @@ import io
 import docx
 from docx.oxml.ns import qn
 
-from retrieval.wordfile import APP, docx_bytes, new_document, xml_safe
+from retrieval.tools.wordfile import APP, docx_bytes, new_document, xml_safe
 
 
 def reopened(doc):

@@ -14,10 +14,10 @@ from pathlib import Path
 
 import gradio as gr
 
-from retrieval.engine import DEFAULT_TOP_K
+from retrieval.search.engine import DEFAULT_TOP_K
 from retrieval.errors import RetrievalError
-from retrieval.result import error_result
-from retrieval.stores import StoreError
+from retrieval.search.result import error_result
+from retrieval.indexing.stores import StoreError
 from ui.context import AppContext
 from ui.document import document_html
 from ui.terms_tab import shown_terms

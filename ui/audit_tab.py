@@ -19,11 +19,11 @@ from pathlib import Path
 
 import gradio as gr
 
-from retrieval.audit import MAX_CHARS, audit, pasted, read_manuscript
-from retrieval.audit_docx import to_docx
-from retrieval.audit_report import VERDICTS, cite_line, summary_line, to_markdown
-from retrieval.cite import STYLES
-from retrieval.detect import RULES
+from retrieval.tools.audit import MAX_CHARS, audit, pasted, read_manuscript
+from retrieval.tools.audit_docx import to_docx
+from retrieval.tools.audit_report import VERDICTS, cite_line, summary_line, to_markdown
+from retrieval.search.cite import STYLES
+from retrieval.tools.detect import RULES
 from retrieval.errors import DocumentError, RetrievalError
 from ui.context import AppContext
 from ui.document import context_html

@@ -24,7 +24,7 @@ def admin_password_from_env() -> str | None:
 
 @dataclass
 class AppContext:
-    engine: Any                       # retrieval.engine.Engine
+    engine: Any                       # retrieval.search.engine.Engine
     corpus_dir: Path | None = None
     index_dir: Path = Path("index")
     admin_password: str | None = None

@@ -4,7 +4,7 @@ Every piece of document or question text goes through `esc` before it is put
 into markup: a passage that contains `<script>` or `<img onerror=...>` is shown
 as text and runs nothing. Offsets (highlights, the cited span) are applied to
 the raw text first and each slice is escaped on its own, so escaping never
-shifts an offset. Citation strings come from `retrieval.cite` (the same as the CLI's).
+shifts an offset. Citation strings come from `retrieval.search.cite` (the same as the CLI's).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import html
 import re
 import urllib.parse
 
-from retrieval.cite import book_title, citation, cn_date, location, quotation, quotation_in
+from retrieval.search.cite import book_title, citation, cn_date, location, quotation, quotation_in
 
 __all__ = ["book_title", "citation", "cn_date", "location", "quotation", "esc", "marked", "user_text",
            "passage_card", "notice", "question_bubble", "section_title", "header_html"]

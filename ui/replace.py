@@ -15,8 +15,8 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from retrieval.corpus import corpus_files, relative_path
-from retrieval.metadata import sidecar_path
+from retrieval.ingest.corpus import corpus_files, relative_path
+from retrieval.ingest.metadata import sidecar_path
 
 UPLOAD_FOLDER = "uploads"
 

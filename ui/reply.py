@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from retrieval.align import fold
+from retrieval.search.align import fold
 from retrieval.types import Document
 from ui.document import context_html
 from ui.messages import zh

@@ -14,9 +14,9 @@ import time
 
 import gradio as gr
 
-from retrieval.engine import DEFAULT_TOP_K
+from retrieval.search.engine import DEFAULT_TOP_K
 from retrieval.errors import RetrievalError
-from retrieval.result import error_result
+from retrieval.search.result import error_result
 from ui.render import header_html, notice
 from ui.reply import conversation_html
 

@@ -12,10 +12,10 @@ from pathlib import Path
 
 import gradio as gr
 
-from retrieval.cite import STYLES, format_citation, location
+from retrieval.search.cite import STYLES, format_citation, location
 from retrieval.errors import RetrievalError
-from retrieval.export import to_docx, to_markdown
-from retrieval.study import Pack, study_pack
+from retrieval.tools.export import to_docx, to_markdown
+from retrieval.tools.study import Pack, study_pack
 from ui.context import AppContext
 from ui.messages import zh
 from ui.render import book_title, esc, notice, user_text

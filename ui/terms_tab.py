@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-from retrieval.glossary import cached_glossary, term_dict
+from retrieval.search.glossary import cached_glossary, term_dict
 from ui.context import AppContext
 from ui.render import citation, esc, notice, quote_url
 

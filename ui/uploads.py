@@ -26,8 +26,8 @@ import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
-from retrieval import stores
-from retrieval.corpus import load_document
+from retrieval.indexing import stores
+from retrieval.ingest.corpus import load_document
 from retrieval.errors import DocumentError
 from ui.replace import Replacement, replace_file, target_of
 
@@ -49,7 +49,7 @@ class AddReport:
     added: list[str] = field(default_factory=list)        # corpus-relative paths now indexed
     rejected: list[str] = field(default_factory=list)     # "name: reason"
     replaced: list[Replacement] = field(default_factory=list)   # corpus files an upload replaced
-    build: object = None                                   # retrieval.build.BuildReport
+    build: object = None                                   # retrieval.indexing.build.BuildReport
     error: str = ""                                        # the rebuild failed: nothing changed
 
 

@@ -12,8 +12,8 @@ from functools import partial
 import gradio as gr
 
 from retrieval.errors import RetrievalError
-from retrieval.query import encodable
-from retrieval.verify import Verifier, check_dict
+from retrieval.search.query import encodable
+from retrieval.tools.verify import Verifier, check_dict
 from ui.context import AppContext
 from ui.messages import zh
 from ui.render import citation, esc, notice, user_text

@@ -44,7 +44,7 @@ def add_engine_args(p: argparse.ArgumentParser) -> None:
 
 
 def add_store_arg(p: argparse.ArgumentParser) -> None:
-    """--store, as every command that opens an index takes it (`retrieval.stores.location`)."""
+    """--store, as every command that opens an index takes it (`retrieval.indexing.stores.location`)."""
     p.add_argument("--store", default=None, help="where the index lives instead of --index: a Milvus Lite file "
                    "(index/milvus.db) or server (milvus://HOST:PORT[/DB]) (default: $RETRIEVAL_STORE)")
 

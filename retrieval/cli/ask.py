@@ -5,11 +5,11 @@ import json
 import math
 import sys
 
-from retrieval import stores
-from retrieval.cite import citation
+from retrieval.indexing import stores
+from retrieval.search.cite import citation
 from retrieval.cli import add_store_arg, print_json
-from retrieval.engine import Engine
-from retrieval.result import error_result
+from retrieval.search.engine import Engine
+from retrieval.search.result import error_result
 
 ECHO_MAX = 1000    # characters of a bad input line echoed back as its `question`
 

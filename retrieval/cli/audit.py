@@ -6,16 +6,16 @@ import json
 import sys
 from pathlib import Path
 
-from retrieval import stores
-from retrieval.audit import audit, pasted, read_manuscript
-from retrieval.audit_docx import to_docx
-from retrieval.audit_report import to_markdown, to_text
-from retrieval.cite import STYLES
+from retrieval.indexing import stores
+from retrieval.tools.audit import audit, pasted, read_manuscript
+from retrieval.tools.audit_docx import to_docx
+from retrieval.tools.audit_report import to_markdown, to_text
+from retrieval.search.cite import STYLES
 from retrieval.cli import add_engine_args, print_json
-from retrieval.engine import Engine
+from retrieval.search.engine import Engine
 from retrieval.errors import QueryError, RetrievalError
 from retrieval.evaluate.audit import evaluate, load_manuscripts, print_summary
-from retrieval.read.text import decode
+from retrieval.ingest.read.text import decode
 
 REPORTS = (".docx", ".md", ".json")
 

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from retrieval import stores
-from retrieval.settings import model_name
+from retrieval.indexing import stores
+from retrieval.indexing.settings import model_name
 from retrieval.cli import add_store_arg, print_json
 
 

@@ -7,11 +7,11 @@ import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from retrieval import store, stores
+from retrieval.indexing import store, stores
 from retrieval.cli import add_store_arg, print_json
 from retrieval.errors import IndexCorruptError, IndexMissingError, IndexStaleError, RetrievalError
-from retrieval.integrity import read_generation
-from retrieval.manifest import built_backend
+from retrieval.indexing.integrity import read_generation
+from retrieval.indexing.manifest import built_backend
 
 
 def register(subparsers) -> None:
@@ -74,8 +74,8 @@ def verdicts(root: Path) -> list[Verdict]:
 
 def store_verdicts(where: str) -> list[Verdict]:
     """Every kept generation of a Milvus store, the live one first, loaded and checked as `ask` loads it."""
-    from retrieval.stores import milvus
-    from retrieval.stores.milvus_build import generations
+    from retrieval.indexing.stores import milvus
+    from retrieval.indexing.stores.milvus_build import generations
 
     live = milvus.live_generation(where).rsplit("#", 1)[1]        # StoreError when there is none
     kept = [live] + [g for g in reversed(generations(milvus.client(where))) if g != live]
@@ -83,7 +83,7 @@ def store_verdicts(where: str) -> list[Verdict]:
 
 
 def check_generation(where: str, generation: str, live: bool) -> Verdict:
-    from retrieval.stores import milvus
+    from retrieval.indexing.stores import milvus
 
     started, mc, name = time.perf_counter(), milvus.client(where), milvus.names(generation)
     try:

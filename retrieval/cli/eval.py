@@ -7,9 +7,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from retrieval import stores
+from retrieval.indexing import stores
 from retrieval.cli import add_store_arg, print_json
-from retrieval.engine import Engine
+from retrieval.search.engine import Engine
 from retrieval.evaluate import external, gold, phrasing
 
 EXTERNAL = ("cmrc2018_dev", "drcd_dev")

@@ -4,9 +4,9 @@ from __future__ import annotations
 import argparse
 from dataclasses import asdict
 
-from retrieval.chunk import chunk_document
+from retrieval.indexing.chunk import chunk_document
 from retrieval.cli import print_json
-from retrieval.corpus import load_corpus
+from retrieval.ingest.corpus import load_corpus
 from retrieval.types import Corpus, Document
 
 DEFAULT_CORPUS = "corpus"

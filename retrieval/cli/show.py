@@ -7,7 +7,7 @@ from pathlib import Path
 
 from retrieval.cli import print_json
 from retrieval.cli.ingest import DEFAULT_CORPUS
-from retrieval.corpus import corpus_files, doc_id_for, load_document
+from retrieval.ingest.corpus import corpus_files, doc_id_for, load_document
 from retrieval.errors import CorpusError, DocumentError
 from retrieval.types import Document
 

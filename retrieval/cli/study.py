@@ -4,13 +4,13 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from retrieval import stores
-from retrieval.cite import STYLES
+from retrieval.indexing import stores
+from retrieval.search.cite import STYLES
 from retrieval.cli import add_engine_args, print_json
-from retrieval.engine import Engine
+from retrieval.search.engine import Engine
 from retrieval.errors import QueryError, RetrievalError
-from retrieval.export import to_docx, to_markdown
-from retrieval.study import study_pack
+from retrieval.tools.export import to_docx, to_markdown
+from retrieval.tools.study import study_pack
 
 
 def register(subparsers) -> None:

@@ -1,13 +1,13 @@
 """`python -m retrieval terms [--json] [--all] [TERM]`: the formulations (提法) of the corpus."""
 from __future__ import annotations
 
-from retrieval import stores
-from retrieval.cite import citation
+from retrieval.indexing import stores
+from retrieval.search.cite import citation
 from retrieval.cli import add_engine_args, print_json
-from retrieval.engine import Engine
+from retrieval.search.engine import Engine
 from retrieval.errors import QueryError
-from retrieval.align import fold
-from retrieval.glossary import Term, cached_glossary, term_dict
+from retrieval.search.align import fold
+from retrieval.search.glossary import Term, cached_glossary, term_dict
 
 KIND_LABELS = {"defines": "阐释", "enumerates": "列举", "mentions": "提及"}
 SHOWN = 3     # statements per term in the text listing without --all

@@ -3,12 +3,12 @@ from __future__ import annotations
 
 import sys
 
-from retrieval import stores
-from retrieval.cite import citation
+from retrieval.indexing import stores
+from retrieval.search.cite import citation
 from retrieval.cli import add_engine_args, print_json
-from retrieval.engine import Engine
+from retrieval.search.engine import Engine
 from retrieval.evaluate.quotes import evaluate, load_quotes, print_summary, summary
-from retrieval.verify import Verifier, check_dict
+from retrieval.tools.verify import Verifier, check_dict
 
 VERDICTS = {"exact": "原文一致", "variant": "与原文有出入", "stitched": "拼接引文（出自多处）",
             "partial": "部分出自语料", "not_found": "语料中未找到"}

@@ -15,9 +15,9 @@ import time
 from collections import defaultdict
 from pathlib import Path
 
-from retrieval.audit import audit
+from retrieval.tools.audit import audit
 from retrieval.errors import RetrievalError
-from retrieval.verify import Verifier
+from retrieval.tools.verify import Verifier
 
 
 def load_manuscripts(path, split: str | None = None) -> list[dict]:

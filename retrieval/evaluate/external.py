@@ -14,11 +14,11 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from retrieval.build import build_from_documents
-from retrieval.engine import MODES, Engine
-from retrieval.manifest import stale_reasons
+from retrieval.indexing.build import build_from_documents
+from retrieval.search.engine import MODES, Engine
+from retrieval.indexing.manifest import stale_reasons
 from retrieval.evaluate.metrics import Tally, contains_answer, highlighted_share, in_highlights
-from retrieval.refusal import MIN_COSINE, Evidence, decide
+from retrieval.search.refusal import MIN_COSINE, Evidence, decide
 from retrieval.tokenize import converter
 from retrieval.types import Document
 
@@ -45,11 +45,11 @@ def load_questions(name: str, folder: Path = SHARED, limit: int | None = None) -
 
 def open_engine(name: str, cache: Path, model: str | None = None, store: str | None = None) -> Engine:
     """An engine over the set's passages; the index is cached (built once, reused). With `store` (a
-    Milvus location, `retrieval.stores`), the cached index is published there and answers from it."""
+    Milvus location, `retrieval.indexing.stores`), the cached index is published there and answers from it."""
     engine = open_local(name, cache, model)
     if store is None:
         return engine
-    from retrieval.stores.milvus_build import publish_copy
+    from retrieval.indexing.stores.milvus_build import publish_copy
 
     where = set_location(store, name)
     publish_copy(engine.folder, where)
@@ -115,7 +115,7 @@ def evaluate(name: str, cache: Path, limit: int | None = None, model: str | None
 
 def answered(evidence: list[Evidence], min_cosine: float = MIN_COSINE) -> dict:
     """Every question of these sets is answerable: the share `found` is true for, with and
-    without the answer-type rule of `retrieval.refusal` (the share that rule alone refuses)."""
+    without the answer-type rule of `retrieval.search.refusal` (the share that rule alone refuses)."""
     n = len(evidence) or 1
     return {"answered": round(sum(decide(e, min_cosine=min_cosine) for e in evidence) / n, 3),
             "answered_without_answer_type_rule":

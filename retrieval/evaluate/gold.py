@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.engine import MODES, Engine
+from retrieval.search.engine import MODES, Engine
 from retrieval.evaluate.metrics import contains_answer, highlighted_share, in_highlights
-from retrieval.refusal import decide
+from retrieval.search.refusal import decide
 
 GOLD = Path(__file__).resolve().parents[2] / "eval" / "seed_gold.jsonl"
 SPLITS = ("dev", "test")

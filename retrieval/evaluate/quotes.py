@@ -18,9 +18,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
-from retrieval.align import fold
+from retrieval.search.align import fold
 from retrieval.errors import RetrievalError
-from retrieval.verify import Check, Verifier
+from retrieval.tools.verify import Check, Verifier
 
 
 @dataclass(frozen=True)

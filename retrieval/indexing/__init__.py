@@ -1,0 +1,1 @@
+"""Indexing and stores: chunks, embeddings, the BM25 and FAISS indexes, generations on disk, and the stores the engine reads them from (`retrieval.indexing.stores`: the interface between indexing and searching)."""

@@ -1,0 +1,1 @@
+"""Reading and cleaning: corpus files -> clean documents with metadata, paragraphs, sections, sentences."""

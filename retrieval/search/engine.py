@@ -1,0 +1,378 @@
+"""The engine: load an index once, answer questions with verbatim, cited passages."""
+from __future__ import annotations
+
+import math
+import threading
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from retrieval.indexing import store, stores
+from retrieval.search.answer import BUDGET, Passage, highlights, merge, widen
+from retrieval.search.corpustext import CorpusText
+from retrieval.search.correct import Correction, corrector_for
+from retrieval.indexing.embed import Embedder
+from retrieval.errors import QueryError
+from retrieval.search.fusion import fuse, ranked
+from retrieval.search.glossary import cached_glossary
+from retrieval.indexing.integrity import read_generation
+from retrieval.search.query import clean_question
+from retrieval.search.question import Analysis, Analyzer, about_meaning
+from retrieval.search.rank import PUBLISHED, TYPED_DEPTH, about_document, content_words, dated, matches_year, prefer_typed
+from retrieval.search.refusal import Evidence, coverage, decide, min_cosine_for, typed_answer
+from retrieval.search.result import error_result, make_result
+from retrieval.search.sentencescore import best_sentence_cosines
+from retrieval.ingest.sentences import han_count
+from retrieval.tokenize import Tokenizer, fold, normalize
+from retrieval.types import Chunk
+
+
+POOL = 50          # candidates taken from each retriever before fusion
+ALPHA = (0.3, 0.7)  # weight of BM25 against dense in the fused score when BM25's best chunk holds none /
+                    # all of the question's content words; in between, linear (README, evaluation)
+SENTENCE_WEIGHT = 0.5   # dense score = (1 - w) * chunk cosine + w * cosine of the chunk's best sentence
+MODES = ("hybrid", "bm25", "dense")
+DEFAULT_TOP_K, MAX_TOP_K = 5, 50   # passages an answer shows
+SUBSTANCE = 20     # Han characters a chunk needs to rank on its own merit ("同志们：" has 3)
+NAMED_BOOST = 0.2  # passages of a document the question names by title (《…》) score 1.2 times higher
+ELSEWHERE = 0.5   # ... and those of other documents half as high when it asks about that document (这篇文章)
+TERM_BOOST = 0.2   # chunks that hold the formulation asked about, whole, score 1.2 times higher
+YEAR_BOOST = 0.2   # passages that match a year the question names (document date, title or text) score 1.2 times higher
+RECENT = 32        # questions whose correction and analysis are remembered: one answer corrects the same
+                   # text 4 times (and its correction, the same folded text, again) and analyses it twice
+SENTENCE_WORDS = 8192   # corpus sentences whose words (and chunks whose folded text) are remembered (a few MB at most)
+
+
+class Engine:
+    def __init__(self, index_dir: Path, corpus_dir: Path | None, model: str | None, folder: Path | None = None):
+        """Load the live generation of `index_dir` (or the generation in `folder`), verified first."""
+        self.index_dir, self.corpus_dir = stores.as_location(index_dir), corpus_dir and Path(corpus_dir)
+        self.embedder = Embedder(model)
+        self.min_cosine = min_cosine_for(self.embedder.label)   # the refusal threshold for these vectors
+        self.lock = threading.Lock()
+        self.glossary_lock = threading.Lock()
+        self.behind = self.fallback = None
+        self.reload(folder)
+
+    @classmethod
+    def open(cls, index_dir="index", corpus_dir="corpus", model=None, build=True) -> "Engine":
+        """Load the index; build it first when it is missing, damaged or stale and `build` is set. When
+        that build fails and the live index loads, answer from it: `engine.behind` says why (else None).
+        When the live generation is damaged (and not rebuilt), the previous intact generation answers:
+        `engine.fallback` says so (else None). Both are logged as warnings. How: `retrieval.search.opening`."""
+        from retrieval.search.opening import open_engine
+
+        return open_engine(cls, index_dir, corpus_dir, model, build)
+
+    @property
+    def warnings(self) -> list[str]:
+        """What a reader of the answers should know: a damaged live index, an index behind its corpus."""
+        return [w for w in (self.fallback, self.behind) if w]
+
+    def reload(self, folder: Path | None = None) -> None:
+        """(Re)read the live index generation (or the one in `folder`), after checking every file's size
+        and checksum (`seal.check_generation`) and that each parses and agrees with the others."""
+        if folder is None and stores.is_milvus(self.index_dir):      # everything from Milvus
+            g = stores.load(self.index_dir, self.embedder)
+            folder = g.folder
+        else:
+            folder = folder or store.current(self.index_dir)
+            g = read_generation(folder, self.embedder)
+        manifest, documents, chunks, lexical, dense = g.manifest, g.documents, g.chunks, g.lexical, g.dense
+        sentences, sentence_rows, sentence_vectors, spans, terms = \
+            g.sentences, g.spans[:, 0], g.sentence_vectors, g.spans, g.terms
+        with self.lock:
+            self.folder, self.manifest, self.fallback = folder, manifest, None
+            self.documents = documents
+            self.chunks, self.lexical, self.dense = chunks, lexical, dense
+            if isinstance(sentence_vectors, np.memmap):     # the same mapped memory, without memmap's
+                sentence_vectors = sentence_vectors.view(np.ndarray)   # per-slice overhead (~14k slices an answer)
+            self.sentences, self.sentence_rows, self.sentence_vectors = sentences, sentence_rows, sentence_vectors
+            self.sentence_spans = spans[:, 1:]        # document offsets of sentence j
+            # the sentences of chunk r are sentence_vectors[sentence_ptr[r]:sentence_ptr[r + 1]]
+            self.sentence_ptr = np.searchsorted(sentence_rows, np.arange(len(chunks) + 1))
+            self.tokenizer = tokenizer = Tokenizer(terms)
+            self.sentence_words = lru_cache(maxsize=SENTENCE_WORDS)(lambda text: frozenset(tokenizer(text)))
+            self.folded_chunk = lru_cache(maxsize=SENTENCE_WORDS)(lambda row: fold(chunks[row].text))
+            self.corrected = lru_cache(maxsize=RECENT)(self.correct_now)
+            self.analyzer = analyzer = Analyzer(terms)
+            self.analysed = lru_cache(maxsize=RECENT)(lambda text: analyzer(text, lexical.idf, self.holds))
+            self.corrector = None
+            self.text = CorpusText(documents)
+            stored = getattr(g, "glossary", None)     # built with the index (not by an append, nor the Milvus store)
+            self.glossary_cache = None if stored is None else (documents, stored)
+            if stored is None:                        # made at load, in the background, not at the first question
+                threading.Thread(target=cached_glossary, args=(self,), daemon=True, name="glossary").start()
+            self.doc_rows = chunks.rows_of()
+            self.substance = np.array([min(1.0, han_count(c.text) / SUBSTANCE) for c in chunks], dtype="float32")
+
+    def ask(self, question, top_k: int = DEFAULT_TOP_K, doc_ids=None) -> dict:
+        """The JSON result for a question (never raises for bad input: `error` says why)."""
+        try:
+            text = clean_question(question)
+            top_k, doc_ids = checked_top_k(top_k), self.checked_doc_ids(doc_ids)
+        except QueryError as exc:
+            return error_result(question, str(exc))
+        fixed = self.correct(text)
+        qvec = self.embed_query(fixed.text)
+        passages, evidence = self.retrieve(fixed.text, top_k, doc_ids, qvec=qvec)
+        found = decide(evidence, min_cosine=self.min_cosine)
+        result = make_result(self, question, found, passages, self.highlighter(fixed.text, qvec), fixed)
+        return result | {"warnings": self.warnings} if self.warnings else result
+
+    def correct(self, text: str) -> Correction:
+        """`text` folded like the index, its typos corrected against the corpus (`retrieval.search.correct`);
+        the last `RECENT` folded texts' corrections are remembered."""
+        return self.corrected(normalize(text))
+
+    def correct_now(self, folded: str) -> Correction:
+        """The correction of a text already `normalize`d, not remembered. The corrector is made at the
+        first question (about a second for a large vocabulary)."""
+        with self.lock:
+            if self.corrector is None:
+                self.corrector = corrector_for(self.lexical, self.tokenizer.terms, self.tokenizer.lexicon)
+            corrector = self.corrector
+        return corrector.correct(folded)
+
+    def checked_doc_ids(self, doc_ids) -> list[str] | None:
+        """`doc_ids` as a list of known ids (one id may come as a string), None for no filter;
+        `QueryError` naming the ids this index does not have."""
+        if not doc_ids:
+            return None
+        if isinstance(doc_ids, str):
+            ids = [doc_ids]
+        elif isinstance(doc_ids, (list, tuple, set)):
+            ids = list(doc_ids)
+        else:
+            raise QueryError("doc_ids must be a list of doc_id strings")
+        unknown = [d for d in ids if not isinstance(d, str) or d not in self.documents]
+        if unknown:
+            raise QueryError(f"unknown doc_id {', '.join(repr(d)[:80] for d in unknown[:5])} "
+                             "(see `python -m retrieval ingest`)")
+        return ids
+
+    def embed_query(self, text: str) -> np.ndarray:
+        return self.embedder.encode([self.correct(text).text])[0]
+
+    def retrieve(self, text: str, top_k: int, doc_ids=None, mode: str = "hybrid",
+                 qvec: np.ndarray | None = None) -> tuple[list[Passage], Evidence]:
+        """Passages for `text`, best first, and the evidence for the refusal decision.
+
+        The lexical side and the refusal look at the question's content (`question.Analyzer`):
+        its frame (`什么叫`, `的内涵`) is neither searched for nor required in the passage.
+        `mode` "bm25" or "dense" uses one retriever only (for evaluation).
+        """
+        text = self.correct(text).text
+        analysis = self.analysed(text)
+        searched = " ".join(w for w in analysis.content.split() if w not in analysis.common)
+        tokens = self.tokenizer(searched)
+        tokens, query = (tokens, searched) if tokens else (self.tokenizer(text), text)
+        words = content_words(analysis, tokens)
+        mask = self.mask(doc_ids)
+        qvec = self.embed_query(text) if qvec is None else qvec
+        lexical = self.lexical.search(tokens, POOL, mask, text=query)
+        dense = self.dense_search(qvec, mask)
+        if mode == "bm25":
+            fused = lexical
+        elif mode == "dense":
+            fused = dense
+        else:
+            # BM25's weight looks at every content word unless the question asks what its formulation means:
+            # `X位于哪个国家` is not answered by BM25's best chunk holding X
+            alpha = self.lexical_weight(content_words(analysis, tokens, term=False), lexical)
+            fused = self.weigh(fuse(lexical, dense, self.dense_scores, qvec, alpha),
+                               self.named_documents(text) if not doc_ids else set(), analysis)
+        passages = self.assemble(ranked(fused), fused, max(top_k, TYPED_DEPTH))
+        if mode == "hybrid":
+            passages = prefer_typed(analysis.question, passages, self.passage_text)
+            if not doc_ids:
+                passages = self.prefer_definition(analysis, passages, top_k)
+        passages = passages[:top_k]
+        return passages, self.evidence(analysis, words, passages, qvec)
+
+    def lexical_weight(self, words: list[str], lexical: dict[int, float]) -> float:
+        """BM25's weight in the fusion for this question: how much of the question's content its best
+        chunk holds. A question in the corpus's own words is found by BM25; a paraphrase is not, and
+        its BM25 scores come from a stray word or two."""
+        low, high = ALPHA
+        if not lexical or low == high:
+            return high
+        best = max(lexical, key=lambda r: (lexical[r], -r))
+        return low + (high - low) * self.coverage(words, self.chunks[best].text)
+
+    def weigh(self, fused: dict[int, float], named: set[str], analysis: Analysis) -> dict[int, float]:
+        """Scale fused scores by the chunk's substance and by the boosts: a document the question names
+        (NAMED_BOOST), the formulation a question of its meaning asks about held whole (TERM_BOOST), a year it
+        names (YEAR_BOOST)."""
+        term, years = fold(analysis.term) if about_meaning(analysis) else "", analysis.years
+        that_document = bool(PUBLISHED.search(analysis.question))
+
+        def scale(r: int) -> float:
+            doc_id, factor = self.chunks.doc_id(r), float(self.substance[r])
+            if doc_id in named:
+                factor *= 1 + NAMED_BOOST
+            elif named and that_document:     # `郑州日报这篇文章…`: the question is about that document
+                factor *= ELSEWHERE
+            if term or years:
+                text = self.chunks[r].text
+                if term and term in self.folded_chunk(r):
+                    factor *= 1 + TERM_BOOST
+                if years and self.matches_year(doc_id, text, years):
+                    factor *= 1 + YEAR_BOOST
+            return factor
+        return {r: v * scale(r) for r, v in fused.items()}
+
+    def spelled_out(self, formulations: tuple[str, ...]) -> bool:
+        """Every formulation has a statement in the glossary that defines or enumerates it."""
+        from retrieval.search.glossary import term_statement
+
+        return all(term_statement(self, f) is not None for f in formulations)
+
+    def matches_year(self, doc_id: str, text: str, years: tuple[str, ...]) -> bool:
+        return matches_year(self.documents[doc_id], text, years)
+
+    def named_documents(self, text: str) -> set[str]:
+        """Documents the question names, by title, periodical or publisher (`CorpusText.named`)."""
+        return self.text.named(text)
+
+    def dense_search(self, qvec: np.ndarray, mask: np.ndarray | None) -> dict[int, float]:
+        """Dense candidates (the best chunks and the chunks of the best sentences) with their dense scores."""
+        rows = set(self.dense.search(qvec, POOL, None if mask is None else np.flatnonzero(mask)))
+        ids = None if mask is None else np.flatnonzero(mask[self.sentence_rows])
+        if ids is None or len(ids):
+            rows |= {int(self.sentence_rows[j]) for j in self.sentences.search(qvec, 2 * POOL, ids)}
+        return dict(zip(sorted(rows), self.dense_scores(sorted(rows), qvec)))
+
+    def dense_scores(self, rows: list[int], qvec: np.ndarray) -> list[float]:
+        """(1 - SENTENCE_WEIGHT) * chunk cosine + SENTENCE_WEIGHT * best sentence cosine, per row.
+
+        A long chunk's one vector blurs the sentence that answers; its best sentence's
+        vector does not (README, evaluation). A chunk with no sentence of its own uses
+        its chunk cosine for both parts.
+        """
+        if not rows:
+            return []
+        chunk = self.dense.vectors(rows) @ qvec
+        bests = best_sentence_cosines(self.sentence_vectors, self.sentence_ptr, rows, qvec)
+        return [(1 - SENTENCE_WEIGHT) * c + SENTENCE_WEIGHT * (c if best is None else best)
+                for c, best in zip(chunk.tolist(), bests)]
+
+    def sentence_cosine(self, row: int, qvec: np.ndarray) -> float | None:
+        """Cosine of chunk `row`'s best sentence (None when no sentence of it is embedded)."""
+        lo, hi = self.sentence_ptr[row], self.sentence_ptr[row + 1]
+        return float(np.max(self.sentence_vectors[lo:hi] @ qvec)) if hi > lo else None
+
+    def prefer_definition(self, analysis: Analysis, passages: list[Passage], top_k: int) -> list[Passage]:
+        """For a question about a formulation (`什么叫X`, `X的内涵`, `X包括哪些内容`, `我想了解一下X`), put first the
+        passage that spells X out (the glossary's defining or enumerating statement), if there is one."""
+        from retrieval.search.glossary import term_statement
+
+        statement = term_statement(self, analysis.term) if about_meaning(analysis) else None
+        if statement is None:
+            return passages
+        doc_id, start, end = statement.doc_id, statement.start, statement.end
+        row = next(r for r in self.doc_rows[doc_id] if self.chunks.end[r] > start)
+        s, e = widen(self.documents[doc_id], Chunk(doc_id, start, end, "", int(self.chunks.paragraph[row])))
+        best = Passage(doc_id, s, e, passages[0].score if passages else 1.0, int(self.chunks.paragraph[row]), [row],
+                       defines=True)
+        rest = [p for p in passages if not p.overlaps(best)]
+        return [best] + rest[:top_k - 1]
+
+    def holds(self, text: str) -> bool:
+        """Some document holds `text` in its title or body (folded: marks, width and script do not matter)."""
+        return self.text.holds(text)
+
+    def passage_text(self, passage: Passage) -> str:
+        return self.documents[passage.doc_id].text[passage.start:passage.end]
+
+    def mask(self, doc_ids) -> np.ndarray | None:
+        if not doc_ids:
+            return None
+        keep = np.zeros(len(self.chunks), dtype=bool)
+        for doc_id in doc_ids:
+            keep[self.doc_rows.get(doc_id, [])] = True
+        return keep
+
+    def assemble(self, order: list[int], fused: dict[int, float], top_k: int) -> list[Passage]:
+        passages: list[Passage] = []
+        for row in order:
+            chunk = self.chunks[row]
+            start, end = widen(self.documents[chunk.doc_id], chunk, BUDGET)
+            new = Passage(chunk.doc_id, start, end, fused[row], chunk.paragraph, [row])
+            if not merge(passages, new):
+                passages.append(new)
+            if len(passages) >= top_k:
+                break
+        return passages
+
+    def evidence(self, analysis: Analysis, words: list[str], passages: list[Passage],
+                 qvec: np.ndarray) -> Evidence:
+        """Refusal evidence of the top passage: coverage of the question's content words, the cosines,
+        whether it holds the count or date asked for, and whether it matches the year asked about."""
+        if not passages:
+            return Evidence(0.0, 0.0)
+        top = passages[0]
+        text = self.passage_text(top)
+        cosine = float(np.max(self.dense.vectors(top.rows) @ qvec))
+        sentence = max((s for s in (self.sentence_cosine(r, qvec) for r in top.rows) if s is not None),
+                       default=0.0)
+        doc = self.documents[top.doc_id]
+        text += dated(doc, analysis.question) or f" {doc.title or ''}"   # the citation's title is shown too
+        typed = typed_answer(analysis.question, text) and \
+            (not analysis.years or self.matches_year(top.doc_id, text, analysis.years)) and \
+            self.spelled_out(analysis.parts)
+        rest = about_document(doc, analysis.question, words)
+        coverage = 1.0 if top.defines or rest == [] else self.coverage(words if rest is None else rest, text)
+        held = not analysis.asked or self.holds(analysis.asked)
+        return Evidence(coverage, cosine, typed, sentence, held)
+
+    def coverage(self, words: list[str], text: str) -> float:
+        return coverage(words, text, self.lexical.idf, self.lexical.size)
+
+    def highlighter(self, text: str, qvec: np.ndarray):
+        """passage -> its highlights: sentences sharing the rare words of the question's content (not its
+        frame: `如何理解`, `的内涵`) and near it in meaning."""
+        content = self.analysed(self.correct(text).text).content
+        tokens = set(self.tokenizer(content) or self.tokenizer(text))
+
+        def words(sentence: str) -> float:
+            return sum(self.lexical.idf(t) for t in tokens & self.sentence_words(sentence))
+
+        def marks(passage: Passage) -> list[tuple[int, int]]:
+            vectors = self.passage_sentences(passage)
+
+            def cosine(start: int, end: int) -> float | None:
+                j = vectors.get((start, end))
+                return None if j is None else float(self.sentence_vectors[j] @ qvec)
+
+            return highlights(self.documents[passage.doc_id].text, passage.start, passage.end, words, cosine)
+
+        return marks
+
+    def passage_sentences(self, passage: Passage) -> dict[tuple[int, int], int]:
+        """{(start, end): sentence j} for the embedded sentences of the passage's chunks and their
+        neighbours (a widened passage reaches into the chunks beside its own)."""
+        rows = {n for r in passage.rows for n in (r - 1, r, r + 1)
+                if 0 <= n < len(self.chunks) and self.chunks.doc_id(n) == passage.doc_id}
+        out = {}
+        for r in rows:
+            for j in range(self.sentence_ptr[r], self.sentence_ptr[r + 1]):
+                s, e = self.sentence_spans[j]
+                if passage.start <= s and e <= passage.end:
+                    out[(int(s), int(e))] = j
+        return out
+
+
+def checked_top_k(top_k) -> int:
+    """`top_k` as a whole number from 1 to MAX_TOP_K (DEFAULT_TOP_K when missing or 0);
+    `QueryError` when it is not a finite number."""
+    if not top_k:
+        return DEFAULT_TOP_K
+    try:
+        value = float(top_k)
+    except (TypeError, ValueError):
+        raise QueryError(f"top_k must be a number of passages, not {repr(top_k)[:40]}") from None
+    if not math.isfinite(value):
+        raise QueryError(f"top_k must be a finite number of passages, not {top_k}")
+    return max(1, min(int(value), MAX_TOP_K))

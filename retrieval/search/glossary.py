@@ -1,0 +1,207 @@
+"""Formulations (提法): the quoted and curated terms of the corpus, their frequency and statements.
+
+Terms are the short formulations quoted in the corpus (`retrieval.tokenize.quoted_terms`)
+that look like formulations (a Chinese numeral in them, or quoted at least twice) plus
+the curated list `retrieval/data/terms.txt`, kept only when they occur in the clean text.
+Occurrences are counted on folded text (quotes, punctuation and width ignored, so
+`“四强”党支部` counts for 四强党支部). Each sentence holding a term starts a statement,
+which `retrieval.search.definitions` reads as `defines`, `enumerates` or `mentions` the term and
+which may run on, within its paragraph, into the sentences that explain the term.
+Statements are ranked best explanation first: `term_statement` gives it for a bare term.
+"""
+from __future__ import annotations
+
+from contextlib import nullcontext
+
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+from retrieval.search.align import fold
+from retrieval.search.definitions import Reading, kind_of, rank, read  # noqa: F401  (kind_of: public)
+from retrieval.ingest.sentences import sentence_spans
+from retrieval.search.slices import source_dict
+from retrieval.tokenize import SUFFIXES, load_terms, quoted_terms
+
+NUMERAL = re.compile(r"[一二两三四五六七八九十双]")
+GLOSSARY = "glossary.jsonl"     # the glossary as the build stores it in a generation
+
+
+@dataclass(frozen=True)
+class Statement:
+    """A sentence holding the term, with any sentences explaining it after it in its paragraph:
+    `documents[doc_id].text[start:end]`."""
+
+    doc_id: str
+    start: int
+    end: int
+    kind: str
+
+
+@dataclass(frozen=True)
+class Term:
+    term: str
+    count: int
+    documents: int
+    statements: tuple[Statement, ...]   # best explanation first; mentions last
+
+
+def cached_glossary(engine) -> dict[str, Term]:
+    """The glossary the index stores (`glossary.jsonl`, read at load), or for an index built before it was
+    stored (or made by an append, or read from Milvus), built once from the documents, kept with the engine and
+    rebuilt only when it has reloaded its documents; the engine's load starts that build in a thread.
+
+    Each engine holds its own (documents, glossary) pair, set in one assignment, so two engines in
+    one process (the app and a test, two indexes) do not rebuild each other's glossary in turn.
+    """
+    with getattr(engine, "glossary_lock", None) or nullcontext():   # the engine's load builds it in a thread
+        documents = engine.documents
+        cached = getattr(engine, "glossary_cache", None)
+        if cached is None or cached[0] is not documents:
+            cached = (documents, build_glossary(engine))
+            engine.glossary_cache = cached
+        return cached[1]
+
+
+def folded_terms(glossary: dict[str, Term]) -> dict[str, Term]:
+    """{folded term: Term} of a glossary, made once per glossary (`variants` looks terms up by it)."""
+    cached = _by_fold.get(id(glossary))
+    if cached is None or cached[0] is not glossary:
+        cached = (glossary, {fold(t.term).text: t for t in glossary.values()})
+        _by_fold.clear()          # one glossary at a time is the common case; the next rebuilds its own
+        _by_fold[id(glossary)] = cached
+    return cached[1]
+
+
+_by_fold: dict[int, tuple[dict, dict]] = {}
+
+
+def candidate_terms(texts: list[str]) -> list[str]:
+    quoted = [t for t in quoted_terms(texts) if re.search(r"[\u4e00-\u9fff]", t)]
+    joined = "".join(texts)
+    keep = [t for t in quoted if NUMERAL.search(t) or joined.count(f"“{t}”") >= 2]
+    return sorted(set(keep) | set(load_terms()))
+
+
+def build_glossary(engine) -> dict[str, Term]:
+    """Every formulation that occurs in the engine's documents, most frequent first."""
+    return glossary_of(engine.documents)
+
+
+def glossary_of(documents: dict) -> dict[str, Term]:
+    """Every formulation that occurs in the documents ({doc_id: Document}, in index order), most frequent first."""
+    docs = list(documents.values())
+    folded = {d.doc_id: fold(d.text).text for d in docs}
+    terms = {}
+    for term in candidate_terms([d.text for d in docs]):
+        needle = fold(term).text
+        counts = {d: f.count(needle) for d, f in folded.items()} if needle else {}
+        if sum(counts.values()):
+            terms[term] = Term(term, sum(counts.values()), sum(1 for n in counts.values() if n),
+                               statements(documents, term, needle, counts))
+    return dict(sorted(terms.items(), key=lambda kv: (-kv[1].count, kv[0])))
+
+
+def statements(documents: dict, term: str, needle: str, counts: dict[str, int]) -> tuple[Statement, ...]:
+    """The term's statements, best first: definitions and enumerations (explicit before a bare
+    `X是…`, fuller before shorter, in the document using the term most), then mentions."""
+    found = []
+    for doc_id, doc in documents.items():
+        if counts.get(doc_id):
+            found += doc_statements(doc, term, needle)
+    order = {d: i for i, d in enumerate(documents)}
+    found.sort(key=lambda x: (*rank(x[1]), -counts[x[0].doc_id], order[x[0].doc_id], x[0].start))
+    return tuple(st for st, _ in found)
+
+
+def doc_statements(doc, term: str, needle: str) -> list[tuple[Statement, Reading]]:
+    """Each sentence holding the term starts a statement, unless an earlier one already covers it."""
+    found = []
+    for spans in paragraph_sentences(doc):
+        texts = [doc.text[s:e] for s, e in spans]
+        i = 0
+        while i < len(spans):
+            if needle in folded_text(texts[i]):
+                reading = read(texts, i, term)
+                statement = Statement(doc.doc_id, spans[i][0], spans[reading.last][1], reading.kind)
+                found.append((statement, reading))
+                i = reading.last
+            i += 1
+    return found
+
+
+@lru_cache(maxsize=16384)
+def folded_text(text: str) -> str:
+    """`fold(text).text`, remembered: the glossary looks for each of its terms in every sentence."""
+    return fold(text).text
+
+
+def paragraph_sentences(doc) -> list[list[tuple[int, int]]]:
+    """Sentence spans of the document grouped by paragraph (lines when it has no paragraphs)."""
+    groups: dict[int, list[tuple[int, int]]] = {}
+    for s, e in sentence_spans(doc.text):
+        key = doc.paragraph_at(s) if doc.paragraphs else doc.text.count("\n", 0, s)
+        groups.setdefault(key, []).append((s, e))
+    return list(groups.values())
+
+
+def term_dict(engine, term: Term) -> dict:
+    """JSON of one formulation: term, count, documents, statements with kind, text and source."""
+    items = []
+    for st in term.statements:
+        doc = engine.documents[st.doc_id]
+        items.append({"kind": st.kind, "text": doc.text[st.start:st.end],
+                      "source": source_dict(doc, st.start, st.end)})
+    return {"term": term.term, "count": term.count, "documents": term.documents, "statements": items}
+
+
+def lookup(engine, term: str, glossary: dict[str, Term] | None = None) -> Term | None:
+    """The formulation `term` names, folded (quotes, width, traditional characters ignored);
+    failing that, the one with or without a trailing 党支部 / 问题 / 党员 / 党组织."""
+    found = variants(engine, term, glossary)
+    return found[0] if found else None
+
+
+def term_statement(engine, term: str, glossary: dict[str, Term] | None = None) -> Statement | None:
+    """The best statement defining or enumerating the formulation `term` (as `lookup` finds it,
+    trying the suffix variant when the term itself is only mentioned), else None."""
+    for found in variants(engine, term, glossary):
+        if found.statements and found.statements[0].kind != "mentions":
+            return found.statements[0]
+    return None
+
+
+def variants(engine, term: str, glossary: dict[str, Term] | None) -> list[Term]:
+    """Glossary entries for the folded term, then for its suffix variants."""
+    wanted = fold(term or "").text
+    if not wanted:
+        return []
+    glossary = cached_glossary(engine) if glossary is None else glossary
+    by_fold = folded_terms(glossary)
+    cut = [len(s) for s in SUFFIXES if wanted.endswith(s) and len(wanted) > len(s) + 1]
+    bare = wanted[:-cut[0]] if cut else wanted
+    keys = [wanted, bare] + [bare + s for s in SUFFIXES]
+    return [by_fold[k] for k in dict.fromkeys(keys) if k in by_fold]
+
+
+def save_glossary(path: Path, glossary: dict[str, Term]) -> None:
+    """The glossary as JSON lines, most frequent term first: term, count, documents and its statements
+    as [doc_id, start, end, kind], best first (the build writes it beside the index: `glossary.jsonl`)."""
+    with open(path, "w", encoding="utf-8") as fh:
+        for t in glossary.values():
+            statements = [[s.doc_id, s.start, s.end, s.kind] for s in t.statements]
+            fh.write(json.dumps({"term": t.term, "count": t.count, "documents": t.documents,
+                                 "statements": statements}, ensure_ascii=False) + "\n")
+
+
+def load_glossary(path: Path) -> dict[str, Term]:
+    """The glossary `save_glossary` wrote, in its order."""
+    out = {}
+    with open(path, encoding="utf-8") as fh:
+        for line in fh:
+            r = json.loads(line)
+            out[r["term"]] = Term(r["term"], r["count"], r["documents"],
+                                  tuple(Statement(d, s, e, k) for d, s, e, k in r["statements"]))
+    return out

@@ -1,0 +1,130 @@
+"""Answer-aware ranking on top of fusion: what the question asks for decides which passage leads.
+
+Pure functions over passages and the question's analysis (`retrieval.search.question`): the words
+whose presence decides an answer, a passage that states the count or date asked for, a year
+the question names matched against a document's date, title or text.
+"""
+from __future__ import annotations
+
+import re
+
+from retrieval.search.answer import Passage
+from retrieval.search.question import Analysis, about_meaning
+from retrieval.search.refusal import asked_kinds, typed_answer
+from retrieval.tokenize import fold, normalize
+from retrieval.types import Document
+
+PUBLISHED = re.compile(r"[这那该此本]篇|[这那该此本]则|该文|此文|本文|文章|报道|稿件|刊登|刊发|发表|发布|刊出|登载|印发"
+                       r"|登在|刊物|期刊|杂志|报纸")
+TITLE_RUN = 6      # characters of a title in a row that name its document in a question about a document
+TYPED_DEPTH = 5    # a count or date question may take its answer from this far down ...
+TYPED_SHARE = 0.8  # ... when that passage scores at least this share of the top one
+
+
+def content_words(analysis: Analysis, tokens: list[str], term: bool = True) -> list[str]:
+    """The words whose presence decides whether a passage answers: the formulation asked about (with
+    `term`; else only the one a question of its meaning asks about: `retrieval.search.question.about_meaning`),
+    else the question's content words (its search tokens when the question is all frame)."""
+    if analysis.term and (term or about_meaning(analysis)):
+        return list(analysis.pieces) or [analysis.term]
+    words = analysis.content.split() or tokens
+    if PUBLISHED.search(analysis.question):      # `这篇文章`, `刊登`: the document itself, not its text
+        words = [w for w in words if not PUBLISHED.search(w)] or words
+    return words
+
+
+
+def dated(doc: Document, question: str) -> str:
+    """What the citation says of the document (title, `来源` source, `作者` author, the date in words:
+    `2021年11月15日`) when the question asks about the document itself (`郑州日报这篇文章是哪天刊登的`):
+    the citation shown with the passage answers it. Else ''."""
+    if not PUBLISHED.search(question):
+        return ""
+    parts = (doc.date or "").split("-")
+    when = "".join(f"{int(p)}{unit}" for p, unit in zip(parts, "年月日") if p.isdigit())
+    fields = (doc.title, doc.source and f"来源{doc.source}", doc.author and f"作者{doc.author}", when)
+    return " " + " ".join(x for x in fields if x)
+
+
+def about_document(doc: Document, question: str, words: list[str]) -> list[str] | None:
+    """For a question about the document itself (`郑州日报这篇文章是哪天刊登的`), the content words left
+    once those naming the document (its source, its title) and single characters (`发`) are taken
+    out: what the citation or the passage must hold (`责任编辑`). None for a question about the text."""
+    if not PUBLISHED.search(question):
+        return None
+    naming = fold(f"{doc.title}{doc.source}")
+    return [w for w in words if len(fold(w)) > 1 and fold(w) not in naming]
+
+
+def titled(names: dict, folded: str) -> set[str]:
+    """Documents a question about a document names plainly (`names`: doc_id -> (folded title, folded
+    periodicals of its source, ...)): TITLE_RUN or more characters of the question in a row are in
+    its title, or the question holds a periodical of its source (`旗帜上那篇`)."""
+    runs = {folded[i:i + TITLE_RUN] for i in range(len(folded) - TITLE_RUN + 1)}
+    return {doc_id for doc_id, (title, sources, *_) in names.items()
+            if any(r in title for r in runs) or any(len(s) >= 2 and s in folded for s in sources)}
+
+
+def matches_year(doc: Document, text: str, years: tuple[str, ...]) -> bool:
+    """The passage `text` of `doc` states one of `years`, or the document's date or title does."""
+    return any(y in text or (doc.date or "").startswith(y) or y in (doc.title or "") for y in years)
+
+
+def prefer_typed(question: str, passages: list[Passage], text_of) -> list[Passage]:
+    """For a question asking for a count or a date (`几个方面`, `哪一年`), for N named parts (`哪三种政治能力`)
+    or where something happened (`在哪里召开`: `在北京召开`), put first the best passage that states one (lists them), when the top passage does not and that one
+    scores at least TYPED_SHARE of the top."""
+    parts, place = parts_asked(question), place_asked(question)
+    if not passages or not (asked_kinds(question) or parts or place):
+        return passages
+
+    def gives(p: Passage) -> bool:
+        text = text_of(p)
+        return typed_answer(question, text) and (parts is None or lists(text, *parts)) and \
+            (place is None or place.search(normalize(text)) is not None)
+
+    if gives(passages[0]):
+        return passages
+    for i, p in enumerate(passages[1:TYPED_DEPTH], start=1):
+        if p.score >= TYPED_SHARE * passages[0].score and gives(p):
+            return [p] + passages[:i] + passages[i + 1:]
+    return passages
+
+
+PARTS_ASKED = re.compile(r"哪([两二三四五六七八九十]|\d{1,2})\s*[个种项条类点大些方][面个]?([^，。？！?!,]{1,8})")
+NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)} | {"两": 2}
+ITEMS = re.compile(r"[^，。；：！？,;:!?、\s]{2,12}(?:[、和及与][^，。；：！？,;:!?、\s]{1,12}){1,9}")
+
+
+WHERE_ASKED = re.compile(r"在(?:哪里|哪儿|何处|何地|什么地方|哪个地方)([\u4e00-\u9fff]{2})")
+
+
+def place_asked(question: str):
+    """For `…在哪里召开`, a pattern of the answer's shape: `在<place>召开` or `召开于<place>`; else None."""
+    m = WHERE_ASKED.search(question)
+    if not m:
+        return None
+    verb = re.escape(m.group(1))
+    return re.compile(rf"在[^，。；！？,;!?\s]{{1,15}}?{verb}|{verb}(?:于|在)[^，。；！？,;!?\s]")
+
+
+def parts_asked(question: str) -> tuple[int, str] | None:
+    """(N, head) for a question asking for N named parts (`哪三种政治能力` -> (3, 政治能力), `哪五个“基本”`
+    -> (5, 基本)), else None. The head is what each part is a kind of."""
+    m = PARTS_ASKED.search(question)
+    if not m:
+        return None
+    n = int(m.group(1)) if m.group(1).isdigit() else NUMBERS[m.group(1)]
+    head = fold(re.sub(r"^[是的]|[是的呢吗啊呀]$", "", m.group(2)))[:4]
+    return (n, head) if head else None
+
+
+def lists(text: str, n: int, head: str) -> bool:
+    """`text` lists N or more items joined by `、` (`和`, `及`, `与` before the last) that each share a character
+    with `head` (`政治判断力、政治领悟力、政治执行力` for 政治能力; `不敢腐、不能腐、不想腐` for 不)."""
+    chars = set(head)
+    for m in ITEMS.finditer(normalize(text)):
+        items = re.split(r"[、和及与]", m.group())
+        if sum(bool(chars & set(item[-6:])) for item in items) >= n:
+            return True
+    return False

@@ -1,0 +1,32 @@
+"""The JSON result of `ask`: one shape for the CLI, the app and the API."""
+from __future__ import annotations
+
+from retrieval.search.answer import Passage
+from retrieval.search.query import encodable
+from retrieval.search.slices import source_dict
+
+
+def error_result(question, message: str) -> dict:
+    return {"question": encodable(question) if isinstance(question, str) else repr(question),
+            "corrected": None, "corrections": [], "found": False, "answer": None, "passages": [], "error": message}
+
+
+def passage_dict(engine, rank: int, p: Passage, marks) -> dict:
+    """The citation fields of the passage (`slices.source_dict`), its text, highlights and score."""
+    doc = engine.documents[p.doc_id]
+    return {"rank": rank, **source_dict(doc, p.start, p.end), "text": doc.text[p.start:p.end],
+            "highlights": [list(h) for h in marks(p)], "score": round(float(p.score), 4)}
+
+
+def make_result(engine, question: str, found: bool, passages: list[Passage], marks, correction=None) -> dict:
+    """The result; when typos were corrected (`retrieval.search.correct`), `corrected` is the question that was
+    searched and `corrections` the [wrong, right] pairs (else null and [])."""
+    items = [passage_dict(engine, rank, p, marks) for rank, p in enumerate(passages, start=1)]
+    answer = None
+    if found and items:
+        top = items[0]
+        answer = {"text": top["text"], "doc_id": top["doc_id"], "start": top["start"], "end": top["end"]}
+    changes = list(correction.changes) if correction is not None else []
+    return {"question": encodable(question), "corrected": correction.text if changes else None,
+            "corrections": [list(c) for c in changes],
+            "found": bool(found and items), "answer": answer, "passages": items}
