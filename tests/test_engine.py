@@ -219,3 +219,17 @@ def test_top_k_is_clamped_and_doc_ids_checked(seed_engine):
     for bad in (["no-such-doc"], [doc, None], 5):
         result = seed_engine.ask("机关党建", doc_ids=bad)
         assert result["passages"] == [] and ("unknown doc_id" in result["error"] or "list" in result["error"])
+
+
+def test_the_load_makes_what_the_first_question_would_wait_for(seed_index):
+    """The typo corrector and the corpus text's lookup tables are made in a thread at load, not by the
+    first question (16-44 s at 100,000 chunks)."""
+    import threading
+
+    from retrieval.search.engine import Engine
+
+    engine = Engine.open(seed_index, None, build=False)
+    for thread in [t for t in threading.enumerate() if t.name == "warm-up"]:
+        thread.join(timeout=120)
+    assert engine.corrector is not None and engine.text.folded is not None     # no question asked
+    assert engine.ask("什么是一刚双责？")["corrections"]
