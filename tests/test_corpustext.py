@@ -70,3 +70,14 @@ def test_named_finds_documents_by_title_periodical_and_publisher(question, expec
             "t": doc("t", "正文", title="关于加强机关党建的意见", source="")}
     docs |= {f"r{i}": doc(f"r{i}", "正文", title=f"社论{i}", source="人民日报社论") for i in range(4)}
     assert CorpusText(docs).named(question) == expected
+
+
+def test_a_question_about_a_document_names_it_by_a_run_of_its_title_or_its_periodical():
+    docs = {"a": doc("a", "正文。", title="制定出台部门党组落实机关党建主体责任意见", source="《旗帜》2024年第11期"),
+            "b": doc("b", "正文。", title="以党建“第一责任”引领和保障发展", source="郑州日报")}
+    text = CorpusText(docs)
+    assert text.named("落实机关党建主体责任那篇原来登在哪本刊物上") == {"a"}
+    assert text.named("旗帜上那篇文章是谁签发的") == {"a"}
+    assert text.named("第一责任引领和保障发展这篇文章的作者是谁") == {"b"}
+    # six characters of a title in a row name nothing in a question about the text, not the document
+    assert text.named("落实机关党建主体责任要做到什么") == set()

@@ -15,10 +15,11 @@ import threading
 
 import numpy as np
 
-from retrieval.search.rank import PUBLISHED, titled
+from retrieval.search.rank import PUBLISHED
 from retrieval.tokenize import fold
 
 NAMED = re.compile(r"《([^》]{2,60})》")
+TITLE_RUN = 6      # characters of a title in a row that name its document in a question about a document
 NAMED_MAX = 3      # a name that fits more documents than this names none in particular
 BUCKETS = 1 << 15  # buckets of character pairs (hashed): each document's bit set marks those it holds
 
@@ -89,3 +90,12 @@ def pair_sets(texts: list[str]) -> np.ndarray:
     for j, text in enumerate(texts):
         where[np.unique(pair_buckets(text)), j >> 3] |= np.uint8(1 << (7 - (j & 7)))   # unpackbits' order
     return where
+
+
+def titled(names: dict, folded: str) -> set[str]:
+    """Documents a question about a document names plainly (`names`: doc_id -> (folded title, folded
+    periodicals of its source)): TITLE_RUN or more characters of the question in a row are in
+    its title, or the question holds a periodical of its source (`旗帜上那篇`)."""
+    runs = {folded[i:i + TITLE_RUN] for i in range(len(folded) - TITLE_RUN + 1)}
+    return {doc_id for doc_id, (title, sources, *_) in names.items()
+            if any(r in title for r in runs) or any(len(s) >= 2 and s in folded for s in sources)}

@@ -16,7 +16,6 @@ from retrieval.types import Document
 
 PUBLISHED = re.compile(r"[这那该此本]篇|[这那该此本]则|该文|此文|本文|文章|报道|稿件|刊登|刊发|发表|发布|刊出|登载|印发"
                        r"|登在|刊物|期刊|杂志|报纸")
-TITLE_RUN = 6      # characters of a title in a row that name its document in a question about a document
 TYPED_DEPTH = 5    # a count or date question may take its answer from this far down ...
 TYPED_SHARE = 0.8  # ... when that passage scores at least this share of the top one
 
@@ -54,15 +53,6 @@ def about_document(doc: Document, question: str, words: list[str]) -> list[str] 
         return None
     naming = fold(f"{doc.title}{doc.source}")
     return [w for w in words if len(fold(w)) > 1 and fold(w) not in naming]
-
-
-def titled(names: dict, folded: str) -> set[str]:
-    """Documents a question about a document names plainly (`names`: doc_id -> (folded title, folded
-    periodicals of its source, ...)): TITLE_RUN or more characters of the question in a row are in
-    its title, or the question holds a periodical of its source (`旗帜上那篇`)."""
-    runs = {folded[i:i + TITLE_RUN] for i in range(len(folded) - TITLE_RUN + 1)}
-    return {doc_id for doc_id, (title, sources, *_) in names.items()
-            if any(r in title for r in runs) or any(len(s) >= 2 and s in folded for s in sources)}
 
 
 def matches_year(doc: Document, text: str, years: tuple[str, ...]) -> bool:
