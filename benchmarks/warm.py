@@ -82,7 +82,7 @@ def cpu_means(engine, questions: list[str]) -> dict[str, float]:
 def timed_stages(engine, questions: list[str]) -> dict[str, float]:
     """Mean ms per `ask` spent in each of STAGES (a second pass over the same questions: the last 32
     questions' corrections and analyses are still remembered from the first)."""
-    import retrieval.search.engine as module
+    module = sys.modules[type(engine).__module__]      # retrieval.search.engine (retrieval.engine before the grouping)
 
     spent = {label: 0.0 for label, _, _ in STAGES}
     for label, owner, name in STAGES:
@@ -116,7 +116,10 @@ def commit(code: Path) -> str:
 
 
 def run(args) -> dict:
-    from retrieval.search.engine import Engine
+    try:
+        from retrieval.search.engine import Engine
+    except ModuleNotFoundError:          # --code: a checkout from before retrieval/ was grouped by stage
+        from retrieval.engine import Engine
 
     out = {"index": str(args.index), "code": str(args.code), "commit": commit(args.code),
            "loadavg_start": os.getloadavg()}
