@@ -54,7 +54,7 @@ def test_an_index_without_a_stored_glossary_builds_it_at_load_in_the_background(
     (folder / GLOSSARY).unlink()
     seal_folder(folder)
     engine = Engine.open(index, None, build=False)
-    for thread in [t for t in threading.enumerate() if t.name == "glossary"]:
+    for thread in [t for t in threading.enumerate() if t.name == "warm-up"]:
         thread.join(timeout=120)
     assert engine.glossary_cache is not None and engine.glossary_cache[0] is engine.documents   # no question asked
     assert cached_glossary(engine) is engine.glossary_cache[1]

@@ -102,17 +102,17 @@ class Engine:
             self.text = CorpusText(documents)
             stored = getattr(g, "glossary", None)     # built with the index (not by an append, nor the Milvus store)
             self.glossary_cache = None if stored is None else (documents, stored)
-            if stored is None:                        # made at load, in the background, not at the first question
-                threading.Thread(target=cached_glossary, args=(self,), daemon=True, name="glossary").start()
             self.doc_rows = chunks.rows_of()
             self.substance = np.array([min(1.0, han_count(c.text) / SUBSTANCE) for c in chunks], dtype="float32")
         threading.Thread(target=self.warm_up, daemon=True, name="warm-up").start()
 
     def warm_up(self) -> None:
-        """What the first question would otherwise wait for, made at load in the background: the typo corrector
-        and the corpus text's lookup tables (16-44 s at 100,000 chunks, README "Scale")."""
-        self.correct_now("")
+        """What the first question would otherwise wait for, made at load in the background: the typo corrector,
+        the corpus text's lookup tables (16-44 s at 100,000 chunks, README "Scale") and, for a generation that
+        stores none (an append, an older index, Milvus), the glossary."""
+        self.typo_corrector()
         self.text.prepared()
+        cached_glossary(self)
 
     def ask(self, question, top_k: int = DEFAULT_TOP_K, doc_ids=None) -> dict:
         """The JSON result for a question (never raises for bad input: `error` says why)."""
@@ -134,13 +134,16 @@ class Engine:
         return self.corrected(normalize(text))
 
     def correct_now(self, folded: str) -> Correction:
-        """The correction of a text already `normalize`d, not remembered. The corrector is made at the
-        first question (about a second for a large vocabulary)."""
+        """The correction of a text already `normalize`d, not remembered."""
+        return self.typo_corrector().correct(folded)
+
+    def typo_corrector(self):
+        """The corrector of this index, made once (by `warm_up` at load, or by the first question that comes
+        before it: about a second for a large vocabulary)."""
         with self.lock:
             if self.corrector is None:
                 self.corrector = corrector_for(self.lexical, self.tokenizer.terms, self.tokenizer.lexicon)
-            corrector = self.corrector
-        return corrector.correct(folded)
+            return self.corrector
 
     def checked_doc_ids(self, doc_ids) -> list[str] | None:
         """`doc_ids` as a list of known ids (one id may come as a string), None for no filter;

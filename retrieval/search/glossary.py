@@ -11,10 +11,9 @@ Statements are ranked best explanation first: `term_statement` gives it for a ba
 """
 from __future__ import annotations
 
-from contextlib import nullcontext
-
 import json
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -51,7 +50,8 @@ class Term:
 def cached_glossary(engine) -> dict[str, Term]:
     """The glossary the index stores (`glossary.jsonl`, read at load), or for an index built before it was
     stored (or made by an append, or read from Milvus), built once from the documents, kept with the engine and
-    rebuilt only when it has reloaded its documents; the engine's load starts that build in a thread.
+    rebuilt only when it has reloaded its documents; the engine's load starts that build in a thread
+    (`Engine.warm_up`).
 
     Each engine holds its own (documents, glossary) pair, set in one assignment, so two engines in
     one process (the app and a test, two indexes) do not rebuild each other's glossary in turn.
