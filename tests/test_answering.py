@@ -130,6 +130,24 @@ def test_off_topic_questions_are_refused(seed_engine, question):
     assert not seed_engine.ask(question)["found"]
 
 
+@pytest.mark.parametrize("question", ["郑州的房价怎么样", "郑州今天会下雨吗", "郑州周末天气怎么样"])
+def test_a_topic_the_corpus_lacks_is_refused_beside_a_word_it_has(seed_engine, question):
+    """`郑州` is in the corpus, `房价` and `天气` (nouns of general Chinese) are not: the question is about them."""
+    assert not seed_engine.ask(question)["found"]
+    assert seed_engine.ask("郑州市直机关怎么抓基层党组织建设")["found"]
+
+
+@pytest.mark.parametrize("asked, found", [("第九轮", True), ("第9轮", True), ("第十轮", False), ("第七轮", False)])
+def test_a_round_the_corpus_never_mentions_is_refused(seed_engine, asked, found):
+    """The corpus reports the ninth round of 督查: another round is a near miss however close the passage."""
+    assert seed_engine.ask(f"{asked}机关党建专项督查是在什么时候开展的")["found"] is found
+
+
+def test_a_count_the_corpus_never_states_is_refused(seed_engine):
+    assert seed_engine.ask("三年行动计划的18项推进措施")["found"]
+    assert not seed_engine.ask("三年行动计划的二十项推进措施")["found"]
+
+
 @pytest.mark.parametrize("question, cited", [
     ("郑州日报这篇文章是哪天刊登的？", "2021-11-15"),
     ("旗帜微平台那篇会议报道是什么时候发的", "2025-02-05"),

@@ -158,3 +158,12 @@ def test_which_n_is_a_frame_not_a_formulation(analyzer):
     a = analyzer("机关党建要聚焦哪五个基本？")
     assert "五个基本" not in a.content.split() and "五个" not in a.content.split() and "基本" in a.content.split()
     assert "两个维护" in analyzer("如何做到两个维护").content.split()
+
+
+def test_a_noun_the_corpus_lacks_is_what_is_asked_not_a_weaker_word(analyzer):
+    # 房价 / 天气: nouns of general Chinese the corpus never uses; the question is about them, not about 两个维护
+    assert analyse(analyzer, "两个维护，具体怎么讲").term == "两个维护"
+    assert analyse(analyzer, "两个维护和房价怎么样").term == ""
+    assert analyse(analyzer, "两个维护的天气怎么样").term == ""
+    # a verb the corpus lacks (比作, 讲讲) still says less than the formulation
+    assert analyse(analyzer, "两个维护，讲讲怎么样").term == "两个维护"

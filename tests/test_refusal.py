@@ -1,5 +1,5 @@
 """The refusal decision: pure functions over evidence, with hand-made cases."""
-from retrieval.search.refusal import Evidence, asked_kinds, decide, typed_answer
+from retrieval.search.refusal import Evidence, asked_kinds, chinese, decide, mentions, numeral, typed_answer
 
 
 def test_strong_coverage_or_cosine_answers():
@@ -84,3 +84,19 @@ def test_an_open_when_question_needs_a_time_of_any_kind():
     assert typed_answer(question, "2021年10月，楼阳生在省第十一次党代会上作报告。")
     assert typed_answer("什么时候开花？", "每年春季开花，夜间闭合。")
     assert typed_answer("这座城是何时建成的", "此城建于明朝初年。")
+
+
+def test_numbered_mentions_and_their_spellings():
+    assert mentions("第八轮机关党建专项督查") == [("第8轮", "第八轮")]
+    assert mentions("那18项推进措施分别是啥") == [("18项", "十八项")]
+    assert mentions("第一批“四强”党支部") == [("第1批", "第一批", "首批")]
+    assert mentions("两项制度") == [("2项", "两项", "二项")]
+    # no number of the corpus: 哪一期, 这一批, one item, ranks and counts said in other words
+    assert mentions("刊登在哪一期？") == mentions("这一批") == mentions("一项工作") == mentions("哪两项") == []
+    assert mentions("排名第8名，只输六家") == mentions("开展的是第几轮") == []
+    assert mentions("第111届") == [("第111届",)]
+
+
+def test_numerals_both_ways():
+    assert [numeral(t) for t in ("八", "十", "十八", "二十", "二十三", "两", "18", "三四")] == [8, 10, 18, 20, 23, 2, 18, None]
+    assert [chinese(v) for v in (0, 8, 10, 18, 20, 23, 99, 100)] == ["零", "八", "十", "十八", "二十", "二十三", "九十九", ""]

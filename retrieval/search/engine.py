@@ -20,11 +20,11 @@ from retrieval.indexing.integrity import read_generation
 from retrieval.search.query import clean_question
 from retrieval.search.question import Analysis, Analyzer, about_meaning
 from retrieval.search.rank import PUBLISHED, TYPED_DEPTH, about_document, content_words, dated, matches_year, prefer_typed
-from retrieval.search.refusal import Evidence, coverage, decide, min_cosine_for, typed_answer
+from retrieval.search.refusal import Evidence, coverage, decide, mentions, min_cosine_for, typed_answer
 from retrieval.search.result import error_result, make_result
 from retrieval.search.sentencescore import best_sentence_cosines
 from retrieval.ingest.sentences import han_count
-from retrieval.tokenize import Tokenizer, fold, normalize
+from retrieval.tokenize import Tokenizer, fold, normalize, word_tags
 from retrieval.types import Chunk
 
 
@@ -108,9 +108,10 @@ class Engine:
 
     def warm_up(self) -> None:
         """What the first question would otherwise wait for, made at load in the background: the typo corrector,
-        the corpus text's lookup tables (16-44 s at 100,000 chunks, README "Scale") and, for a generation that
-        stores none (an append, an older index, Milvus), the glossary."""
+        the corpus text's lookup tables (16-44 s at 100,000 chunks, README "Scale"), jieba's word tags and, for
+        a generation that stores none (an append, an older index, Milvus), the glossary."""
         self.typo_corrector()
+        word_tags()
         self.text.prepared()
         cached_glossary(self)
 
@@ -334,7 +335,8 @@ class Engine:
             self.spelled_out(analysis.parts)
         rest = about_document(doc, analysis.question, words)
         coverage = 1.0 if top.defines or rest == [] else self.coverage(words if rest is None else rest, text)
-        held = not analysis.asked or self.holds(analysis.asked)
+        held = (not analysis.asked or self.holds(analysis.asked)) and \
+            all(any(self.holds(f) for f in forms) for forms in mentions(analysis.question))
         return Evidence(coverage, cosine, typed, sentence, held)
 
     def coverage(self, words: list[str], text: str) -> float:

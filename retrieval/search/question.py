@@ -26,7 +26,7 @@ from pathlib import Path
 
 import jieba
 
-from retrieval.tokenize import STOPWORDS, fold, fresh_jieba, normalize
+from retrieval.tokenize import STOPWORDS, fold, fresh_jieba, normalize, word_tags
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 KINDS = ("definition", "enumeration", "who", "when", "where", "count", "why", "how", "yesno", "other")
@@ -39,6 +39,8 @@ NUMBERED = re.compile(r"[一二两三四五六七八九十双\d]")
 SPECIFIC = 1000       # a word jieba's general dictionary counts fewer times is rare enough to be a formulation
 GENERIC_RATIO, GENERIC_FLOOR = 10, 20     # ... and one counted 10x (+20) as often as the formulation says less
 GENERIC_MAX = 2       # ... for at most two such words: more make a question about something else
+NOUNS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg"}    # jieba's tags of nouns (not `vn`: 比作)
+KNOWN = 100          # a word jieba's general dictionary counts this often is an established word (天气, 房价)
 RARE_IDF = 1.6        # BM25 idf of a word in a fifth of the chunks: a formulation rarer than that is specific
 PHRASE_WORDS, PHRASE_CHARS = 3, (4, 6)   # an unknown phrase of meaning: 2-3 short words, 4-6 characters
 HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
@@ -263,8 +265,8 @@ class Analyzer:
         term = min(candidates, key=lambda c: (fold("".join(c)) not in named, vocab.general("".join(c)),
                                                -vocab.weight(c), -len("".join(c))))
         rest = [w for w in words if w not in term]
-        if kind not in MEANING and len(rest) > GENERIC_MAX:      # `X是在什么场合提出的` asks about something else
-            return "", ()
+        if kind not in MEANING and (len(rest) > GENERIC_MAX or any(vocab.absent(w) for w in rest)):
+            return "", ()     # `X是在什么场合提出的`, `郑州天气怎么样`: asks about something else than X
         common = [w for w in rest if not vocab.rarer(w, term)]     # weaker only as common Chinese
         if all(vocab.weaker(w, term) for w in rest) and len(common) <= GENERIC_MAX:
             return "".join(term), tuple(common)
@@ -290,6 +292,12 @@ class Vocabulary:
         if len(words) > 1:
             return self.contains is not None and self.general(joined) < SPECIFIC and self.contains(joined)
         return len(joined) > 1 and self.general(joined) < SPECIFIC and bool(self.idf(joined))
+
+    def absent(self, word: str) -> bool:
+        """`word` is a noun of general Chinese that the corpus never uses (`天气`, `房价`): a topic of its own,
+        not a frame word jieba happened to cut (`讲讲`, `比作`) nor a rare one (a typo, a coinage)."""
+        return self.idf is not None and len(fold(word)) > 1 and self.general(word) >= KNOWN and \
+            word_tags().get(word) in NOUNS and not self.idf(word) and not (self.contains and self.contains(fold(word)))
 
     def weight(self, term: tuple[str, ...]) -> float:
         """The corpus idf of a formulation (its words): as one token, else as its rarest word, else

@@ -50,6 +50,9 @@ GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
                             r"|[春夏秋冬][季天]|夜[间晚]|凌晨|[早晚]上|[上下中]午|傍晚|黄昏|清晨|白天|期间|[之以][前后]"),   # a date, an era, a season or a time of day, not a span (五年)
          "share": re.compile(rf"{NUM}\s*[%％]|百分之|{NUM}\s*成(?![员立为功果绩就])|分之{NUM}|{NUM}\s*[∶:比]\s*{NUM}")}
 VAGUE = {"百年", "千年", "万年", "百个", "千个", "万个"}     # "百年华诞" names no date
+# a numbered mention of the question (`第八轮`, `18项`, `第三批`): the corpus must say it, in some spelling
+MENTION = re.compile(r"(?<![\d〇零一二两三四五六七八九十百千万])(第)?(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*([轮批届期项条])")     # not 名/位/次/家: ranks and counts are said in other words
+DIGITS = "零一二三四五六七八九"
 
 
 @dataclass(frozen=True)
@@ -75,6 +78,46 @@ def gives_kind(kind: str, question: str, passage: str) -> bool:
 
 def typed_answer(question: str, passage: str) -> bool:
     return all(gives_kind(kind, question, passage) for kind in asked_kinds(question))
+
+
+def mentions(question: str) -> list[tuple[str, ...]]:
+    """The numbered mentions of `question` (`第八轮督查`, `那18项措施`), each as the spellings the corpus may
+    use (`第八轮` / `第8轮`; `第一次` / `首次`). A near miss asks about a round, a batch or a count that the
+    corpus never mentions: another round of what it reports."""
+    out = []
+    for m in MENTION.finditer(question):
+        nth, number, unit = m.groups()
+        value = numeral(number)
+        before = question[m.start() - 1] if m.start() else ""
+        if value is None or (value == 1 and not nth) or (before and before in "哪几"):
+            continue     # `哪一期`, `哪两项`, `这一批`, `一项`: no number of the corpus
+        spelled = {number, str(value), chinese(value)} - {""} | ({"两"} if value == 2 and not nth else set())
+        forms = {f"{nth or ''}{n}{unit}" for n in spelled} | ({f"首{unit}"} if nth and value == 1 else set())
+        out.append(tuple(sorted(forms)))
+    return out
+
+
+def numeral(text: str) -> int | None:
+    """1-999 from Arabic digits or Chinese numerals up to 九十九 (`十八`, `二十`), else None."""
+    if text.isdigit():
+        return int(text)
+    text = text.replace("两", "二")
+    if set(text) - set(DIGITS + "十") or text.count("十") > 1:
+        return None
+    tens, _, units = text.rpartition("十") if "十" in text else ("", "", text)
+    if "十" in text:
+        value = (DIGITS.index(tens) if tens else 1) * 10 + (DIGITS.index(units) if units else 0)
+    else:
+        value = DIGITS.index(units) if len(units) == 1 else None
+    return value
+
+
+def chinese(value: int) -> str:
+    """`value` (0-99) in Chinese numerals: 8 -> 八, 18 -> 十八, 20 -> 二十; '' above 99."""
+    if value >= 100:
+        return ""
+    tens, units = divmod(value, 10)
+    return (f"{DIGITS[tens] if tens > 1 else ''}十" if tens else "") + (DIGITS[units] if units or not tens else "")
 
 
 def min_cosine_for(backend: str) -> float:
