@@ -148,6 +148,13 @@ def test_a_count_the_corpus_never_states_is_refused(seed_engine):
     assert not seed_engine.ask("三年行动计划的二十项推进措施")["found"]
 
 
+def test_a_place_that_names_the_source_does_not_pick_the_one_chunk_that_repeats_it(seed_engine):
+    """`郑州` is in the source (郑州日报) and author of one document, and in the body of one of its chunks only:
+    every chunk of that document matches it, and the content decides among them."""
+    result = seed_engine.ask("郑州的市直机关由哪个单位统一领导")
+    assert result["found"] and "统一领导市直机关党的工作" in top_text(result)
+
+
 @pytest.mark.parametrize("question, cited", [
     ("郑州日报这篇文章是哪天刊登的？", "2021-11-15"),
     ("旗帜微平台那篇会议报道是什么时候发的", "2025-02-05"),

@@ -336,3 +336,15 @@ def test_lexical_input_puts_the_section_headings_between_title_and_chunk(tmp_pat
     assert by_text["（一）建立台账"] == "一、总体要求：二、巡察反馈问题整改：（一）建立台账"
     assert by_text["台账由办公室统一管理。"] == "一、总体要求：二、巡察反馈问题整改 （一）建立台账：台账由办公室统一管理。"
     assert by_text["加强领导，压实责任。"] == "一、总体要求：三、组织保障：加强领导，压实责任。"
+
+
+def test_lexical_input_names_the_documents_source_and_author(tmp_path):
+    from retrieval.indexing.chunk import chunk_document
+    from retrieval.ingest.corpus import load_document
+
+    text = "以党建引领发展\n来源: 郑州日报\n作者: 市直机关工委\n\n要切实抓好基层党组织工作，聚焦基本队伍、基本活动。\n"
+    (tmp_path / "d.txt").write_text(text, encoding="utf-8")
+    doc = load_document(tmp_path / "d.txt", tmp_path)
+    inputs = lexical_inputs({doc.doc_id: doc}, chunk_document(doc))
+    assert (doc.source, doc.author) == ("郑州日报", "市直机关工委")
+    assert inputs and all(i.startswith("以党建引领发展 郑州日报 市直机关工委：") for i in inputs)
