@@ -155,6 +155,14 @@ def test_a_place_that_names_the_source_does_not_pick_the_one_chunk_that_repeats_
     assert result["found"] and "统一领导市直机关党的工作" in top_text(result)
 
 
+@pytest.mark.parametrize("question", ["《意见》提出的6个方面履责重点分别是什么", "党的十九大对机关党建有什么要求",
+                                      "首批“四好”党员评选了多少人", "四强党支部建设多长时间考核一次"])
+def test_what_the_corpus_only_counts_or_never_reports_is_refused(seed_engine, question):
+    """The corpus counts the 6 aspects without listing them, reports the 18th and 20th congresses, not the
+    19th, names the first batch of 四好 members without a number of people, and gives no period."""
+    assert not seed_engine.ask(question)["found"]
+
+
 @pytest.mark.parametrize("question, cited", [
     ("郑州日报这篇文章是哪天刊登的？", "2021-11-15"),
     ("旗帜微平台那篇会议报道是什么时候发的", "2025-02-05"),

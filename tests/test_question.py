@@ -167,3 +167,13 @@ def test_a_noun_the_corpus_lacks_is_what_is_asked_not_a_weaker_word(analyzer):
     assert analyse(analyzer, "两个维护的天气怎么样").term == ""
     # a verb the corpus lacks (比作, 讲讲) still says less than the formulation
     assert analyse(analyzer, "两个维护，讲讲怎么样").term == "两个维护"
+
+
+@pytest.mark.parametrize("question, count", [
+    ("《意见》的6个方面履责重点具体是哪些", 6), ("6个方面履责重点是哪六个", 6), ("那18项推进措施分别是啥", 18),
+    ("要解决哪三个问题", 0),                       # the corpus may give one part a paragraph
+    ("《意见》有6个方面履责重点", 0),             # names the count, asks nothing of its parts
+    ("两个维护是哪两个", 0), ("“四个带头”分别是什么", 0),   # numbered formulations: the glossary decides
+])
+def test_the_number_of_parts_asked_for(analyzer, question, count):
+    assert analyzer(question).count == count

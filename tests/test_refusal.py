@@ -1,5 +1,5 @@
 """The refusal decision: pure functions over evidence, with hand-made cases."""
-from retrieval.search.refusal import Evidence, asked_kinds, chinese, decide, mentions, numeral, typed_answer
+from retrieval.search.refusal import Evidence, asked_kinds, chinese, decide, listed, mentions, numeral, typed_answer
 
 
 def test_strong_coverage_or_cosine_answers():
@@ -100,3 +100,35 @@ def test_numbered_mentions_and_their_spellings():
 def test_numerals_both_ways():
     assert [numeral(t) for t in ("八", "十", "十八", "二十", "二十三", "两", "18", "三四")] == [8, 10, 18, 20, 23, 2, 18, None]
     assert [chinese(v) for v in (0, 8, 10, 18, 20, 23, 99, 100)] == ["零", "八", "十", "十八", "二十", "二十三", "九十九", ""]
+
+
+def test_party_congresses_plenums_and_anniversaries_are_numbered_mentions():
+    assert mentions("党的十九大提出了什么") == [("19大", "十九大")]
+    assert mentions("二十届四中全会精神") == [("20届", "二十届"), ("4中全会", "四中全会")]
+    assert mentions("新中国成立70周年") == [("70周年", "七十周年")]
+    assert mentions("六大行动是哪六个") == mentions("第十大") == []      # six big actions: a count, not a congress
+
+
+def test_how_many_people_needs_a_count_of_people():
+    assert asked_kinds("首批“四好”党员一共评了多少人") == ["count", "people"]
+    assert not typed_answer("评了多少人", "《意见》明确了6个方面履责重点")
+    assert typed_answer("评了多少人", "评选出100名“四好”党员")
+
+
+def test_how_long_needs_a_length_of_time_or_a_period():
+    assert asked_kinds("述职评议多长时间搞一次？") == ["span"] and asked_kinds("计划实施几年") == ["span"]
+    assert asked_kinds("哪几年") == []
+    assert typed_answer("多久一次", "每年开展一次") and typed_answer("用了多长时间", "用3个月时间")
+    assert not typed_answer("多久一次", "2024年开展了述职评议")
+
+
+def test_how_many_parts_a_passage_lists():
+    assert listed("聚焦基本队伍、基本活动、基本阵地、基本制度、基本保障，切实抓好") == 5
+    assert listed("一是做好治理。二是强化教育。三是创新载体。") == 3
+    assert listed("（一）实施政治引领行动 （二）实施凝心铸魂行动") == 2
+    assert listed("《意见》明确了6个方面履责重点，要聚焦做到“四个带头”") == 0
+
+
+def test_a_date_is_not_a_length_of_time():
+    assert not typed_answer("多长时间开一次", "会议1月26日在京召开") and not typed_answer("多久", "2024年3月")
+    assert typed_answer("多长时间开一次", "会议每季度召开一次") and typed_answer("多久", "历时两个月")

@@ -20,7 +20,7 @@ from retrieval.indexing.integrity import read_generation
 from retrieval.search.query import clean_question
 from retrieval.search.question import Analysis, Analyzer, about_meaning
 from retrieval.search.rank import PUBLISHED, TYPED_DEPTH, about_document, content_words, dated, matches_year, prefer_typed
-from retrieval.search.refusal import Evidence, coverage, decide, mentions, min_cosine_for, typed_answer
+from retrieval.search.refusal import Evidence, coverage, decide, listed, mentions, min_cosine_for, typed_answer
 from retrieval.search.result import error_result, make_result
 from retrieval.search.sentencescore import best_sentence_cosines
 from retrieval.ingest.sentences import han_count
@@ -330,7 +330,7 @@ class Engine:
                        default=0.0)
         doc = self.documents[top.doc_id]
         text += dated(doc, analysis.question) or f" {doc.title or ''}"   # the citation's title is shown too
-        typed = typed_answer(analysis.question, text) and \
+        typed = typed_answer(analysis.question, text) and listed(text) >= analysis.count and \
             (not analysis.years or self.matches_year(top.doc_id, text, analysis.years)) and \
             self.spelled_out(analysis.parts)
         rest = about_document(doc, analysis.question, words)

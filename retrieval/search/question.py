@@ -26,6 +26,7 @@ from pathlib import Path
 
 import jieba
 
+from retrieval.search.refusal import numeral
 from retrieval.tokenize import STOPWORDS, fold, fresh_jieba, normalize, word_tags
 
 DATA = Path(__file__).resolve().parents[1] / "data"
@@ -33,8 +34,10 @@ KINDS = ("definition", "enumeration", "who", "when", "where", "count", "why", "h
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:\s*年(?!代)|(?=\D*$)|(?=[^\d年]))")
 QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,20})[”\"」』’》]")
 PUNCT = re.compile(r"^[\W_]+$")
-PARTS = re.compile(r"哪[两二三四五六七八九十][^\s]|分别")     # asks for the parts one by one
+PARTS = re.compile(r"哪[两二三四五六七八九十][^\s]|分别|具体是哪|都是哪|都有哪")     # asks for the parts one by one
 QUANTITY = re.compile(r"^(?:一[个种样]|[一二两三四五六七八九十百千万\d]+[名年次位批届条项家人天月日号岁])")  # 一个教派, 三名士兵
+PARTS_WORDS = re.compile(r"分别|具体是哪|都是哪|是哪些|有哪些|包括哪|哪几|哪\s*(?:\d{1,2}|[两二三四五六七八九十]{1,2})\s*[个项条种类大方点]")
+COUNTED_THING = re.compile(r"(?<![\d第哪几两二三四五六七八九十])(\d{1,2}|[两二三四五六七八九十]{1,2})\s*(?:个方面|个|项|条|大|种|类|方面)")
 NUMBERED = re.compile(r"[一二两三四五六七八九十双\d]")
 SPECIFIC = 1000       # a word jieba's general dictionary counts fewer times is rare enough to be a formulation
 GENERIC_RATIO, GENERIC_FLOOR = 10, 20     # ... and one counted 10x (+20) as often as the formulation says less
@@ -77,6 +80,7 @@ class Analysis:
     asked: str = ""             # the formulation a question of meaning names: its term, or its one content
                                 # word shaped like a formulation (`四下基层`), known to the corpus or not
     pieces: tuple[str, ...] = ()  # a dictionary term made of a shorter one and a head word (`两张皮问题`): both
+    count: int = 0              # the number of parts it asks for (`哪五个基本`, `6个方面…具体是哪些`): a passage must list them
 
 
 def about_meaning(analysis: Analysis) -> bool:
@@ -178,9 +182,10 @@ class Analyzer:
         kind = kind_of(text, frames)
         vocab = Vocabulary(self, idf, contains)
         term, common = self.term_of(text, runs, kind, vocab)
-        return Analysis(text, kind, " ".join(content), tuple(frames), term, years,
-                        self.parts_asked(text, content), common, term or self.named(content, kind, vocab) or self.phrase(runs, kind),
-                        self.pieces(term))
+        parts = self.parts_asked(text, content)
+        return Analysis(text, kind, " ".join(content), tuple(frames), term, years, parts, common,
+                        term or self.named(content, kind, vocab) or self.phrase(runs, kind), self.pieces(term),
+                        0 if parts else self.count_asked(text))
 
     def pieces(self, term: str) -> tuple[str, ...]:
         """A dictionary term that holds a shorter one (`两张皮问题`: “两张皮”问题, `四风问题`, `四好党员`) as that
@@ -240,6 +245,23 @@ class Analyzer:
             return ()
         quoted = {fold(q) for q in QUOTED.findall(text)}
         return tuple(dict.fromkeys(w for w in words if NUMBERED.search(w) and (fold(w) in self.terms or fold(w) in quoted)))
+
+    def count_asked(self, text: str) -> int:
+        """How many parts the question asks to be listed: the number of the one counted thing it names when it
+        asks for its parts (`6个方面履责重点具体是哪些`, `18项措施分别是啥`); 0 for none, for `哪三个问题` alone
+        (the corpus may answer it in three paragraphs, one part each), and for a numbered formulation
+        (`两个维护`, `“四个带头”`): the glossary says whether the corpus spells it out."""
+        if not PARTS_WORDS.search(text):
+            return 0
+        quoted = [q.span() for q in QUOTED.finditer(text)]
+        counts = [numeral(c.group(1)) for c in COUNTED_THING.finditer(text)
+                  if not any(a <= c.start() < b for a, b in quoted) and not self.starts_term(text[c.start():])]
+        counts = [c for c in counts if c and c >= 2]
+        return counts[0] if len(counts) == 1 else 0
+
+    def starts_term(self, text: str) -> bool:
+        head = fold(text[:20])
+        return any(head.startswith(t) for t in self.terms)
 
     def term_of(self, text: str, runs: list[list[str]], kind: str, vocab: "Vocabulary") -> tuple[str, tuple[str, ...]]:
         """The formulation asked about, for questions of meaning, parts, how, or of no stated kind

@@ -41,17 +41,28 @@ COUNTED = "个名位项次家批条篇轮种类所支场人头首对枚集处间
 UNIT = COUNTED + "万亿%％元米克吨件部本册章节期"                 # what a stated count may end with
 ASKS = {"count": re.compile(rf"(?<!第)多少|(?<![第哪这那])几[{COUNTED}]"),
         "day": re.compile(r"哪一?[天日]|几号"), "month": re.compile(r"哪个月|几月"),
-        "year": re.compile(r"哪一?年"), "time": re.compile(r"什么时[候间]|啥时候?|何时|多会儿"), "share": re.compile(r"比[重例].{0,3}多少|多大(?:的)?比[重例]|占比|百分之几|什么比例|多少比例|几成")}
+        "year": re.compile(r"哪一?年"), "time": re.compile(r"什么时[候间]|啥时候?|何时|多会儿"), "share": re.compile(r"比[重例].{0,3}多少|多大(?:的)?比[重例]|占比|百分之几|什么比例|多少比例|几成"),
+        "people": re.compile(r"(?:多少|(?<![第哪这那])几)\s*(?:个人|人|名|位)(?![置子数])"),
+        "span": re.compile(r"多长时间|多久|多少(?:年|天|个?月|小时|分钟)|(?<![第哪这那])几(?:年|天|个月|小时|分钟)(?![级])")}
 GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
          "day": re.compile(rf"{NUM}\s*[日号]"), "month": re.compile(rf"{NUM}\s*月"),
          "year": re.compile(rf"{NUM}\s*年|\d+年代"),
          "time": re.compile(r"\d+\s*年|世纪|[汉唐宋元明清秦隋晋周]朝|朝[初末]|年间|(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[月日号]|\d+年代|[上中下]旬"
                             r"|(?:今|去|前|明)年|年[初中底末]|月[初中底末]|春节|元旦"
                             r"|[春夏秋冬][季天]|夜[间晚]|凌晨|[早晚]上|[上下中]午|傍晚|黄昏|清晨|白天|期间|[之以][前后]"),   # a date, an era, a season or a time of day, not a span (五年)
-         "share": re.compile(rf"{NUM}\s*[%％]|百分之|{NUM}\s*成(?![员立为功果绩就])|分之{NUM}|{NUM}\s*[∶:比]\s*{NUM}")}
+         "share": re.compile(rf"{NUM}\s*[%％]|百分之|{NUM}\s*成(?![员立为功果绩就])|分之{NUM}|{NUM}\s*[∶:比]\s*{NUM}"),
+         "people": re.compile(rf"{NUM}\s*(?:多|余|来)?\s*(?:个人|人|名|位)"),     # 多少人 is not answered by `6个方面`
+         "span": re.compile(r"(?<![\d年])(?:\d{1,3}|[半一二两三四五六七八九十百]{1,3})\s*(?:多|余)?\s*"
+                            r"(?:年|个月|月(?!\s*[\d一二三四五六七八九十]{1,3}\s*[日号])|周|星期|天|小时|分钟|个?季度)"
+                            r"|每(?:年|半年|个?季度|个?月|周|星期|天|日)|[一二两三四五六七八九十]年一[次度]|定期|常态化")}   # 多久: a length of time or a period
 VAGUE = {"百年", "千年", "万年", "百个", "千个", "万个"}     # "百年华诞" names no date
-# a numbered mention of the question (`第八轮`, `18项`, `第三批`): the corpus must say it, in some spelling
-MENTION = re.compile(r"(?<![\d〇零一二两三四五六七八九十百千万])(第)?(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*([轮批届期项条])")     # not 名/位/次/家: ranks and counts are said in other words
+# a numbered mention of the question (`第八轮`, `18项`, `第三批`, `十九大`, `四中全会`, `70周年`): the corpus must
+# say it, in some spelling. Not 名/位/次/家: ranks and counts are said in other words
+MENTION = re.compile(r"(?<![\d〇零一二两三四五六七八九十百千万])(第)?(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*([轮批届期项条]|中全会|周年|大)")
+LIST_RUN = re.compile(r"[^，。；：！？,;:!?、\s]{2,12}(?:[、和及与][^，。；：！？,;:!?、\s]{1,12}){1,19}")
+NUMBERED_PART = re.compile(r"(?:^|(?<=[。；，;,\s：:！？]))\s*(?:([一二三四五六七八九十]{1,2})(?:是|要|则|个方面)"
+                           r"|第([一二三四五六七八九十]{1,2})[，,、]|[（(]([一二三四五六七八九十]{1,2})[)）])")
+CONGRESS = 11      # `十九大` names a party congress; `六大行动`, `三大任务` count things
 DIGITS = "零一二三四五六七八九"
 
 
@@ -89,7 +100,8 @@ def mentions(question: str) -> list[tuple[str, ...]]:
         nth, number, unit = m.groups()
         value = numeral(number)
         before = question[m.start() - 1] if m.start() else ""
-        if value is None or (value == 1 and not nth) or (before and before in "哪几"):
+        if value is None or (value == 1 and not nth) or (before and before in "哪几") or \
+                (unit == "大" and (nth or value < CONGRESS)):
             continue     # `哪一期`, `哪两项`, `这一批`, `一项`: no number of the corpus
         spelled = {number, str(value), chinese(value)} - {""} | ({"两"} if value == 2 and not nth else set())
         forms = {f"{nth or ''}{n}{unit}" for n in spelled} | ({f"首{unit}"} if nth and value == 1 else set())
@@ -118,6 +130,14 @@ def chinese(value: int) -> str:
         return ""
     tens, units = divmod(value, 10)
     return (f"{DIGITS[tens] if tens > 1 else ''}十" if tens else "") + (DIGITS[units] if units or not tens else "")
+
+
+def listed(text: str) -> int:
+    """How many parts `text` spells out at most: items joined by `、` (`和`, `及`, `与` before the last) in
+    one run, or numbered ones (`一是…二是…`, `一要…`, `第一，…`, `（一）…`)."""
+    runs = [len(re.split(r"[、和及与]", m.group())) for m in LIST_RUN.finditer(text)]
+    numbered = {numeral(m.group(1) or m.group(2) or m.group(3)) for m in NUMBERED_PART.finditer(text)}
+    return max(runs + [len(numbered - {None})])
 
 
 def min_cosine_for(backend: str) -> float:
