@@ -34,6 +34,9 @@ def plain(seed_index):
     engine.sentence_words = lambda text: frozenset(engine.tokenizer(text))
     engine.tokens = lambda text: tuple(engine.tokenizer(text))
     engine.widened = engine.widen_now
+    engine.text.held = engine.text.holds_folded
+    engine.chunk_sentences = engine.chunk_sentences.__wrapped__
+    engine.passage_spans = engine.passage_spans.__wrapped__
     engine.analysed = lambda text: engine.analyzer(text, engine.lexical.idf, engine.holds)
     return engine
 
@@ -49,18 +52,20 @@ def test_what_the_engine_remembers_changes_no_answer(seed_engine, expected):
             assert seed_engine.ask(question, top_k=5) == result, question
     assert seed_engine.sentence_words.cache_info().hits > 0
     assert seed_engine.corrected.cache_info().hits > 0 and seed_engine.analysed.cache_info().hits > 0
-    assert seed_engine.tokens.cache_info().hits > 0 and seed_engine.widened.cache_info().hits > 0
+    assert all(memory.cache_info().hits > 0 for memory in (seed_engine.tokens, seed_engine.widened, seed_engine.text.held,
+                                                           seed_engine.chunk_sentences, seed_engine.passage_spans))
 
 
 def test_memories_are_bounded(seed_engine):
     assert all(memory.cache_info().maxsize for memory in
                (seed_engine.sentence_words, seed_engine.corrected, seed_engine.analysed, seed_engine.tokens,
-                seed_engine.widened, seed_engine.folded_chunk, normalize, fold))
+                seed_engine.widened, seed_engine.folded_chunk, seed_engine.text.held, seed_engine.chunk_sentences,
+                seed_engine.passage_spans, normalize, fold))
 
 
 def test_a_reloaded_engine_answers_from_the_new_generation_only(tmp_path):
-    """What an engine remembers of one generation's chunks (their widened spans, folded text) is not used
-    for the next one: after a paragraph is put before a document's text, every chunk starts elsewhere."""
+    """What an engine remembers of one generation's chunks (their widened spans, folded text, sentences) is
+    not used for the next one: after a paragraph is put before a document's text, every chunk starts elsewhere."""
     corpus, index = tmp_path / "corpus", tmp_path / "index"
     corpus.mkdir()
     name = "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren.txt"

@@ -107,6 +107,8 @@ class Engine:
             self.doc_rows = chunks.rows_of()
             self.substance = np.array([min(1.0, han_count(c.text) / SUBSTANCE) for c in chunks], dtype="float32").tolist()
             self.widened = lru_cache(maxsize=SENTENCE_WORDS)(self.widen_now)
+            self.chunk_sentences, self.passage_spans = marks.memories(documents, self.sentence_ptr, self.sentence_spans,
+                                                                      SENTENCE_WORDS)
         threading.Thread(target=self.warm_up, daemon=True, name="warm-up").start()
 
     def warm_up(self) -> None:

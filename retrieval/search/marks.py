@@ -2,10 +2,27 @@
 of the question's rare words each sentence shares, and each embedded sentence's cosine to the question."""
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
+from retrieval.ingest.sentences import sentence_spans
 from retrieval.search.answer import Passage, highlights
 from retrieval.search.sentencescore import products, read_rows
+
+
+def memories(documents: dict, ptr: np.ndarray, spans: np.ndarray, size: int):
+    """What the highlighter reads again and again of an index generation, remembered for the last `size`
+    chunks and passages: (start, end, j) of each embedded sentence j of chunk r (those of chunk r are
+    ptr[r]:ptr[r + 1], their document offsets `spans[j]`), and the sentences of `doc_id`'s text[start:end]."""
+    def chunk_sentences(r: int) -> tuple[tuple[int, int, int], ...]:
+        lo, hi = int(ptr[r]), int(ptr[r + 1])
+        return tuple((s, e, j) for j, (s, e) in enumerate(spans[lo:hi].tolist(), start=lo))
+
+    def passage_spans(doc_id: str, start: int, end: int) -> tuple[tuple[int, int], ...]:
+        return tuple(sentence_spans(documents[doc_id].text, start, end))
+
+    return lru_cache(maxsize=size)(chunk_sentences), lru_cache(maxsize=size)(passage_spans)
 
 
 def highlighter(engine, text: str, qvec: np.ndarray):
@@ -20,7 +37,8 @@ def highlighter(engine, text: str, qvec: np.ndarray):
     def marks(passage: Passage) -> list[tuple[int, int]]:
         near = sentence_cosines(engine, passage, qvec)
         return highlights(engine.documents[passage.doc_id].text, passage.start, passage.end, words,
-                          lambda start, end: near.get((start, end)))
+                          lambda start, end: near.get((start, end)),
+                          engine.passage_spans(passage.doc_id, passage.start, passage.end))
 
     return marks
 
@@ -39,13 +57,7 @@ def sentence_cosines(engine, passage: Passage, qvec: np.ndarray) -> dict[tuple[i
 def passage_sentences(engine, passage: Passage) -> dict[tuple[int, int], int]:
     """{(start, end): sentence j} for the embedded sentences of the passage's chunks and their
     neighbours (a widened passage reaches into the chunks beside its own)."""
-    chunks, ptr, spans = engine.chunks, engine.sentence_ptr, engine.sentence_spans
+    chunks, start, end = engine.chunks, passage.start, passage.end
     rows = {n for r in passage.rows for n in (r - 1, r, r + 1)
             if 0 <= n < len(chunks) and chunks.doc_id(n) == passage.doc_id}
-    out = {}
-    for r in rows:
-        for j in range(ptr[r], ptr[r + 1]):
-            s, e = spans[j]
-            if passage.start <= s and e <= passage.end:
-                out[(int(s), int(e))] = j
-    return out
+    return {(s, e): j for r in rows for s, e, j in engine.chunk_sentences(r) if start <= s and e <= end}

@@ -40,13 +40,15 @@ def best_sentence_cosines(vectors, ptr: np.ndarray, rows, qvec: np.ndarray) -> l
     best: list[float | None] = [None] * len(rows)
     if not len(ids):
         return best
-    block, first, start = read_rows(vectors, ids), 0, 0    # a group's first chunk in `order`, sentence in `block`
-    for n, k in zip(*(a.tolist() for a in np.unique(counts, return_counts=True))):
+    block, start, sizes = read_rows(vectors, ids), 0, counts.tolist()      # start: a group's first sentence in `block`
+    bounds = [0, *(np.flatnonzero(np.diff(counts)) + 1).tolist(), len(sizes)]   # the groups' chunks in `order`
+    for first, last in zip(bounds, bounds[1:]):
+        n, k = sizes[first], last - first
         if n:
             cosines = products(block[start:start + k * n].reshape(k, n, -1), qvec).max(axis=1)
-            for i, cosine in zip(order[first:first + k].tolist(), cosines.tolist()):
+            for i, cosine in zip(order[first:last].tolist(), cosines.tolist()):
                 best[i] = cosine
-        first, start = first + k, start + k * n
+        start += k * n
     return best
 
 
