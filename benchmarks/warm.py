@@ -10,7 +10,7 @@ rounds, times each question's `ask` and then its `embed_query` alone (`run.measu
 Questions: `seed` — the seed gold set and the phrasing set's dev questions, distinct, on the seed
 corpus's topics; `scale` — CMRC 2018 and DRCD dev questions, evenly spaced (`scale.questions`).
 Then a pass of `ask` and one of `embed_query` give their mean CPU time (`cpu_ms_mean`); the memories
-of folded text are emptied before each pass (`forget`).
+of what the questions brought are emptied before each pass (`forget`).
 `--code DIR` runs another checkout's engine (a commit before a change: side by side on one machine).
 `--stages` adds a second pass with the engine's parts timed (inclusive: a part's time holds the parts
 it calls), mean ms per `ask`. The load average is read before and after: the machine is shared.
@@ -73,7 +73,7 @@ def cpu_means(engine, questions: list[str]) -> dict[str, float]:
     the questions: on a shared machine less bent by the load than wall time."""
     out = {}
     for key, call in (("ask", engine.ask), ("embed_query", engine.embed_query)):
-        forget()
+        forget(engine)
         started = time.process_time()
         for q in questions:
             call(q)
@@ -91,7 +91,7 @@ def timed_stages(engine, questions: list[str]) -> dict[str, float]:
         target = module if owner == "module" else engine if owner == "engine" else getattr(engine, owner[7:])
         if hasattr(target, name):      # an older checkout may lack a part
             setattr(target, name, timing(getattr(target, name), spent, label))
-    forget()
+    forget(engine)
     started = time.perf_counter()
     for q in questions:
         engine.ask(q)
@@ -100,12 +100,14 @@ def timed_stages(engine, questions: list[str]) -> dict[str, float]:
         {label: 1000 * s / len(questions) for label, s in spent.items()}
 
 
-def forget() -> None:
-    """Empty the process-wide memories of folded text (`retrieval.tokenize.normalize` and `fold` remember
-    the last 4,096 texts; an older checkout has none), so a pass over the questions gains nothing from the
-    pass before it: as in the timed pass, each question is folded anew."""
+def forget(engine) -> None:
+    """Empty the memories of what questions bring (`retrieval.tokenize.normalize` and `fold` remember the
+    last 4,096 texts, the corpus phrase lookups the last 4,096 phrases; an older checkout has none), so a
+    pass over the questions gains nothing from the pass before it: as in the timed pass, each question's
+    text is folded and its phrases looked up anew."""
     tokenize = sys.modules.get("retrieval.tokenize")
-    for memory in (getattr(tokenize, "normalize", None), getattr(tokenize, "fold", None)):
+    for memory in (getattr(tokenize, "normalize", None), getattr(tokenize, "fold", None),
+                   getattr(getattr(engine, "text", None), "held", None)):
         getattr(memory, "cache_clear", lambda: None)()
 
 
