@@ -13,6 +13,8 @@ Every dev question is asked (`ask`, as the CLI and the app do); then the seed de
 `top_k` 10, restricted to the top answer's document (`doc_ids`), and by each retriever alone
 (`retrieve`, mode `bm25` and `dense`, as `eval` does); then the first 50 questions once more, after
 all the others (what an engine remembers between questions must not change an answer).
+`--scale N`: instead, the first N of the scale questions (CMRC 2018 and DRCD dev, `scale.questions`), each
+asked once, for an index of the scale corpus (README, Scale).
 """
 from __future__ import annotations
 
@@ -66,13 +68,20 @@ def main(argv=None) -> int:
     p.add_argument("--index", type=Path, required=True)
     p.add_argument("--code", type=Path, default=HERE.parent, help="the checkout whose engine runs")
     p.add_argument("-o", "--output", type=Path, required=True)
+    p.add_argument("--scale", type=int, metavar="N", help="the first N scale questions instead")
     args = p.parse_args(argv)
-    sys.path.insert(0, str(args.code.resolve()))
+    sys.path[:0] = [str(args.code.resolve()), str(HERE)]
     from retrieval.search.engine import Engine
 
     engine = Engine(args.index, None, None)
+    if args.scale:
+        from scale import questions
+
+        lines = (line("scale", "ask", q, engine.ask(q)) for q in questions(args.scale))
+    else:
+        lines = answers(engine, dev_questions())
     with open(args.output, "w", encoding="utf-8") as fh:
-        for text in answers(engine, dev_questions()):
+        for text in lines:
             fh.write(text + "\n")
     return 0
 
