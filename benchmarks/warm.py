@@ -36,6 +36,7 @@ STAGES = (
     ("correct (typos), remembered for 32 questions", "engine", "corrected"),
     ("analyse question", "engine", "analysed"),
     ("tokenize", "engine", "tokenizer"),
+    ("tokenize, remembered for 32 texts (a checkout without it: none)", "engine", "tokens"),
     ("BM25 search", "engine.lexical", "search"),
     ("embed query", "engine.embedder", "encode"),
     ("dense search (both layers + scores)", "engine", "dense_search"),
