@@ -37,19 +37,20 @@ def best_sentence_cosines(vectors, ptr: np.ndarray, rows, qvec: np.ndarray) -> l
     rows = np.asarray(rows, dtype="int64")
     order = np.argsort(ptr[rows + 1] - ptr[rows], kind="stable")
     ids, counts = sentence_ids(ptr, rows[order])
-    best: list[float | None] = [None] * len(rows)
     if not len(ids):
-        return best
+        return [None] * len(rows)
     block, start, sizes = read_rows(vectors, ids), 0, counts.tolist()      # start: a group's first sentence in `block`
     bounds = [0, *(np.flatnonzero(np.diff(counts)) + 1).tolist(), len(sizes)]   # the groups' chunks in `order`
+    best = np.zeros(len(rows), dtype=np.result_type(block.dtype, qvec.dtype))   # the products' own type: no rounding
     for first, last in zip(bounds, bounds[1:]):
         n, k = sizes[first], last - first
         if n:
-            cosines = products(block[start:start + k * n].reshape(k, n, -1), qvec).max(axis=1)
-            for i, cosine in zip(order[first:last].tolist(), cosines.tolist()):
-                best[i] = cosine
+            best[order[first:last]] = products(block[start:start + k * n].reshape(k, n, -1), qvec).max(axis=1)
         start += k * n
-    return best
+    out = best.tolist()
+    for i in order[:bounds[1]].tolist() if sizes[0] == 0 else ():       # chunks with no sentence come first
+        out[i] = None
+    return out
 
 
 def products(stack: np.ndarray, qvec: np.ndarray) -> np.ndarray:
