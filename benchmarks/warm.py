@@ -9,7 +9,8 @@ question untimed (the typo corrector and the corpus lookups are made then), then
 rounds, times each question's `ask` and then its `embed_query` alone (`run.measure_latency`).
 Questions: `seed` — the seed gold set and the phrasing set's dev questions, distinct, on the seed
 corpus's topics; `scale` — CMRC 2018 and DRCD dev questions, evenly spaced (`scale.questions`).
-Then a pass of `ask` and one of `embed_query` give their mean CPU time (`cpu_ms_mean`).
+Then a pass of `ask` and one of `embed_query` give their mean CPU time (`cpu_ms_mean`); the memories
+of what the questions brought are emptied before each pass (`forget`).
 `--code DIR` runs another checkout's engine (a commit before a change: side by side on one machine).
 `--stages` adds a second pass with the engine's parts timed (inclusive: a part's time holds the parts
 it calls), mean ms per `ask`. The load average is read before and after: the machine is shared.
@@ -35,6 +36,7 @@ STAGES = (
     ("correct (typos), remembered for 32 questions", "engine", "corrected"),
     ("analyse question", "engine", "analysed"),
     ("tokenize", "engine", "tokenizer"),
+    ("tokenize, remembered for 32 texts (a checkout without it: none)", "engine", "tokens"),
     ("BM25 search", "engine.lexical", "search"),
     ("embed query", "engine.embedder", "encode"),
     ("dense search (both layers + scores)", "engine", "dense_search"),
@@ -72,6 +74,7 @@ def cpu_means(engine, questions: list[str]) -> dict[str, float]:
     the questions: on a shared machine less bent by the load than wall time."""
     out = {}
     for key, call in (("ask", engine.ask), ("embed_query", engine.embed_query)):
+        forget(engine)
         started = time.process_time()
         for q in questions:
             call(q)
@@ -89,12 +92,24 @@ def timed_stages(engine, questions: list[str]) -> dict[str, float]:
         target = module if owner == "module" else engine if owner == "engine" else getattr(engine, owner[7:])
         if hasattr(target, name):      # an older checkout may lack a part
             setattr(target, name, timing(getattr(target, name), spent, label))
+    forget(engine)
     started = time.perf_counter()
     for q in questions:
         engine.ask(q)
     total = time.perf_counter() - started
     return {"ask (this pass)": 1000 * total / len(questions)} | \
         {label: 1000 * s / len(questions) for label, s in spent.items()}
+
+
+def forget(engine) -> None:
+    """Empty the memories of what questions bring (`retrieval.tokenize.normalize` and `fold` remember the
+    last 4,096 texts, the corpus phrase lookups the last 4,096 phrases; an older checkout has none), so a
+    pass over the questions gains nothing from the pass before it: as in the timed pass, each question's
+    text is folded and its phrases looked up anew."""
+    tokenize = sys.modules.get("retrieval.tokenize")
+    for memory in (getattr(tokenize, "normalize", None), getattr(tokenize, "fold", None),
+                   getattr(getattr(engine, "text", None), "held", None)):
+        getattr(memory, "cache_clear", lambda: None)()
 
 
 def timing(call, spent: dict, label: str):

@@ -25,6 +25,8 @@ QUOTED = re.compile(r"[“\"「『‘]([\u4e00-\u9fff0-9A-Za-z·]{2,8})[”\"」
 SUFFIXES = ("党支部", "党组织", "党员", "问题")
 WORD = re.compile(r"[\w\u4e00-\u9fff]")
 NON_WORD = re.compile(r"[\W_]+")
+FOLDED = 4096     # texts whose `normalize` and `fold` are remembered: an answer folds the same question,
+                  # words and passages 20-30 times (a few MB at most)
 
 STOPWORDS = frozenset("""
 的 了 是 在 和 与 及 或 等 对 为 以 于 把 被 从 由 向 将 就 都 也 而 并 且 其 之 这 那 个
@@ -41,11 +43,13 @@ def converter() -> opencc.OpenCC:
     return opencc.OpenCC("t2s")
 
 
+@lru_cache(maxsize=FOLDED)
 def normalize(text: str) -> str:
     """Fold text the way the index sees it: NFKC width folding, t2s, lower case."""
     return converter().convert(unicodedata.normalize("NFKC", text)).lower()
 
 
+@lru_cache(maxsize=FOLDED)
 def fold(text: str) -> str:
     """`normalize`d, then letters and digits only: for matching answers and names."""
     return NON_WORD.sub("", normalize(text))

@@ -48,6 +48,16 @@ def test_passage_sentences_are_the_embedded_sentences_inside_the_passage(seed_en
             assert tuple(seed_engine.sentence_spans[j]) == (s, e)
 
 
+def test_highlight_cosines_are_each_sentence_alone_times_the_question(seed_engine):
+    from retrieval.search.marks import sentence_cosines
+
+    qvec = seed_engine.embed_query("什么是一岗双责？")
+    passages, _ = seed_engine.retrieve("什么是一岗双责？", 3, qvec=qvec)
+    for p in passages:
+        expected = {k: float(seed_engine.sentence_vectors[j] @ qvec) for k, j in seed_engine.passage_sentences(p).items()}
+        assert expected and sentence_cosines(seed_engine, p, qvec) == expected
+
+
 def test_json_contract_fields(seed_engine):
     result = seed_engine.ask("四个带头是什么", top_k=4)
     assert set(result) == {"question", "corrected", "corrections", "found", "answer", "passages"}

@@ -119,7 +119,7 @@ class Dense:
         params = None if rows is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(rows.astype("int64")))
         k = min(k, self.size)
         scores, ids = self.index.search(query.reshape(1, -1).astype("float32"), k, params=params)
-        return {int(i): float(s) for i, s in zip(ids[0], scores[0]) if i >= 0}
+        return {i: s for i, s in zip(ids[0].tolist(), scores[0].tolist()) if i >= 0}
 
     def search_rows(self, query: np.ndarray, k: int, rows: np.ndarray) -> dict[int, float]:
         """Exact search among `rows` (their stored vectors read back)."""

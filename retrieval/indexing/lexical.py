@@ -86,7 +86,8 @@ class Lexical:
             scores = np.where(mask, scores, 0.0)
         k = min(k, self.size)
         top = np.argpartition(-scores, k - 1)[:k] if k < self.size else np.arange(self.size)
-        return {int(i): float(scores[i]) for i in top if scores[i] > 0}
+        kept = top[scores[top] > 0]
+        return dict(zip(kept.tolist(), scores[kept].tolist()))
 
 
 def empty_as_token(ids: np.ndarray, offsets: np.ndarray, words: list[str]) -> tuple[np.ndarray, np.ndarray, list[str]]:

@@ -84,15 +84,16 @@ def merge(passages: list[Passage], new: Passage, limit: int = BUDGET) -> bool:
     return False
 
 
-def highlights(text: str, start: int, end: int, lexical, cosine=None) -> list[tuple[int, int]]:
+def highlights(text: str, start: int, end: int, lexical, cosine=None, spans=None) -> list[tuple[int, int]]:
     """Sentences of `text[start:end]` scoring near the best, as offsets relative to `start`.
 
     A sentence scores (1 - HIGHLIGHT_DENSE) * its `lexical(sentence)` score as a share of the
     passage's best + HIGHLIGHT_DENSE * its `cosine(s, e)` to the question, min-max scaled over
     the passage's sentences. `cosine` gives None for a sentence with no vector (too short to be
-    embedded), which then scores by its words alone; without `cosine` only words count.
+    embedded), which then scores by its words alone; without `cosine` only words count. `spans`: the
+    sentences of `text[start:end]` (`sentence_spans`) when the caller has them already.
     """
-    spans = sentence_spans(text, start, end)
+    spans = sentence_spans(text, start, end) if spans is None else spans
     words = [lexical(text[s:e]) for s, e in spans]
     top = max(words, default=0.0) or 1.0
     near = [cosine(s, e) if cosine else None for s, e in spans]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+from functools import lru_cache
 
 import numpy as np
 
@@ -22,6 +23,7 @@ NAMED = re.compile(r"《([^》]{2,60})》")
 TITLE_RUN = 6      # characters of a title in a row that name its document in a question about a document
 NAMED_MAX = 3      # a name that fits more documents than this names none in particular
 BUCKETS = 1 << 15  # buckets of character pairs (hashed): each document's bit set marks those it holds
+PHRASES = 4096     # phrases whose answer (held or not) is remembered: questions on one formulation look it up again
 
 
 class CorpusText:
@@ -39,6 +41,7 @@ class CorpusText:
         self.lock = threading.Lock()
         self.folded: list[str] | None = None     # each document's title and text, folded
         self.where: np.ndarray | None = None     # (BUCKETS, documents) packed bits: the document may hold a pair
+        self.held = lru_cache(maxsize=PHRASES)(self.holds_folded)
 
     def named(self, text: str) -> set[str]:
         """Documents the question names in 《》: by title (whole, or its first 4+ characters) or by the
@@ -57,8 +60,12 @@ class CorpusText:
         return found | (fits if len(fits) <= NAMED_MAX else set())
 
     def holds(self, text: str) -> bool:
-        """Some document holds `text` in its title or body (folded: marks, width and script do not matter)."""
-        needle = fold(text)
+        """Some document holds `text` in its title or body (folded: marks, width and script do not matter);
+        the last PHRASES phrases' answers are remembered."""
+        return self.held(fold(text))
+
+    def holds_folded(self, needle: str) -> bool:
+        """Some document holds the folded text `needle` (not remembered)."""
         if not needle:
             return True
         folded = self.prepared()

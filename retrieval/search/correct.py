@@ -203,13 +203,14 @@ class Corrector:
 
     def matches(self, run: str) -> list[Match]:
         """Every admissible (span, target) pair of a Han run."""
-        owned = self.owned(run)
+        known = self.known_spans(run)
+        owned = {i for start, size in known for i in range(start, start + size)}
         found = []
         for size in range(2, min(len(run), MAX_LEN) + 1):
             for start in range(len(run) - size + 1):
-                span = run[start:start + size]
-                if self.is_known(span) or (size == 2 and {start, start + 1} & owned):
+                if (start, size) in known or (size == 2 and {start, start + 1} & owned):
                     continue
+                span = run[start:start + size]
                 for target in self.candidates(span):
                     match = Match(start, target, kind_of(span, target))
                     wrong = differing(span, target.word)
@@ -243,14 +244,11 @@ class Corrector:
         edge = wrong[0] in (0, len(span) - 1)
         return match.kind == FUZZY or not edge or self.lexicon.get(span[wrong[0]], 0) < RARE_CHAR
 
-    def owned(self, run: str) -> set[int]:
-        """Offsets of the run's characters that belong to a known word of 2+ characters."""
-        owned: set[int] = set()
-        for size in range(2, min(len(run), MAX_LEN) + 1):
-            for start in range(len(run) - size + 1):
-                if self.is_known(run[start:start + size]):
-                    owned.update(range(start, start + size))
-        return owned
+    def known_spans(self, run: str) -> set[tuple[int, int]]:
+        """(start, length) of the run's spans of 2+ characters that are known words (their characters
+        are owned by a word: `matches` corrects none of them alone)."""
+        return {(start, size) for size in range(2, min(len(run), MAX_LEN) + 1)
+                for start in range(len(run) - size + 1) if self.is_known(run[start:start + size])}
 
 
 def choose(matches: list[Match]) -> list[Match]:

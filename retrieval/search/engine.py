@@ -9,7 +9,8 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.indexing import store, stores
-from retrieval.search.answer import BUDGET, Passage, highlights, merge, widen
+from retrieval.search import marks
+from retrieval.search.answer import BUDGET, Passage, merge, widen
 from retrieval.search.corpustext import CorpusText
 from retrieval.search.correct import Correction, corrector_for
 from retrieval.indexing.embed import Embedder
@@ -39,9 +40,9 @@ NAMED_BOOST = 0.2  # passages of a document the question names by title (《…�
 ELSEWHERE = 0.5   # ... and those of other documents half as high when it asks about that document (这篇文章)
 TERM_BOOST = 0.2   # chunks that hold the formulation asked about, whole, score 1.2 times higher
 YEAR_BOOST = 0.2   # passages that match a year the question names (document date, title or text) score 1.2 times higher
-RECENT = 32        # questions whose correction and analysis are remembered: one answer corrects the same
-                   # text 4 times (and its correction, the same folded text, again) and analyses it twice
-SENTENCE_WORDS = 8192   # corpus sentences whose words (and chunks whose folded text) are remembered (a few MB at most)
+RECENT = 32        # questions whose correction, analysis and tokens are remembered: one answer corrects the same
+                   # text 4 times (and its correction, the same folded text, again), analyses and tokenizes it twice
+SENTENCE_WORDS = 8192   # corpus sentences whose words (and chunks whose folded text and widened span) are remembered
 
 
 class Engine:
@@ -94,6 +95,7 @@ class Engine:
             self.sentence_ptr = np.searchsorted(sentence_rows, np.arange(len(chunks) + 1))
             self.tokenizer = tokenizer = Tokenizer(terms)
             self.sentence_words = lru_cache(maxsize=SENTENCE_WORDS)(lambda text: frozenset(tokenizer(text)))
+            self.tokens = lru_cache(maxsize=RECENT)(lambda text: tuple(tokenizer(text)))
             self.folded_chunk = lru_cache(maxsize=SENTENCE_WORDS)(lambda row: fold(chunks[row].text))
             self.corrected = lru_cache(maxsize=RECENT)(self.correct_now)
             self.analyzer = analyzer = Analyzer(terms)
@@ -103,7 +105,10 @@ class Engine:
             stored = getattr(g, "glossary", None)     # built with the index (not by an append, nor the Milvus store)
             self.glossary_cache = None if stored is None else (documents, stored)
             self.doc_rows = chunks.rows_of()
-            self.substance = np.array([min(1.0, han_count(c.text) / SUBSTANCE) for c in chunks], dtype="float32")
+            self.substance = np.array([min(1.0, han_count(c.text) / SUBSTANCE) for c in chunks], dtype="float32").tolist()
+            self.widened = lru_cache(maxsize=SENTENCE_WORDS)(self.widen_now)
+            self.chunk_sentences, self.passage_spans = marks.memories(documents, self.sentence_ptr, self.sentence_spans,
+                                                                      SENTENCE_WORDS)
         threading.Thread(target=self.warm_up, daemon=True, name="warm-up").start()
 
     def warm_up(self) -> None:
@@ -177,8 +182,8 @@ class Engine:
         text = self.correct(text).text
         analysis = self.analysed(text)
         searched = " ".join(w for w in analysis.content.split() if w not in analysis.common)
-        tokens = self.tokenizer(searched)
-        tokens, query = (tokens, searched) if tokens else (self.tokenizer(text), text)
+        tokens = list(self.tokens(searched))
+        tokens, query = (tokens, searched) if tokens else (list(self.tokens(text)), text)
         words = content_words(analysis, tokens)
         mask = self.mask(doc_ids)
         qvec = self.embed_query(text) if qvec is None else qvec
@@ -220,17 +225,15 @@ class Engine:
         that_document = bool(PUBLISHED.search(analysis.question))
 
         def scale(r: int) -> float:
-            doc_id, factor = self.chunks.doc_id(r), float(self.substance[r])
+            doc_id, factor = self.chunks.doc_id(r), self.substance[r]
             if doc_id in named:
                 factor *= 1 + NAMED_BOOST
             elif named and that_document:     # `郑州日报这篇文章…`: the question is about that document
                 factor *= ELSEWHERE
-            if term or years:
-                text = self.chunks[r].text
-                if term and term in self.folded_chunk(r):
-                    factor *= 1 + TERM_BOOST
-                if years and self.matches_year(doc_id, text, years):
-                    factor *= 1 + YEAR_BOOST
+            if term and term in self.folded_chunk(r):
+                factor *= 1 + TERM_BOOST
+            if years and self.matches_year(doc_id, self.chunks[r].text, years):
+                factor *= 1 + YEAR_BOOST
             return factor
         return {r: v * scale(r) for r, v in fused.items()}
 
@@ -252,7 +255,8 @@ class Engine:
         rows = set(self.dense.search(qvec, POOL, None if mask is None else np.flatnonzero(mask)))
         ids = None if mask is None else np.flatnonzero(mask[self.sentence_rows])
         if ids is None or len(ids):
-            rows |= {int(self.sentence_rows[j]) for j in self.sentences.search(qvec, 2 * POOL, ids)}
+            hits = self.sentences.search(qvec, 2 * POOL, ids)
+            rows.update(self.sentence_rows[np.fromiter(hits, dtype="int64", count=len(hits))].tolist())
         return dict(zip(sorted(rows), self.dense_scores(sorted(rows), qvec)))
 
     def dense_scores(self, rows: list[int], qvec: np.ndarray) -> list[float]:
@@ -308,14 +312,18 @@ class Engine:
     def assemble(self, order: list[int], fused: dict[int, float], top_k: int) -> list[Passage]:
         passages: list[Passage] = []
         for row in order:
-            chunk = self.chunks[row]
-            start, end = widen(self.documents[chunk.doc_id], chunk, BUDGET)
-            new = Passage(chunk.doc_id, start, end, fused[row], chunk.paragraph, [row])
+            doc_id, start, end, paragraph = self.widened(row)
+            new = Passage(doc_id, start, end, fused[row], paragraph, [row])
             if not merge(passages, new):
                 passages.append(new)
             if len(passages) >= top_k:
                 break
         return passages
+
+    def widen_now(self, row: int) -> tuple[str, int, int, int]:
+        """Chunk `row`'s document, its span widened to whole sentences (`answer.widen`), its paragraph."""
+        chunk = self.chunks[row]
+        return (chunk.doc_id, *widen(self.documents[chunk.doc_id], chunk, BUDGET), chunk.paragraph)
 
     def evidence(self, analysis: Analysis, words: list[str], passages: list[Passage],
                  qvec: np.ndarray) -> Evidence:
@@ -343,37 +351,12 @@ class Engine:
         return coverage(words, text, self.lexical.idf, self.lexical.size)
 
     def highlighter(self, text: str, qvec: np.ndarray):
-        """passage -> its highlights: sentences sharing the rare words of the question's content (not its
-        frame: `如何理解`, `的内涵`) and near it in meaning."""
-        content = self.analysed(self.correct(text).text).content
-        tokens = set(self.tokenizer(content) or self.tokenizer(text))
-
-        def words(sentence: str) -> float:
-            return sum(self.lexical.idf(t) for t in tokens & self.sentence_words(sentence))
-
-        def marks(passage: Passage) -> list[tuple[int, int]]:
-            vectors = self.passage_sentences(passage)
-
-            def cosine(start: int, end: int) -> float | None:
-                j = vectors.get((start, end))
-                return None if j is None else float(self.sentence_vectors[j] @ qvec)
-
-            return highlights(self.documents[passage.doc_id].text, passage.start, passage.end, words, cosine)
-
-        return marks
+        """passage -> its highlights (`retrieval.search.marks`)."""
+        return marks.highlighter(self, text, qvec)
 
     def passage_sentences(self, passage: Passage) -> dict[tuple[int, int], int]:
-        """{(start, end): sentence j} for the embedded sentences of the passage's chunks and their
-        neighbours (a widened passage reaches into the chunks beside its own)."""
-        rows = {n for r in passage.rows for n in (r - 1, r, r + 1)
-                if 0 <= n < len(self.chunks) and self.chunks.doc_id(n) == passage.doc_id}
-        out = {}
-        for r in rows:
-            for j in range(self.sentence_ptr[r], self.sentence_ptr[r + 1]):
-                s, e = self.sentence_spans[j]
-                if passage.start <= s and e <= passage.end:
-                    out[(int(s), int(e))] = j
-        return out
+        """{(start, end): sentence j} for the embedded sentences inside the passage (`retrieval.search.marks`)."""
+        return marks.passage_sentences(self, passage)
 
 
 def checked_top_k(top_k) -> int:
