@@ -7,7 +7,8 @@ with an even crc32 of their context_id: answer in the top-1 passage, and the sha
 per setting; question vectors are computed once.
 
     OMP_NUM_THREADS=1 .venv/bin/python eval/feedback_sweep.py --index I [--cache .eval-index] \\
-        [--configs off,prf_b05,...] [--sets seed,phrasing,drcd] [-o out.jsonl]
+        [--configs off,prf_b02_k3,...] [--sets seed,seed3,phrasing,drcd] [-o out.jsonl]
+    .venv/bin/python eval/feedback_sweep.py --table out.jsonl[,more.jsonl]   # the README's table
 
 (CMRC 2018 is not used to choose: m3e-small was trained on it. The held-out parts are never asked.)
 """
@@ -27,7 +28,8 @@ sys.path.insert(0, str(ROOT / "eval"))
 import feedback  # noqa: E402  (eval/feedback.py)
 from retrieval.evaluate import external, gold, phrasing  # noqa: E402
 from retrieval.evaluate.metrics import contains_answer  # noqa: E402
-from retrieval.search.engine import Engine  # noqa: E402
+import retrieval.search.engine as engine_module  # noqa: E402
+from retrieval.search.engine import SENTENCE_WEIGHT, Engine  # noqa: E402
 from retrieval.search.refusal import decide  # noqa: E402
 
 OFF = dict(DENSE_PRF=0.0, PRF_DEPTH=3, PRF_SOURCE="fused", PRF_VECTORS="chunk", CONTENT_WEIGHT=0.0,
@@ -56,6 +58,8 @@ CONFIGS = {       # name: the settings of eval/feedback.py that differ from OFF
     "neighbours_01_n2_085": dict(NEIGHBOURS=0.1, NEIGHBOUR_COUNT=2, NEIGHBOUR_MIN=0.85),
     "neighbours_01_n2_085_weak03": dict(NEIGHBOURS=0.1, NEIGHBOUR_COUNT=2, NEIGHBOUR_MIN=0.85, WEAK=0.3),
     "neighbours_03_n1_08": dict(NEIGHBOURS=0.3, NEIGHBOUR_COUNT=1, NEIGHBOUR_MIN=0.8),
+    "sentence_06": dict(SENTENCE_WEIGHT=0.6),     # the engine's own setting (0.5): chunk against best sentence
+    "sentence_07": dict(SENTENCE_WEIGHT=0.7),
 }
 
 
@@ -79,8 +83,9 @@ def memoised(embedder) -> None:
 
 
 def configure(setting: dict) -> None:
-    for name, value in (OFF | setting).items():
-        setattr(feedback, name, value)
+    for name, value in OFF.items():
+        setattr(feedback, name, setting.get(name, value))
+    engine_module.SENTENCE_WEIGHT = setting.get("SENTENCE_WEIGHT", SENTENCE_WEIGHT)
 
 
 def seed_figures(engine: Engine, offtopic: list[str]) -> dict:
@@ -89,6 +94,12 @@ def seed_figures(engine: Engine, offtopic: list[str]) -> dict:
             "paraphrase_hit1": dev["by_type"].get("paraphrase"), "by_type": dev["by_type"],
             "false_refusals": dev["refusal"]["false_refusals"], "near_refused": dev["refusal"]["refusal_accuracy"],
             "offtopic_refused": dev["refusal"]["offtopic_refusal"]}
+
+
+def batch3_figures(engine: Engine, offtopic: list[str]) -> dict:
+    """Hybrid hit@1 of the dev half of batch 3 (g263-, written without reading the engine), and of its paraphrases."""
+    dev = gold.evaluate(engine, offtopic, gold.load_gold(batch=3), split="dev")["dev"]
+    return {"hit1": dev["hybrid"]["hit_at_1"], "paraphrase_hit1": dev["by_type"].get("paraphrase")}
 
 
 def phrasing_figures(engine: Engine) -> dict:
@@ -109,11 +120,13 @@ def drcd_figures(engine: Engine, questions: list[dict]) -> dict:
 
 
 def measure(name: str, engines: dict, offtopic: list[str], questions: list[dict]) -> dict:
-    """One setting's figures on each set of `engines` ("seed" answers the seed and phrasing sets)."""
+    """One setting's figures on each set of `engines` (the seed index answers "seed", "seed3" and "phrasing")."""
     configure(CONFIGS[name])
     row, start = {"config": name, "settings": CONFIGS[name]}, time.time()
     if "seed" in engines:
         row["seed_dev"] = seed_figures(engines["seed"], offtopic)
+    if "seed3" in engines:
+        row["seed_batch3_dev"] = batch3_figures(engines["seed3"], offtopic)
     if "phrasing" in engines:
         row["phrasing_dev"] = phrasing_figures(engines["phrasing"])
     if "drcd" in engines:
@@ -123,14 +136,19 @@ def measure(name: str, engines: dict, offtopic: list[str], questions: list[dict]
 
 
 def table(rows: list[dict]) -> str:
-    """The README's table of a sweep's JSON lines."""
-    out = ["| setting | seed dev hit@1 / hit@5 | paraphrase hit@1 | wrongly refused | near misses / off-topic "
-           "refused | phrasing dev answered / wrongly refused / absent refused | DRCD dev half top-1 / answered |",
-           "|---|---:|---:|---:|---:|---:|---:|"]
+    """The README's table of a sweep's JSON lines (the lines of one setting merged)."""
+    merged: dict[str, dict] = {}
     for r in rows:
+        merged.setdefault(r["config"], {}).update(r)
+    out = ["| setting | seed dev hit@1 / hit@5 | paraphrases hit@1: all dev / batch 3 dev | wrongly refused | near misses / "
+           "off-topic refused | phrasing dev answered / wrongly refused / absent refused | DRCD dev half top-1 / answered |",
+           "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, r in merged.items():
         s, p, d = r["seed_dev"], r["phrasing_dev"], r["drcd_dev_half"]
-        out.append(f"| {r['config']} | {s['hit1']:.3f} / {s['hit5']:.3f} | {s['paraphrase_hit1']:.3f} | "
-                   f"{s['false_refusals']:.3f} | {s['near_refused']:.3f} / {s['offtopic_refused']:.3f} | "
+        b3 = r.get("seed_batch3_dev", {}).get("paraphrase_hit1")
+        out.append(f"| {name} | {s['hit1']:.3f} / {s['hit5']:.3f} | {s['paraphrase_hit1']:.3f} / "
+                   f"{'–' if b3 is None else f'{b3:.3f}'} | {s['false_refusals']:.3f} | "
+                   f"{s['near_refused']:.3f} / {s['offtopic_refused']:.3f} | "
                    f"{p['answered_with_term']:.3f} / {p['false_refusals']:.3f} / {p['absent_refused']:.3f} | "
                    f"{d['answer_in_top1']:.4f} / {d['answered']:.3f} |")
     return "\n".join(out)
@@ -143,15 +161,15 @@ def main() -> None:
     ap.add_argument("--configs", default=",".join(CONFIGS))
     ap.add_argument("--sets", default="seed,phrasing,drcd")
     ap.add_argument("-o", "--output", default=None, help="append each setting's JSON line to this file")
-    ap.add_argument("--table", default=None, help="print the markdown table of this file of JSON lines, and stop")
+    ap.add_argument("--table", default=None, help="print the markdown table of these files of JSON lines (comma-separated), and stop")
     args = ap.parse_args()
     if args.table:
-        print(table([json.loads(line) for line in open(args.table, encoding="utf-8")]))
+        print(table([json.loads(line) for f in args.table.split(",") for line in open(f, encoding="utf-8")]))
         return
     sets, engines, questions = args.sets.split(","), {}, []
-    if "seed" in sets or "phrasing" in sets:
+    if {"seed", "seed3", "phrasing"} & set(sets):
         seed = Engine.open(Path(args.index), ROOT / "corpus", build=False)
-        engines |= {s: seed for s in ("seed", "phrasing") if s in sets}
+        engines |= {s: seed for s in ("seed", "seed3", "phrasing") if s in sets}
     if "drcd" in sets:
         engines["drcd"] = external.open_engine("drcd_dev", Path(args.cache))
         questions = [q for q in external.load_questions("drcd_dev") if half(q) == "dev"]
