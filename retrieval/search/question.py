@@ -34,9 +34,9 @@ KINDS = ("definition", "enumeration", "who", "when", "where", "count", "why", "h
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:\s*年(?!代)|(?=\D*$)|(?=[^\d年]))")
 QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,20})[”\"」』’》]")
 PUNCT = re.compile(r"^[\W_]+$")
-PARTS = re.compile(r"哪[两二三四五六七八九十][^\s]|分别|具体是哪|都是哪|都有哪")     # asks for the parts one by one
+PARTS = re.compile(r"哪[两二三四五六七八九十][^\s]|分别|[是有]哪[些几]")     # asks for the parts one by one
 QUANTITY = re.compile(r"^(?:一[个种样]|[一二两三四五六七八九十百千万\d]+[名年次位批届条项家人天月日号岁])")  # 一个教派, 三名士兵
-PARTS_WORDS = re.compile(r"分别|具体是哪|都是哪|是哪些|有哪些|包括哪|哪几|哪\s*(?:\d{1,2}|[两二三四五六七八九十]{1,2})\s*[个项条种类大方点]")
+PARTS_WORDS = re.compile(r"分别|是哪[些几]|有哪[些几]|包括哪|哪几|哪\s*(?:\d{1,2}|[两二三四五六七八九十]{1,2})\s*[个项条种类大方点]")
 COUNTED_THING = re.compile(r"(?<![\d第哪几两二三四五六七八九十])(\d{1,2}|[两二三四五六七八九十]{1,2})\s*(?:个方面|个|项|条|大|种|类|方面)")
 NUMBERED = re.compile(r"[一二两三四五六七八九十双\d]")
 SPECIFIC = 1000       # a word jieba's general dictionary counts fewer times is rare enough to be a formulation
@@ -251,7 +251,7 @@ class Analyzer:
         asks for its parts (`6个方面履责重点具体是哪些`, `18项措施分别是啥`); 0 for none, for `哪三个问题` alone
         (the corpus may answer it in three paragraphs, one part each), and for a numbered formulation
         (`两个维护`, `“四个带头”`): the glossary says whether the corpus spells it out."""
-        if not PARTS_WORDS.search(text):
+        if not PARTS_WORDS.search(text) or "、" in text:      # `…分别是政府、法院，还有哪一个`: it lists them itself
             return 0
         quoted = [q.span() for q in QUOTED.finditer(text)]
         counts = [numeral(c.group(1)) for c in COUNTED_THING.finditer(text)

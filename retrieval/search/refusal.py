@@ -42,8 +42,9 @@ UNIT = COUNTED + "万亿%％元米克吨件部本册章节期"                 #
 ASKS = {"count": re.compile(rf"(?<!第)多少|(?<![第哪这那])几[{COUNTED}]"),
         "day": re.compile(r"哪一?[天日]|几号"), "month": re.compile(r"哪个月|几月"),
         "year": re.compile(r"哪一?年"), "time": re.compile(r"什么时[候间]|啥时候?|何时|多会儿"), "share": re.compile(r"比[重例].{0,3}多少|多大(?:的)?比[重例]|占比|百分之几|什么比例|多少比例|几成"),
-        "people": re.compile(r"(?:多少|(?<![第哪这那])几)\s*(?:个人|人|名|位)(?![置子数])"),
-        "span": re.compile(r"多长时间|多久|多少(?:年|天|个?月|小时|分钟)|(?<![第哪这那])几(?:年|天|个月|小时|分钟)(?![级])")}
+        "people": re.compile(r"(?:多少|(?<![第哪这那])几)\s*(?:个人|人|名|位)(?![置子数口次])"),
+        # not 几年 / 多少年: `西元几年`, `公元前多少年` ask for a year; not 多久以前: a time
+        "span": re.compile(r"多长时间|多久(?!以?前)|多少(?:天|个月|小时|分钟)|(?<![第哪这那])几(?:天|个月|小时|分钟)")}
 GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
          "day": re.compile(rf"{NUM}\s*[日号]"), "month": re.compile(rf"{NUM}\s*月"),
          "year": re.compile(rf"{NUM}\s*年|\d+年代"),
@@ -51,9 +52,9 @@ GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
                             r"|(?:今|去|前|明)年|年[初中底末]|月[初中底末]|春节|元旦"
                             r"|[春夏秋冬][季天]|夜[间晚]|凌晨|[早晚]上|[上下中]午|傍晚|黄昏|清晨|白天|期间|[之以][前后]"),   # a date, an era, a season or a time of day, not a span (五年)
          "share": re.compile(rf"{NUM}\s*[%％]|百分之|{NUM}\s*成(?![员立为功果绩就])|分之{NUM}|{NUM}\s*[∶:比]\s*{NUM}"),
-         "people": re.compile(rf"{NUM}\s*(?:多|余|来)?\s*(?:个人|人|名|位)"),     # 多少人 is not answered by `6个方面`
+         "people": re.compile(rf"{NUM}\s*(?:多|余|来)?\s*[万亿]?\s*(?:个人|人|名|位)|\d+(?:\.\d+)?\s*[万亿]"),   # not by `6个方面`
          "span": re.compile(r"(?<![\d年])(?:\d{1,3}|[半一二两三四五六七八九十百]{1,3})\s*(?:多|余)?\s*"
-                            r"(?:年|个月|月(?!\s*[\d一二三四五六七八九十]{1,3}\s*[日号])|周|星期|天|小时|分钟|个?季度)"
+                            r"(?:年|个月|月(?!\s*[\d一二三四五六七八九十]{1,3}\s*[日号])|周|星期|天|小时|分钟|秒|个?季度|赛季)"
                             r"|每(?:年|半年|个?季度|个?月|周|星期|天|日)|[一二两三四五六七八九十]年一[次度]|定期|常态化")}   # 多久: a length of time or a period
 VAGUE = {"百年", "千年", "万年", "百个", "千个", "万个"}     # "百年华诞" names no date
 # a numbered mention of the question (`第八轮`, `18项`, `第三批`, `十九大`, `四中全会`, `70周年`): the corpus must
