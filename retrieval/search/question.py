@@ -34,7 +34,7 @@ KINDS = ("definition", "enumeration", "who", "when", "where", "count", "why", "h
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:\s*年(?!代)|(?=\D*$)|(?=[^\d年]))")
 QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,20})[”\"」』’》]")
 PUNCT = re.compile(r"^[\W_]+$")
-PARTS = re.compile(r"哪[两二三四五六七八九十][^\s]|分别|[是有]哪[些几]")     # asks for the parts one by one
+PARTS = re.compile(r"哪[两二三四五六七八九十][^\s]|分别|[具都]体?是哪[些几]")     # asks for the parts one by one
 QUANTITY = re.compile(r"^(?:一[个种样]|[一二两三四五六七八九十百千万\d]+[名年次位批届条项家人天月日号岁])")  # 一个教派, 三名士兵
 PARTS_WORDS = re.compile(r"分别|是哪[些几]|有哪[些几]|包括哪|哪几|哪\s*(?:\d{1,2}|[两二三四五六七八九十]{1,2})\s*[个项条种类大方点]")
 COUNTED_THING = re.compile(r"(?<![\d第哪几两二三四五六七八九十])(\d{1,2}|[两二三四五六七八九十]{1,2})\s*(?:个方面|个|项|条|大|种|类|方面)")
