@@ -176,3 +176,12 @@ def test_a_question_about_the_document_is_answered_by_its_citation(seed_engine, 
 
 def test_what_neither_the_document_nor_its_citation_says_is_refused(seed_engine):
     assert not seed_engine.ask("郑州日报这篇文章的责任编辑是谁？")["found"]
+
+
+def test_the_gold_evaluation_counts_the_source_shown_in_the_citation(seed_engine):
+    from retrieval.evaluate.gold import first_hit
+
+    doc = "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren"
+    passages, _ = seed_engine.retrieve("以党建第一责任引领和保障发展这篇文章登在哪家报纸上", 5)
+    assert first_hit(seed_engine, passages, {"doc": doc, "answer": ["来源郑州日报"]}) == 1
+    assert first_hit(seed_engine, passages, {"doc": doc, "answer": ["来源人民日报"]}) is None

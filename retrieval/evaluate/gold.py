@@ -39,7 +39,8 @@ def first_hit(engine: Engine, passages, item: dict) -> int | None:
     docs = set(item.get("docs") or [item["doc"]])
     for rank, p in enumerate(passages, start=1):
         doc = engine.documents[p.doc_id]
-        shown = " ".join((doc.text[p.start:p.end], doc.author, doc.title, doc.source, doc.date))  # + citation
+        # the passage and its citation as shown (source labelled as `dated` labels it: 来源郑州日报)
+        shown = " ".join((doc.text[p.start:p.end], doc.author, doc.title, f"来源{doc.source}" if doc.source else "", doc.date))
         if p.doc_id in docs and contains_answer(shown, item["answer"]):
             return rank
     return None
