@@ -177,3 +177,9 @@ def test_a_noun_the_corpus_lacks_is_what_is_asked_not_a_weaker_word(analyzer):
 ])
 def test_the_number_of_parts_asked_for(analyzer, question, count):
     assert analyzer(question).count == count
+
+
+def test_a_formulation_that_is_the_whole_content_is_asked_for_its_parts(analyzer):
+    assert analyzer("“扩先提中治软”分别指什么").parts == ("扩先提中治软",)
+    assert analyzer("“扩先提中治软”是什么意思").parts == ()               # its meaning, not its parts one by one
+    assert analyzer("“四强”党支部分别指什么").parts == ("四强",)          # a numbered formulation in it, as before

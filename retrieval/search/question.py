@@ -182,7 +182,8 @@ class Analyzer:
         kind = kind_of(text, frames)
         vocab = Vocabulary(self, idf, contains)
         term, common = self.term_of(text, runs, kind, vocab)
-        parts = self.parts_asked(text, content)
+        # a formulation that is the whole content (`扩先提中治软分别指什么`) is asked for its parts too
+        parts = self.parts_asked(text, content) or ((term,) if PARTS.search(text) and term == "".join(content) else ())
         return Analysis(text, kind, " ".join(content), tuple(frames), term, years, parts, common,
                         term or self.named(content, kind, vocab) or self.phrase(runs, kind), self.pieces(term),
                         0 if parts else self.count_asked(text))
