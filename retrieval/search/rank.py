@@ -10,7 +10,7 @@ import re
 
 from retrieval.search.answer import Passage
 from retrieval.search.question import Analysis, about_meaning
-from retrieval.search.refusal import asked_kinds, typed_answer
+from retrieval.search.refusal import asked_kinds, numeral, typed_answer
 from retrieval.tokenize import fold, normalize
 from retrieval.types import Document
 
@@ -82,7 +82,6 @@ def prefer_typed(question: str, passages: list[Passage], text_of) -> list[Passag
 
 
 PARTS_ASKED = re.compile(r"哪([两二三四五六七八九十]|\d{1,2})\s*[个种项条类点大些方][面个]?([^，。？！?!,]{1,8})")
-NUMBERS = {c: i for i, c in enumerate("零一二三四五六七八九十", start=0)} | {"两": 2}
 ITEMS = re.compile(r"[^，。；：！？,;:!?、\s]{2,12}(?:[、和及与][^，。；：！？,;:!?、\s]{1,12}){1,9}")
 
 
@@ -104,7 +103,7 @@ def parts_asked(question: str) -> tuple[int, str] | None:
     m = PARTS_ASKED.search(question)
     if not m:
         return None
-    n = int(m.group(1)) if m.group(1).isdigit() else NUMBERS[m.group(1)]
+    n = numeral(m.group(1))
     head = fold(re.sub(r"^[是的]|[是的呢吗啊呀]$", "", m.group(2)))[:4]
     return (n, head) if head else None
 
