@@ -146,3 +146,31 @@ def test_vectors_that_are_not_unit_length_and_finite_are_not_reused(setup):
     first = store.read_jsonl(live / "chunks.jsonl")[0]["key"]
     cache = previous_cache(index, "m3e-small", 512)
     assert first not in cache and store.read_jsonl(live / "chunks.jsonl")[1]["key"] in cache
+
+
+def test_the_sentence_table_reads_the_builds_lines_and_any_other_json_alike(setup, tmp_path):
+    from retrieval.indexing.integrity import sentence_table
+
+    written = store.current(setup[0]) / "sentences.jsonl"
+    records = [json.loads(line) for line in written.read_text(encoding="utf-8").splitlines()]
+    expected = np.array([[r["row"], r["start"], r["end"]] for r in records], dtype="int64").reshape(-1, 3)
+    assert len(records) >= 3 and np.array_equal(sentence_table(written), expected)
+    other = tmp_path / "other.jsonl"           # the same records in other spacing and key order: read as JSON
+    other.write_text("".join(json.dumps({"end": r["end"], "start": r["start"], "row": r["row"]}, indent=None,
+                                        separators=(",", ":")) + "\n" for r in records), encoding="utf-8")
+    assert np.array_equal(sentence_table(other), expected)
+    other.write_text(written.read_text(encoding="utf-8") + '{"row": 3}\n', encoding="utf-8")
+    with pytest.raises(IndexCorruptError, match="malformed record"):
+        sentence_table(other)
+    other.write_text("", encoding="utf-8")
+    assert sentence_table(other).shape == (0, 3)
+
+
+def test_checksums_are_the_sha256_of_the_bytes(tmp_path):
+    import hashlib
+
+    from retrieval.indexing.seal import file_sha256
+
+    for name, data in (("empty", b""), ("small", b"x"), ("large", bytes(range(256)) * 40_000)):
+        (tmp_path / name).write_bytes(data)
+        assert file_sha256(tmp_path / name) == hashlib.sha256(data).hexdigest()

@@ -21,7 +21,7 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from pathlib import Path
 
 import jieba
@@ -149,7 +149,12 @@ class Analyzer:
             self._jieba.add_word(word, freq=50000)
         for term in terms:      # formulations win over frames: `什么是一岗双责` cuts as 什么是 / 一岗双责
             self._jieba.add_word(normalize(term).replace("、", ""), freq=200000)
-        self._spelled = spelled_terms(self.terms)
+
+    @cached_property
+    def spelled(self):
+        """`spelled_terms` of the dictionary, compiled at first use (about a second for the 100,000-chunk
+        index's terms: `Engine.warm_up` makes it at load, in the background)."""
+        return spelled_terms(self.terms)
 
     def general(self, word: str) -> int:
         """How common `word` is in general Chinese: its count in jieba's dictionary (0 when absent)."""
@@ -233,7 +238,7 @@ class Analyzer:
         """jieba's words of `body`, a dictionary formulation kept whole as typed, its inner marks
         included (`书记抓、抓书记`, `7·29`), even where jieba would join it to the next word."""
         start = 0
-        for m in self._spelled.finditer(body) if self._spelled else ():
+        for m in self.spelled.finditer(body) if self.spelled else ():
             yield from self._jieba.cut(body[start:m.start()], HMM=True)
             yield m.group()
             start = m.end()
