@@ -102,6 +102,19 @@ def test_numerals_both_ways():
     assert [chinese(v) for v in (0, 8, 10, 18, 20, 23, 99, 100)] == ["零", "八", "十", "十八", "二十", "二十三", "九十九", ""]
 
 
+def test_every_run_of_numerals_a_question_may_hold_reads_or_is_none():
+    from itertools import product
+
+    alphabet = "〇零一二两三四五六七八九十"
+    for n in (1, 2, 3):
+        for chars in product(alphabet, repeat=n):
+            text = "".join(chars)
+            value = numeral(text)
+            assert value is None or 0 <= value <= 99, text
+            mentions(f"第{text}轮督查"), mentions(f"{text}项措施")     # never raises
+    assert numeral("十五三") is numeral("三二十") is numeral("二二") is None
+
+
 def test_party_congresses_plenums_and_anniversaries_are_numbered_mentions():
     assert mentions("党的十九大提出了什么") == [("19大", "十九大")]
     assert mentions("二十届四中全会精神") == [("20届", "二十届"), ("4中全会", "四中全会")]

@@ -118,6 +118,8 @@ def numeral(text: str) -> int | None:
     if set(text) - set(DIGITS + "十") or text.count("十") > 1:
         return None
     tens, _, units = text.rpartition("十") if "十" in text else ("", "", text)
+    if len(tens) > 1 or len(units) > 1:     # `十五三`, `三二十`: no numeral
+        return None
     if "十" in text:
         value = (DIGITS.index(tens) if tens else 1) * 10 + (DIGITS.index(units) if units else 0)
     else:
