@@ -106,6 +106,27 @@ def test_hostile_and_odd_unicode_questions_do_not_crash(seed_engine):
         check_passages(seed_engine, result)
 
 
+def test_random_questions_of_corpus_pieces_numerals_and_frames_never_raise(seed_engine):
+    """A question made of corpus fragments, numeral runs (`十五三届`), units and frame words, as users
+    type them: every one gets a result (a batch of real-style questions once crashed the mentions reader)."""
+    import random
+
+    rng = random.Random(11)
+    texts = [d.text for d in seed_engine.documents.values()]
+    pieces = ["第", "十", "两", "〇", "十五三", "三二十", "几", "多少", "哪", "届", "轮", "批", "项", "中全会", "周年",
+              "个", "名", "人", "年", "月", "号", "？", "“", "”", "《", "、", " ", "\u3000", "𠀀", "１２", "Ⅻ", "⑩",
+              "什么是", "如何理解", "的内涵", "分别", "具体是哪些", "是谁", "什么时候", "多久", "为什么", "吗", "2025年"]
+    for _ in range(300):
+        parts = []
+        for _ in range(rng.randint(1, 8)):
+            text = rng.choice(texts)
+            start = rng.randrange(len(text))
+            parts.append(text[start:start + rng.randint(1, 8)] if rng.random() < 0.5 else rng.choice(pieces))
+        result = seed_engine.ask("".join(parts))
+        assert isinstance(result["found"], bool)
+        check_passages(seed_engine, result)
+
+
 def test_document_filter_restricts_the_search(seed_engine):
     doc = "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren"
     result = seed_engine.ask("机关党建", top_k=5, doc_ids=[doc])
