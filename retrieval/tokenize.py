@@ -55,6 +55,12 @@ def fold(text: str) -> str:
     return NON_WORD.sub("", normalize(text))
 
 
+def fold_once(text: str) -> str:
+    """`fold(text)`, not remembered (nor its `normalize`): for whole documents, which the memories of
+    question-sized texts would otherwise keep (21 million characters at 100,000 chunks)."""
+    return NON_WORD.sub("", converter().convert(unicodedata.normalize("NFKC", text)).lower())
+
+
 def load_terms(path: Path = TERMS_FILE) -> list[str]:
     lines = path.read_text(encoding="utf-8").splitlines()
     return [t.strip() for t in lines if t.strip() and not t.startswith("#")]

@@ -29,3 +29,16 @@ def test_quoted_terms_found_in_text():
 
 def test_signature_changes_with_terms():
     assert Tokenizer(["一岗双责"]).signature != Tokenizer(["一岗双责", "两个维护"]).signature
+
+
+def test_fold_once_folds_as_fold_does_without_remembering():
+    from pathlib import Path
+
+    from retrieval.tokenize import fold, fold_once
+
+    texts = [p.read_text(encoding="utf-8") for p in sorted((Path(__file__).parents[1] / "corpus").glob("*.txt"))]
+    texts += ["ＡＢＣ１２３，機關黨建（二〇二四）", "e\u0301 ﬁ ㈠ Ⅻ ①", ""]
+    assert [fold_once(t) for t in texts] == [fold(t) for t in texts]
+    fold.cache_clear()
+    fold_once(texts[0])
+    assert fold.cache_info().currsize == 0

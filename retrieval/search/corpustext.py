@@ -17,7 +17,7 @@ from functools import lru_cache
 import numpy as np
 
 from retrieval.search.rank import PUBLISHED
-from retrieval.tokenize import fold
+from retrieval.tokenize import fold, fold_once
 
 NAMED = re.compile(r"《([^》]{2,60})》")
 TITLE_RUN = 6      # characters of a title in a row that name its document in a question about a document
@@ -79,7 +79,7 @@ class CorpusText:
         """The folded documents and their bit sets, made at the first phrase looked up."""
         with self.lock:
             if self.folded is None:
-                folded = [fold(f"{d.title or ''}\n{d.text}") for d in self.documents.values()]
+                folded = [fold_once(f"{d.title or ''}\n{d.text}") for d in self.documents.values()]
                 self.where = pair_sets(folded)
                 self.folded = folded
         return self.folded
@@ -95,7 +95,8 @@ def pair_sets(texts: list[str]) -> np.ndarray:
     """A (BUCKETS, texts) matrix of packed bits: text j holds a pair of characters of bucket i."""
     where = np.zeros((BUCKETS, (len(texts) + 7) // 8), dtype=np.uint8)
     for j, text in enumerate(texts):
-        where[np.unique(pair_buckets(text)), j >> 3] |= np.uint8(1 << (7 - (j & 7)))   # unpackbits' order
+        where[pair_buckets(text), j >> 3] |= np.uint8(1 << (7 - (j & 7)))   # unpackbits' order; a pair seen
+                                                                           # twice sets its bit twice
     return where
 
 
