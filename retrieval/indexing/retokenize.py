@@ -12,7 +12,7 @@ from the very text a full build would tokenise. `tests/test_terms.py`.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import numpy as np
@@ -53,11 +53,17 @@ def kept_inputs(base: Path, keep_documents: np.ndarray, keep_rows: np.ndarray) -
     return lexical_inputs({d.doc_id: d for d in documents}, chunks)
 
 
-def touched(inputs: list[str], words: frozenset[str]) -> np.ndarray:
-    """Positions of the inputs whose normalised text contains one of `words`."""
+def holder(words: frozenset[str]) -> Callable[[str], bool]:
+    """Whether a text, normalised as the tokenizer sees it, contains one of `words`."""
     pattern = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
     plain = normalize.__wrapped__         # not through its small cache: each text is seen once
-    return np.array([i for i, t in enumerate(inputs) if pattern.search(plain(t))], dtype="int64")
+    return lambda text: pattern.search(plain(text)) is not None
+
+
+def touched(inputs: list[str], words: frozenset[str]) -> np.ndarray:
+    """Positions of the inputs whose normalised text contains one of `words`."""
+    holds = holder(words)
+    return np.array([i for i, t in enumerate(inputs) if holds(t)], dtype="int64")
 
 
 def tokenize_touched(base: Path, keep_documents: np.ndarray, keep_rows: np.ndarray, keys: np.ndarray,
