@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import logging
 import os
 import sys
 import time
@@ -38,6 +39,7 @@ from run import ASK_WITHOUT_CORPUS, index_sizes, percentile, run_measured, summa
 
 WARMUP = 3
 NEW_DOCUMENT = 9_000_000      # the number of the document `add` adds (not in any corpus made here)
+QUOTED_SERIES = 100           # `--quoted`: the documents added are NEW_DOCUMENT + 101, + 102
 
 
 def rss_mib() -> float:
@@ -148,13 +150,20 @@ def phase_add(args) -> dict:
     from retrieval.tokenize import Tokenizer, load_terms, quoted_terms
     from scale_corpus import document, documents
 
+    logging.basicConfig(stream=sys.stderr, format="[add] %(message)s")
+    logging.getLogger("retrieval.indexing.append").setLevel(logging.INFO)    # what an append did, and why not
     docs, out = list(documents(args.chunks)), {}
     added = added_before(args.index)          # documents an earlier `add` left in the index
     docs += [document(NEW_DOCUMENT + n) for n in range(1, added + 1)]
     steps = [("add_1", added + 1), ("add_2", added + 2)] + [("remove_1", -(added + 1))] * args.remove
+    if args.quoted:      # the documents of the quoted series, each with a paragraph quoting its own term
+        first = QUOTED_SERIES
+        indexed = store.read_json(store.current(args.index) / "manifest.json")["files"]
+        docs = [document(int(Path(p).stem)) for p in indexed]      # the index's own (earlier adds included)
+        steps = [("add_1", first + 1), ("add_2", first + 2)] + [("remove_1", -(first + 1))] * args.remove
     for name, n in steps:    # the second add finds the tokens the first one kept (an index built before had none)
         if n > 0:
-            docs.append(document(NEW_DOCUMENT + n))
+            docs.append(quoting(n, args.quoted) if args.quoted else document(NEW_DOCUMENT + n))
         else:
             docs = [d for d in docs if d.doc_id != document(NEW_DOCUMENT - n).doc_id]
         started, cpu = time.perf_counter(), time.process_time()
@@ -178,6 +187,14 @@ def phase_add(args) -> dict:
         Lexical.from_ids(ids, offsets, words)
         out["bm25_from_token_ids_seconds"] = time.perf_counter() - started
     return out
+
+
+def quoting(n: int, terms: str):
+    """Document n of the quoted series: a scale document, then a paragraph quoting the n-th term."""
+    from scale_corpus import document
+
+    term = terms.split(",")[n - QUOTED_SERIES - 1]
+    return document(NEW_DOCUMENT + n, (f"会议提出“{term}”，要求各级党组织结合实际抓好落实，以{term}推动工作提质增效。",))
 
 
 def added_before(index: Path) -> int:
@@ -245,7 +262,7 @@ def run_phase(phase: str, args, **options) -> dict:
     flags = [f"--{k.replace('_', '-')}={v}" for k, v in options.items()]
     cmd = [sys.executable, __file__, "--phase", phase, "--vectors", str(args.vectors), "--work", str(args.work),
            "--index", str(args.index), "--chunks", str(args.chunks), "--queries", str(args.queries),
-           "--remove", str(args.remove), "--out", str(out), *flags]
+           "--remove", str(args.remove), "--out", str(out), "--quoted", args.quoted, *flags]
     print(f"[scale] {phase} {options or ''}…", file=sys.stderr, flush=True)
     run = run_measured(cmd, sys.stderr)
     if run["returncode"] != 0:
@@ -278,6 +295,8 @@ def main(argv=None) -> int:
     p.add_argument("--out", help=argparse.SUPPRESS)
     p.add_argument("--dense-layers", default="chunks,sentences", help="the layers `dense` builds")
     p.add_argument("--remove", type=int, default=1, help="`add` then removes the first document it added (0: not)")
+    p.add_argument("--quoted", default="", help="`add`: TERM1,TERM2: each added document quotes its term (“TERM”: "
+                                               "new to the corpus, the tokenizer's terms change)")
     p.add_argument("--sentences-per-chunk", type=float, default=5.4,
                    help="for `dense` when no build of --chunks was measured in --work (5.4: this corpus)")
     args = p.parse_args(argv)

@@ -41,11 +41,12 @@ def title(rng: random.Random, i: int) -> str:
     return rng.choice(FORMS).format(rng.choice(TOPICS)) + f"（之{i}）"
 
 
-def document(i: int) -> Document:
-    """Document `i` of the corpus: a few paragraphs of the pool in a new order, a new title and date."""
+def document(i: int, extra: tuple[str, ...] = ()) -> Document:
+    """Document `i` of the corpus: a few paragraphs of the pool in a new order, a new title and date;
+    the paragraphs `extra` last."""
     rng = random.Random(i)
     pool = paragraphs()
-    picked = [pool[rng.randrange(len(pool))] for _ in range(rng.randint(*PARAGRAPHS_PER_DOC))]
+    picked = [pool[rng.randrange(len(pool))] for _ in range(rng.randint(*PARAGRAPHS_PER_DOC))] + list(extra)
     text, paras = build_structure([Block(p) for p in picked], infer_headings=False)
     name = f"scale/{i:07d}.txt"
     return Document(doc_id=name, path=name, title=title(rng, i), text=text, source=rng.choice(SOURCES),

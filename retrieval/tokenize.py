@@ -20,11 +20,14 @@ import jieba
 import opencc
 
 TERMS_FILE = Path(__file__).parent / "data" / "terms.txt"
-NAME = "jieba-search+t2s+nfkc+domain-terms"
+NAME = "jieba-search+t2s+nfkc+domain-terms+fixed-total"   # the total: see `Tokenizer`
 QUOTED = re.compile(r"[“\"「『‘]([\u4e00-\u9fff0-9A-Za-z·]{2,8})[”\"」』’]")
 SUFFIXES = ("党支部", "党组织", "党员", "问题")
 WORD = re.compile(r"[\w\u4e00-\u9fff]")
 NON_WORD = re.compile(r"[\W_]+")
+TERM_FREQ = 200000   # a domain term's count in jieba's dictionary: above any general word, so it stays whole
+DOMAIN_TOTAL = 100 * TERM_FREQ   # what the domain terms add to jieba's total, whatever their number (see
+                                 # `Tokenizer`): 100 terms' worth, what the five seed documents' 100 gave
 FOLDED = 4096     # texts whose `normalize` and `fold` are remembered: an answer folds the same question,
                   # words and passages 20-30 times (a few MB at most)
 
@@ -107,14 +110,44 @@ def fresh_jieba() -> jieba.Tokenizer:
     return tokenizer
 
 
+def dictionary_word(term: str) -> str:
+    """The word a domain term adds to jieba's dictionary (matched against `normalize`d text)."""
+    return normalize(term).replace("、", "")
+
+
 class Tokenizer:
-    """jieba search-mode tokenizer with a domain dictionary; picklable by its terms."""
+    """jieba search-mode tokenizer with a domain dictionary; picklable by its terms.
+
+    jieba's `add_word` adds each word's count to its `total`, and a segmentation's score is the sum over
+    its words of log(count) - log(total): with a total that grew with the number of terms, adding one
+    term would move every text's word boundaries a little (a route of n words loses n times the change
+    of log(total)). The total is therefore set to the main dictionary's plus DOMAIN_TOTAL whatever the
+    terms, which makes a term change only the tokens of a text that contains it (as jieba sees it:
+    `dictionary_word(term) in normalize(text)`), so that an append re-tokenises only those chunks
+    (`retrieval.indexing.append`, `tests/test_terms.py`). Why nothing else moves, in jieba 0.42's code:
+    - `cut` splits the text into blocks by fixed patterns (`re_han_default`, `re_skip_default`), not by
+      the dictionary;
+    - `get_DAG`: from each position it walks the prefixes found in FREQ and keeps those of a count above
+      0; FREQ holds every prefix of every word (the main dictionary's and those `add_word` adds, at 0),
+      so the only new edges are the occurrences of the added word itself;
+    - `calc` scores each edge by its own count (0 or absent reads as 1) and log(total), now constant:
+      a text without the word has the same edges, counts and total, hence the same route (and the same
+      tie-breaks: the same floats);
+    - the runs of single characters left over go to the HMM (`finalseg.cut`, no dictionary) unless the
+      run itself is a word of a count above 0 (a prefix added at 0 reads as absent); the run is part of
+      the text, so it is the added word only in a text holding it (`add_force_split` is called only for
+      a count of 0, never here);
+    - `cut_for_search` adds the 2- and 3-character pieces of each word whose count is above 0: a piece
+      of a word of the text, so the added word only in a text holding it.
+    Removing a term is the same change the other way. A term of a word the main dictionary has changes
+    that word's count: again only in texts holding it."""
 
     def __init__(self, terms: list[str] | None = None):
         self.terms = sorted(set(load_terms() if terms is None else terms))
         self._jieba = fresh_jieba()
         for term in self.terms:
-            self._jieba.add_word(normalize(term).replace("、", ""), freq=200000)
+            self._jieba.add_word(dictionary_word(term), freq=TERM_FREQ)
+        self._jieba.total = main_dictionary()[1] + DOMAIN_TOTAL
 
     @property
     def signature(self) -> str:

@@ -101,11 +101,11 @@ def test_an_edited_document_re_embeds_only_its_changed_text(tmp_path):
                                    ensure_ascii=False)
 
 
-def test_a_build_that_would_change_the_faiss_type_or_tokenizer_is_a_full_one(tmp_path, monkeypatch):
+def test_a_build_that_would_change_the_faiss_type_is_a_full_one(tmp_path, monkeypatch):
     corpus, index = corpus_of(tmp_path / "corpus", ["a.txt"]), tmp_path / "index"
     build_index(corpus, index)
-    (corpus / "d.txt").write_text("要把“四强”党支部建设作为重点任务。\n", encoding="utf-8")   # a new quoted term
-    assert not build_index(corpus, index).appended
+    (corpus / "d.txt").write_text("要把“四强”党支部建设作为重点任务。\n", encoding="utf-8")   # a new quoted term:
+    assert build_index(corpus, index).appended                                           # tests/test_terms.py
     from retrieval.indexing import dense
     monkeypatch.setattr(dense, "EXACT_LIMIT", 3)           # the new size would choose an inverted file
     corpus_of(corpus, ["a.txt", "b.txt"])

@@ -7,16 +7,23 @@ when a new chunk has its text: an edited document re-embeds only what changed). 
 read whole and `Dense.extend`ed: removed rows dropped, new rows appended, an inverted file keeps its
 trained lists (no k-means again). The JSON-lines files are copied with the new lines appended (lines
 of removed documents dropped, the sentences' chunk rows renumbered); the BM25 tokens likewise, and
-BM25 is rebuilt from the token ids (`Lexical.from_ids`, the same floats as bm25s gives). The result
-is the generation a full build makes, rows in the live generation's order with the new documents
-last (a full build follows the order given), the lists of an inverted file trained on the vectors
-of an earlier build (a full build trains them again: recall moves a little, README "Scale").
+BM25 is rebuilt from the token ids (`Lexical.from_ids`, the same floats as bm25s gives). A document
+that brings a quoted formulation new to the corpus, or takes away the last one of a kind, changes
+the tokenizer's terms: then the kept chunks whose BM25 input holds an added or removed term are
+tokenised again and every other one keeps its ids (`retrieval.indexing.retokenize`: exact, since a
+term changes only the tokens of the texts that hold it), and `terms.txt` and the manifest's tokenizer
+signature are the new tokenizer's. The result is the generation a full build makes, rows in the live
+generation's order with the new documents last (a full build follows the order given), the lists of
+an inverted file trained on the vectors of an earlier build (a full build trains them again: recall
+moves a little, README "Scale").
 
 It is written like any build: in a temporary folder under the write lock, every file checksummed and
 sealed, then published with one rename (`build.publish_new`), so a crash leaves the live generation
 as it was and a reader of it keeps answering. The live generation's files are reused only when
-every one matches its checksum; anything else (another model, tokenizer, chunking or pipeline, a
-FAISS type the new size would not choose, a damaged file) gets a full build (`NotAppendable`).
+every one matches its checksum; anything else (another model, chunking or pipeline, a `terms.txt`
+that does not give the live tokenizer signature, kept chunks whose inputs are not those their tokens
+were made from, a FAISS type the new size would not choose, a damaged file) gets a full build
+(`NotAppendable`, or `make_plan` returning None; the reason is logged).
 """
 from __future__ import annotations
 
@@ -30,7 +37,7 @@ from pathlib import Path
 
 import numpy as np
 
-from retrieval.indexing import store, token_store
+from retrieval.indexing import retokenize, store, token_store
 from retrieval.indexing.build import (BuildReport, Progress, Sentence, chunk_sentences, embed_input, embed_with_progress,
                              lexical_inputs, publish_new, reusable_manifest, sentence_input)
 from retrieval.indexing.chunk import chunk_document
@@ -61,6 +68,7 @@ class Plan:
     keep: np.ndarray            # per document of the base (manifest `files` order): kept
     removed: np.ndarray         # chunk rows of the base that go, sorted
     added: tuple[Document, ...]
+    changed: frozenset[str] = frozenset()   # words the tokenizer's dictionary gains or loses (`retokenize`)
 
 
 def make_plan(index_dir: Path, documents: Sequence[Document], tokenizer: Tokenizer, settings: ChunkSettings,
@@ -69,7 +77,6 @@ def make_plan(index_dir: Path, documents: Sequence[Document], tokenizer: Tokeniz
     base = store.live_folder(index_dir)
     manifest = reusable_manifest(base)
     if manifest is None or not isinstance(manifest.get("index_files"), dict) or \
-            manifest.get("tokenizer") != tokenizer.signature or \
             stale_reasons(manifest, None, embedder.name, settings, embedder.label):
         return None
     files, given = manifest.get("files", {}), {d.path: d for d in documents}
@@ -87,7 +94,16 @@ def make_plan(index_dir: Path, documents: Sequence[Document], tokenizer: Tokeniz
     if damaged:
         log.warning("full build: %s of the live index does not match its checksum", damaged[0])
         return None
-    return Plan(base, manifest, keep, removed, added)
+    changed = frozenset()
+    if manifest.get("tokenizer") != tokenizer.signature:
+        terms = retokenize.base_terms(base, manifest.get("tokenizer"))
+        if terms is None:
+            log.info("full build: the live index's terms.txt does not give its tokenizer signature")
+            return None
+        changed = retokenize.changed_words(terms, tokenizer.terms)
+        log.info("append: the tokenizer gains or loses %d words; the kept chunks holding one are tokenised again",
+                 len(changed))
+    return Plan(base, manifest, keep, removed, added, changed)
 
 
 @dataclass(frozen=True)
@@ -164,7 +180,7 @@ def write(tmp: Path, plan: Plan, failures, index_dir: Path, tokenizer: Tokenizer
     write_rows(tmp, plan, new, sentence_rows)
     write_lexical(tmp, plan, new, tokenizer)
     (tmp / "terms.txt").write_text("\n".join(tokenizer.terms) + "\n", encoding="utf-8")
-    store.write_json(tmp / "manifest.json", manifest_of(plan, new, failures, sizes))
+    store.write_json(tmp / "manifest.json", manifest_of(plan, new, failures, sizes, tokenizer.signature))
     seal_folder(tmp)
     return {"chunks": sizes["dense.faiss"], "sentences": sizes["sentences.faiss"], "embedded": embedded,
             "sentences_embedded": sentences_embedded}
@@ -230,17 +246,28 @@ def write_rows(tmp: Path, plan: Plan, new: NewRows, sentence_rows: np.ndarray | 
 
 
 def write_lexical(tmp: Path, plan: Plan, new: NewRows, tokenizer: Tokenizer) -> None:
-    """tokens/ with the removed chunks' token lists dropped and the new ones appended; BM25 from them."""
-    keys, ids, offsets, words, _ = token_store.read(plan.base)
-    if len(keys) != plan.manifest["counts"]["chunks"]:
-        raise NotAppendable(f"tokens/ holds {len(keys)} chunks, the manifest says {plan.manifest['counts']['chunks']}")
+    """tokens/ with the removed chunks' token lists dropped, those a change of the tokenizer's terms
+    touches made again, and the new ones appended; BM25 from them."""
+    keys, ids, offsets, words, made_by = token_store.read(plan.base)
+    if len(keys) != plan.manifest["counts"]["chunks"] or made_by != plan.manifest.get("tokenizer"):
+        raise NotAppendable(f"tokens/ holds {len(keys)} chunks made by {made_by}, the manifest says "
+                            f"{plan.manifest['counts']['chunks']} by {plan.manifest.get('tokenizer')}")
     lengths = np.diff(offsets)
+    keep = ~np.isin(np.arange(len(keys)), plan.removed)
     if len(plan.removed):
-        keep = ~np.isin(np.arange(len(keys)), plan.removed)
         keys, ids, lengths = keys[keep], ids[np.repeat(keep, lengths)], lengths[keep]
     words = list(words)
-    new_ids, new_offsets = token_store.encode([tokenizer(t) for t in new.lexical], words,
-                                              {w: i for i, w in enumerate(words)})
+    ids_of = {w: i for i, w in enumerate(words)}
+    if plan.changed:
+        started = time.perf_counter()
+        try:
+            ids, lengths, again = retokenize.tokenize_touched(plan.base, plan.keep, keep, keys, ids, lengths,
+                                                              plan.changed, tokenizer, words, ids_of)
+        except retokenize.Mismatch as exc:
+            raise NotAppendable(str(exc)) from exc
+        log.info("append: %d of %d kept chunks tokenised again (%d words changed), %.1f s", again, len(keys),
+                 len(plan.changed), time.perf_counter() - started)
+    new_ids, new_offsets = token_store.encode([tokenizer(t) for t in new.lexical], words, ids_of)
     keys = np.concatenate([keys, np.array([text_key(t) for t in new.lexical], dtype="S64")])
     ids = np.concatenate([ids, new_ids]).astype("int32")
     offsets = np.r_[0, np.cumsum(np.r_[lengths, np.diff(new_offsets)])].astype("int64")
@@ -248,8 +275,9 @@ def write_lexical(tmp: Path, plan: Plan, new: NewRows, tokenizer: Tokenizer) -> 
     Lexical.from_ids(ids, offsets, words).save(tmp / "lexical")
 
 
-def manifest_of(plan: Plan, new: NewRows, failures, sizes: dict[str, int]) -> dict:
-    """The base's manifest with the new files, counts, FAISS choice and failures (sealed after)."""
+def manifest_of(plan: Plan, new: NewRows, failures, sizes: dict[str, int], tokenizer: str) -> dict:
+    """The base's manifest with the new files, counts, FAISS choice, failures and tokenizer signature
+    (sealed after)."""
     old = plan.manifest
     files = {p: f for (p, f), k in zip(old["files"].items(), plan.keep) if k}
     per_doc: dict[str, int] = {}
@@ -261,6 +289,7 @@ def manifest_of(plan: Plan, new: NewRows, failures, sizes: dict[str, int]) -> di
     return {k: v for k, v in old.items() if k not in ("index_files", "checksum")} | {
         "created": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
         "faiss": faiss_choice(chunks, sentences),
+        "tokenizer": tokenizer,
         "counts": {"documents": len(files), "chunks": chunks, "sentences": sentences, "failures": len(failures)},
         "files": files,
         "failures": [{"path": f.path, "reason": f.reason, "sha256": f.sha256} for f in failures],

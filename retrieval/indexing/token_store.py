@@ -5,8 +5,9 @@ Tokenising is most of a build once the vectors are reused (jieba over every chun
 100,000 chunks on this machine, README "Scale"), so adding one document would cost that much again.
 bm25s cannot add documents, but rebuilding its matrix from token lists is quick. A token list is
 reused only when the tokenizer's signature (its domain terms, `Tokenizer.signature`) is the one that
-made it, from files whose checksums the sealed manifest confirms: the index is then the one a build
-from scratch makes.
+made it, or when only its terms differ and the text holds none of the words the change adds or removes
+(a term changes only the tokens of the texts that hold it, `retrieval.tokenize.Tokenizer`), from files
+whose checksums the sealed manifest confirms: the index is then the one a build from scratch makes.
 
     tokens/
       keys.npy        sha256 (as 64 ASCII bytes) of each chunk's BM25 input (`build.lexical_inputs`)
@@ -35,15 +36,38 @@ FILES = ("keys.npy", "ids.npy", "offsets.npy", "vocab.json")
 def tokenize_all(inputs: Sequence[str], tokenize: Callable[[str], list[str]], signature: str,
                  previous: Path | None) -> tuple[list[list[str]], int]:
     """Token lists of `inputs`, those of the `previous` generation reused (same signature, verified
-    files); and how many were tokenised by this call."""
-    known = previous_tokens(previous, signature) if previous is not None else {}
+    files; or the same tokenizer with other terms, `tokenize.terms`, for the texts that hold none of
+    the words the change of terms adds or removes); and how many were tokenised by this call."""
+    known, changed = reusable(previous, signature, getattr(tokenize, "terms", None)) if previous is not None \
+        else ({}, frozenset())
+    if changed:
+        from retrieval.indexing.retokenize import holder
+
+        holds = holder(changed)
     out, made = [], 0
     for text in inputs:
         tokens = known.get(text_key(text))
-        if tokens is None:
+        if tokens is None or (changed and holds(text)):
             tokens, made = tokenize(text), made + 1
         out.append(tokens)
     return out, made
+
+
+def reusable(folder: Path, signature: str, terms: list[str] | None) -> tuple[dict[str, list[str]], frozenset[str]]:
+    """`previous_tokens` of the generation in `folder`, also when its tokenizer held other terms than
+    `terms` (its verified `terms.txt` giving its signature): then with the words the change adds or
+    removes, since a text that holds one must be tokenised again (`retrieval.indexing.retokenize`)."""
+    from retrieval.indexing import retokenize
+    from retrieval.indexing.build import reusable_manifest
+
+    manifest = reusable_manifest(folder)
+    made_by = manifest.get("tokenizer") if manifest else None
+    if terms is None or made_by in (None, signature) or not verified_file(folder, manifest, "terms.txt"):
+        return previous_tokens(folder, signature), frozenset()
+    old = retokenize.base_terms(folder, made_by)
+    if old is None:
+        return {}, frozenset()
+    return previous_tokens(folder, made_by), retokenize.changed_words(old, terms)
 
 
 def save(folder: Path, inputs: Sequence[str], tokens: Sequence[list[str]], signature: str) -> None:

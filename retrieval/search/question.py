@@ -138,7 +138,13 @@ def years_of(question: str) -> tuple[str, ...]:
 
 
 class Analyzer:
-    """Splits questions into frame and content; knows the domain dictionary's formulations."""
+    """Splits questions into frame and content; knows the domain dictionary's formulations.
+
+    Its jieba's total grows with the terms and frame words (jieba's own bookkeeping), unlike the BM25
+    tokenizer's (`retrieval.tokenize.Tokenizer`, fixed so that an append tokenises again only the chunks
+    holding a changed term): the analyser is made at each load from the index's terms and stored
+    nowhere, so no append can leave it out of step, and fixing its total would change how every
+    question of every corpus is cut for no such gain."""
 
     def __init__(self, terms: list[str]):
         self.terms = {fold(t) for t in terms} - {""}
