@@ -29,12 +29,14 @@ DOCS = {
 QUESTIONS = ("什么是一岗双责", "机关党建工作责任制是什么", "党支部书记要做什么", "战斗堡垒")
 
 
-def corpus_of(folder, names):
+def corpus_of(folder, names, docs=None):
+    """`folder` holding exactly the documents `names` of `docs` (this module's DOCS by default)."""
+    docs = DOCS if docs is None else docs
     folder.mkdir(exist_ok=True)
     for p in folder.iterdir():
         p.unlink()
     for name in names:
-        (folder / name).write_text(DOCS[name], encoding="utf-8")
+        (folder / name).write_text(docs[name], encoding="utf-8")
     return folder
 
 

@@ -14,6 +14,7 @@ from retrieval.indexing.build import build_index, lexical_inputs
 from retrieval.indexing.chunk import chunk_document
 from retrieval.ingest.corpus import load_corpus
 from retrieval.search.engine import Engine
+from tests.test_append import corpus_of
 from retrieval.tokenize import TERM_FREQ, Tokenizer, dictionary_word, load_terms, normalize, quoted_terms
 from tests.conftest import CORPUS, ROOT
 from tests.test_append import full_build, same_index
@@ -95,12 +96,7 @@ def test_with_a_total_that_grows_with_the_terms_a_term_moves_other_texts(sample)
 
 
 def write_corpus(folder, names):
-    folder.mkdir(exist_ok=True)
-    for p in folder.iterdir():
-        p.unlink()
-    for name in names:
-        (folder / name).write_text(DOCS[name], encoding="utf-8")
-    return folder
+    return corpus_of(folder, names, DOCS)
 
 
 def token_lists(index) -> list[list[str]]:
