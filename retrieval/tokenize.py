@@ -61,7 +61,7 @@ def fold(text: str) -> str:
 def fold_once(text: str) -> str:
     """`fold(text)`, not remembered (nor its `normalize`): for whole documents, which the memories of
     question-sized texts would otherwise keep (21 million characters at 100,000 chunks)."""
-    return NON_WORD.sub("", converter().convert(unicodedata.normalize("NFKC", text)).lower())
+    return NON_WORD.sub("", normalize.__wrapped__(text))
 
 
 def load_terms(path: Path = TERMS_FILE) -> list[str]:
