@@ -43,7 +43,6 @@ TERM_BOOST = 0.2   # chunks that hold the formulation asked about, whole, score 
 YEAR_BOOST = 0.2   # passages that match a year the question names (document date, title or text) score 1.2 times higher
 RECENT = 32        # questions whose correction, analysis and tokens are remembered: one answer corrects the same
                    # text 4 times (and its correction, the same folded text, again), analyses and tokenizes it twice
-TITLE_ABOUT = 0.5       # share of a question's content a title holds when it names what the question is about
 SENTENCE_WORDS = 8192   # corpus sentences whose words (and chunks whose folded text and widened span) are remembered
 
 
@@ -341,12 +340,8 @@ class Engine:
         sentence = max((s for s in (self.sentence_cosine(r, qvec) for r in top.rows) if s is not None),
                        default=0.0)
         doc = self.documents[top.doc_id]
-        citation = dated(doc, analysis.question)
-        # the citation's title is shown too; its date or count answers only a question about what it names
-        typed_text = text + (citation or (f" {doc.title}" if doc.title and
-                                          self.coverage(words, doc.title) >= TITLE_ABOUT else ""))
-        text += citation or f" {doc.title or ''}"
-        typed = typed_answer(analysis.question, typed_text) and listed(text) >= analysis.count and \
+        text += dated(doc, analysis.question) or f" {doc.title or ''}"   # the citation's title is shown too
+        typed = typed_answer(analysis.question, text) and listed(text) >= analysis.count and \
             (not analysis.years or self.matches_year(top.doc_id, text, analysis.years)) and \
             self.spelled_out(analysis.parts)
         rest = about_document(doc, analysis.question, words)
