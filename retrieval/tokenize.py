@@ -58,10 +58,13 @@ def fold(text: str) -> str:
     return NON_WORD.sub("", normalize(text))
 
 
+normalize_once = normalize.__wrapped__    # `normalize`, not remembered: for texts seen once (whole documents, chunks)
+
+
 def fold_once(text: str) -> str:
     """`fold(text)`, not remembered (nor its `normalize`): for whole documents, which the memories of
     question-sized texts would otherwise keep (21 million characters at 100,000 chunks)."""
-    return NON_WORD.sub("", normalize.__wrapped__(text))
+    return NON_WORD.sub("", normalize_once(text))
 
 
 def load_terms(path: Path = TERMS_FILE) -> list[str]:

@@ -20,7 +20,7 @@ import numpy as np
 from retrieval.indexing import store, token_store
 from retrieval.indexing.build import lexical_inputs
 from retrieval.indexing.embed import text_key
-from retrieval.tokenize import Tokenizer, dictionary_word, normalize
+from retrieval.tokenize import Tokenizer, dictionary_word, normalize_once
 from retrieval.types import Chunk, Document
 
 
@@ -56,8 +56,7 @@ def kept_inputs(base: Path, keep_documents: np.ndarray, keep_rows: np.ndarray) -
 def holder(words: frozenset[str]) -> Callable[[str], bool]:
     """Whether a text, normalised as the tokenizer sees it, contains one of `words`."""
     pattern = re.compile("|".join(map(re.escape, sorted(words, key=len, reverse=True))))
-    plain = normalize.__wrapped__         # not through its small cache: each text is seen once
-    return lambda text: pattern.search(plain(text)) is not None
+    return lambda text: pattern.search(normalize_once(text)) is not None
 
 
 def touched(inputs: list[str], words: frozenset[str]) -> np.ndarray:

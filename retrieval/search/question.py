@@ -27,7 +27,7 @@ from pathlib import Path
 import jieba
 
 from retrieval.search.refusal import numeral
-from retrieval.tokenize import STOPWORDS, fold, fresh_jieba, normalize, word_tags
+from retrieval.tokenize import STOPWORDS, TERM_FREQ, dictionary_word, fold, fresh_jieba, normalize, word_tags
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 KINDS = ("definition", "enumeration", "who", "when", "where", "count", "why", "how", "yesno", "other")
@@ -149,12 +149,12 @@ class Analyzer:
     def __init__(self, terms: list[str]):
         self.terms = {fold(t) for t in terms} - {""}
         self._jieba = fresh_jieba()
-        added = frame_words() | {normalize(t).replace("、", "") for t in terms}
+        added = frame_words() | {dictionary_word(t) for t in terms}
         self._general = {w: self._jieba.FREQ.get(w, 0) for w in added}   # before our own weights
         for word in frame_words():
             self._jieba.add_word(word, freq=50000)
         for term in terms:      # formulations win over frames: `什么是一岗双责` cuts as 什么是 / 一岗双责
-            self._jieba.add_word(normalize(term).replace("、", ""), freq=200000)
+            self._jieba.add_word(dictionary_word(term), freq=TERM_FREQ)
 
     @cached_property
     def spelled(self):
