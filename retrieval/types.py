@@ -37,6 +37,7 @@ class Document:
     sha256: str = ""           # of the raw file bytes (plus sidecar), for incremental builds
     url: str = ""              # the page a web capture came from, when stated (sidecar, 原文链接：)
     title_from: str = ""       # sidecar, front matter, page title, headline or inferred (`retrieval.ingest.title`)
+    credits: str = ""          # editorial credits the page states, `编辑：孙丽 签发：钟鸣` (`ingest.metadata`)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -174,8 +174,18 @@ def test_a_question_about_the_document_is_answered_by_its_citation(seed_engine, 
     assert result["found"] and cited in " ".join(str(v) for v in top.values())
 
 
+@pytest.mark.parametrize("question, credit", [
+    ("郑州日报这篇文章的责任编辑是谁？", "责任编辑：蔡东海"),
+    ("旗帜上那篇落实主体责任的文章是谁签发的", "签发：钟鸣"),
+])
+def test_a_question_about_the_documents_credits_is_answered_by_them(seed_engine, question, credit):
+    result = seed_engine.ask(question)
+    assert result["found"] and credit in result["passages"][0]["credits"]
+
+
 def test_what_neither_the_document_nor_its_citation_says_is_refused(seed_engine):
-    assert not seed_engine.ask("郑州日报这篇文章的责任编辑是谁？")["found"]
+    assert not seed_engine.ask("郑州日报这篇文章的校对是谁？")["found"]
+    assert not seed_engine.ask("省国资委这篇文章的责任编辑是谁？")["found"]     # its page credits no one
 
 
 def test_the_gold_evaluation_counts_the_source_shown_in_the_citation(seed_engine):

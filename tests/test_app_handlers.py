@@ -69,10 +69,15 @@ def test_marked_wraps_highlights_and_escapes_every_slice():
 def test_passage_card_escapes_hostile_text_title_and_doc_id():
     p = {"rank": 1, "doc_id": 'x" onclick="alert(1)', "title": HOSTILE, "source": HOSTILE, "date": "",
          "section": "", "paragraph": 1, "page": None, "start": 0, "end": 5,
-         "text": HOSTILE, "highlights": [[0, 8]]}
+         "text": HOSTILE, "highlights": [[0, 8]], "credits": HOSTILE}
     out = passage_card(p, "answer", "")
     assert not TAG.search(out)
     assert 'onclick="alert' not in out and "&lt;script&gt;" in out
+
+
+def test_the_answer_card_shows_the_pages_editorial_credits(ctx):
+    page, result, _ = ask_once(ctx, "郑州日报这篇文章的责任编辑是谁？")
+    assert result["found"] and '<p class="qa-credits">责任编辑：蔡东海</p>' in page
 
 
 # --- asking ------------------------------------------------------------------------------

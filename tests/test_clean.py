@@ -85,8 +85,8 @@ BOILERPLATE_LINES = [
     ("互联网新闻信息服务许可证10120170065", "icp_licence"),
     ("京公网安备11010102006249号", "icp_licence"),
     ("违法和不良信息举报电话：(010)64068010", "report_hotline"),
-    ("（ 编辑：孙丽 送签：孙丽 签发：钟鸣 ）", "editor"),
-    ("【责任编辑：蔡东海】", "editor"),
+    ("（编辑：孙丽，本文有删节）", "editor"),      # the credits alone are metadata (test_metadata.py)
+    ("【责任编辑：蔡东海 网友留言请到评论区】", "editor"),
     ("（赵惠玲）", "signed_name"),
     ("- 投稿邮箱：qizhixmt@126.com", "submission_email"),
     ("当前位置：首页 期刊杂志", "breadcrumb"),
@@ -122,6 +122,14 @@ def test_pull_metadata_lines_and_author_tail():
     kept, stated, _ = pull_metadata(blocks)
     assert [b.text for b in kept] == ["正文。保障！"]
     assert (stated.source, stated.date, stated.author) == ("郑州日报", "2021-11-15", "郑州市委市直机关工委")
+
+
+def test_editorial_credits_are_metadata_and_several_lines_of_them_add_up():
+    blocks = [Block("正文。"), Block("【责任编辑：蔡东海】"), Block("（审核：李四 签发：钟鸣）"), Block("编辑：王五说得好。")]
+    kept, stated, dropped = pull_metadata(drop_boilerplate(blocks)[0])
+    assert [b.text for b in kept] == ["正文。", "编辑：王五说得好。"]
+    assert stated.credits == "责任编辑：蔡东海 审核：李四 签发：钟鸣"
+    assert ("metadata", "【责任编辑：蔡东海】") in dropped
 
 
 def test_split_title_drops_obfuscated_copy_and_echoed_lede():

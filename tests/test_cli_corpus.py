@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
 FIXTURES = ROOT / "tests" / "fixtures" / "corpus"
 ZHENGZHOU = "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren"
-SHOW_KEYS = {"doc_id", "path", "title", "title_from", "source", "date", "author", "text", "paragraphs", "warnings"}
+SHOW_KEYS = {"doc_id", "path", "title", "title_from", "source", "date", "author", "credits", "text", "paragraphs", "warnings"}
 
 
 def run_json(capsys, *argv):
@@ -44,6 +44,7 @@ def test_show_json_is_the_clean_document(capsys):
     assert set(data) == SHOW_KEYS
     assert data["path"] == f"{ZHENGZHOU}.txt" and data["doc_id"] == ZHENGZHOU
     assert data["text"].startswith("在中国共产党百年华诞") and "分享" not in data["text"]
+    assert data["credits"] == "责任编辑：蔡东海" and "蔡东海" not in data["text"]
     for p in data["paragraphs"]:
         assert {"start", "end", "section"} <= set(p)
         assert "\n" not in data["text"][p["start"]:p["end"]]

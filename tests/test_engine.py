@@ -64,7 +64,7 @@ def test_json_contract_fields(seed_engine):
     assert result["corrected"] is None and result["corrections"] == []
     assert [p["rank"] for p in result["passages"]] == list(range(1, len(result["passages"]) + 1))
     assert set(result["passages"][0]) == {"rank", "doc_id", "path", "title", "source", "date", "author",
-                                          "section", "paragraph", "page", "start", "end", "url", "text", "highlights",
+                                          "section", "paragraph", "page", "start", "end", "url", "credits", "text", "highlights",
                                           "score"}
 
 

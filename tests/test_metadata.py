@@ -39,6 +39,12 @@ def test_seed_metadata_is_exactly_what_the_text_states(docs, doc_id):
     assert (doc.title, doc.source, doc.date, doc.author) == SEEDS[doc_id]
 
 
+def test_the_seeds_editorial_credits_are_read_from_their_footers(docs):
+    credits = {d: docs[d].credits for d in SEEDS if docs[d].credits}
+    assert credits == {"zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren": "责任编辑：蔡东海",
+                       "qizhi-2024-11-luoshi-jiguan-dangjian-zhuti-zeren": "编辑：孙丽 送签：孙丽 签发：钟鸣"}
+
+
 def test_missing_facts_are_warned_not_invented(docs):
     assert set(docs["2024-jiguan-dangjian-nianzhong-tuijinhui-jianghua"].warnings) == {
         "no source stated", "no date stated"}
@@ -58,6 +64,10 @@ def test_missing_facts_are_warned_not_invented(docs):
     ("（来源：《旗帜》2024年第11期）", {"source": "《旗帜》2024年第11期", "date": "2024-11"}),
     ("■省国资委", {"author": "省国资委"}),
     ("作者单位：郑州市委市直机关工委", {"author": "郑州市委市直机关工委"}),
+    ("（ 编辑：孙丽 送签：孙丽 签发：钟鸣 ）", {"credits": "编辑：孙丽 送签：孙丽 签发：钟鸣"}),
+    ("【责任编辑：蔡东海】", {"credits": "责任编辑：蔡东海"}),
+    ("责编：张三｜审核：李四、王五", {"credits": "责编：张三 审核：李四、王五"}),
+    ("(编辑:孙丽 签发:钟鸣)", {"credits": "编辑：孙丽 签发：钟鸣"}),
 ])
 def test_metadata_lines(line, expected):
     assert parse_metadata_line(line) == expected
@@ -66,6 +76,7 @@ def test_metadata_lines(line, expected):
 @pytest.mark.parametrize("line", [
     "2024年7月31日，中央和国家机关学习贯彻党的二十届三中全会精神座谈会在北京召开。",
     "来源于群众，服务于群众。", "一、坚持党的领导", "2024年是不平凡的一年。",
+    "责任编辑：蔡东海同志介绍了经验。", "编辑部要求：认真校对", "签发：钟鸣 2024年",
 ])
 def test_body_lines_are_not_metadata(line):
     assert parse_metadata_line(line) is None

@@ -49,7 +49,7 @@ def context_html(doc: Document, start: int, end: int, around: int = CONTEXT) -> 
 
 
 def meta_line(doc: Document) -> str:
-    fields = [doc.source, cn_date(doc.date), doc.author]
+    fields = [doc.source, cn_date(doc.date), doc.author, doc.credits]
     return "，".join(esc(f) for f in fields if f) or "来源、日期未注明"
 
 

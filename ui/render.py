@@ -83,8 +83,13 @@ def passage_card(passage: dict, kind: str = "answer", context: str = "", terms=(
         f'<div class="qa-card-head"><span class="qa-badge">{LABELS[kind]}</span>'
         f'<span class="qa-doc">{esc(book_title(passage.get("title", "")))}</span></div>'
         f'<blockquote class="qa-quote">{marked(passage["text"], passage.get("highlights"))}</blockquote>'
-        f'<p class="qa-cite">{esc(citation(passage))}</p>'
+        f'<p class="qa-cite">{esc(citation(passage))}</p>{credits_line(passage)}'
         f"{term_links(terms)}{card_actions(passage)}{details}</article>")
+
+
+def credits_line(passage: dict) -> str:
+    """The editorial credits the cited page states (`责任编辑：蔡东海`), under its citation; '' without."""
+    return f'<p class="qa-credits">{esc(passage["credits"])}</p>' if passage.get("credits") else ""
 
 
 def notice(message: str, kind: str = "info") -> str:

@@ -125,7 +125,8 @@ def readable(result: dict) -> str:
     passages = result["passages"]
     if result["found"]:
         top = passages[0]
-        lines += ["答（原文，【】为最相关的句子）：", f"  {marked(top)}", f"出处：{citation(top)}"]
+        lines += ["答（原文，【】为最相关的句子）：", f"  {marked(top)}", f"出处：{citation(top)}"] + \
+            ([f"  {top['credits']}"] if top.get("credits") else [])
         rest, label = passages[1:], "其他出处："
     else:
         lines.append("语料库中没有找到这个问题的答案。")

@@ -25,7 +25,7 @@ def register(subparsers) -> None:
 def document_summary(doc: Document) -> dict:
     return {"doc_id": doc.doc_id, "path": doc.path, "title": doc.title, "title_from": doc.title_from,
             "source": doc.source,
-            "date": doc.date, "author": doc.author, "chars": len(doc.text),
+            "date": doc.date, "author": doc.author, "credits": doc.credits, "chars": len(doc.text),
             "paragraphs": len(doc.paragraphs), "chunks": len(chunk_document(doc)),
             "warnings": list(doc.warnings)}
 
@@ -41,6 +41,8 @@ def print_text(report: dict) -> None:
         print(f"{doc['doc_id']}  ({doc['path']})")
         for key in ("title", "source", "date", "author"):
             print(f"  {key + ':':8} {doc[key] or '—'}" + (f"  ({doc['title_from']})" if key == "title" else ""))
+        if doc["credits"]:
+            print(f"  credits: {doc['credits']}")
         print(f"  chars: {doc['chars']}  paragraphs: {doc['paragraphs']}  chunks: {doc['chunks']}")
         for warning in doc["warnings"]:
             print(f"  warning: {warning}")

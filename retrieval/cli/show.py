@@ -11,7 +11,7 @@ from retrieval.ingest.corpus import corpus_files, doc_id_for, load_document
 from retrieval.errors import CorpusError, DocumentError
 from retrieval.types import Document
 
-JSON_FIELDS = ("doc_id", "path", "title", "title_from", "source", "date", "author", "text")
+JSON_FIELDS = ("doc_id", "path", "title", "title_from", "source", "date", "author", "credits", "text")
 
 
 def register(subparsers) -> None:
@@ -57,6 +57,8 @@ def paragraph_line(doc: Document, index: int) -> str:
 def print_document(doc: Document) -> None:
     for key in ("doc_id", "path", "title", "source", "date", "author"):
         print(f"{key + ':':8} {getattr(doc, key) or '—'}" + (f"  ({doc.title_from})" if key == "title" else ""))
+    if doc.credits:
+        print(f"credits: {doc.credits}")
     for warning in doc.warnings:
         print(f"warning: {warning}")
     print("-" * 40)

@@ -65,13 +65,14 @@ def embed_input(doc: Document, chunk: Chunk) -> str:
 def lexical_inputs(documents: dict[str, Document], chunks: Sequence[Chunk]) -> list[str]:
     """What BM25 indexes for each chunk: `title：chunk`, with the headings of the chunk's section
     between them (`title：一、heading （一）heading：chunk`), so a heading's words find its section, and
-    the document's source and author after its title (`title 郑州日报：chunk`), so a question that names
-    them (`郑州日报那篇…`, `在郑州，…`) finds every chunk of the document, not only one that repeats them."""
+    the document's source, author and editorial credits after its title (`title 郑州日报：chunk`), so a
+    question that names them (`郑州日报那篇…`, `在郑州，…`, `…的责任编辑是谁`) finds every chunk of the
+    document, not only one that repeats them."""
     headings = {d.doc_id: section_headings(d.text, d.paragraphs) for d in documents.values()}
     out = []
     for c in chunks:
         doc, above = documents[c.doc_id], headings[c.doc_id]
-        named = " ".join(x for x in (doc.title, doc.source, doc.author) if x)
+        named = " ".join(x for x in (doc.title, doc.source, doc.author, doc.credits) if x)
         context = " ".join(above[c.paragraph]) if c.paragraph < len(above) else ""
         out.append(f"{named}：{context}：{c.text}" if context else f"{named}：{c.text}")
     return out

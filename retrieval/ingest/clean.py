@@ -19,8 +19,8 @@ Line rules:
                             lines, editor sign-offs, submission e-mail, topic links
                             (`BOILERPLATE` names each pattern), and `免责声明` with the
                             paragraph that follows it.
-  8. `pull_metadata`        source/date/byline lines and a trailing `（作者单位：...）`
-                            go to metadata (see `retrieval.ingest.metadata`), out of the body.
+  8. `pull_metadata`        source/date/byline lines, editorial credits (`【责任编辑：…】`) and a
+                            trailing `（作者单位：...）` go to metadata (see `retrieval.ingest.metadata`), out of the body.
   9. `split_title`          the title line at the top goes to metadata; a repeated or
                             obfuscated copy of it, and a lede between the copies whose
                             sentences all recur in the body, are dropped. A title with no
@@ -42,7 +42,7 @@ from functools import lru_cache
 
 import opencc
 
-from retrieval.ingest.metadata import Metadata, parse_metadata_line, split_author_tail
+from retrieval.ingest.metadata import Metadata, parse_credits, parse_metadata_line, split_author_tail
 from retrieval.ingest.read.base import Block, RawText
 from retrieval.ingest.structure import looks_like_heading, outline_token
 from retrieval.ingest.title import title_like
@@ -171,7 +171,10 @@ def clean_line(text: str) -> str:
 
 
 def boilerplate_rule(line: str) -> str | None:
-    """Name of the boilerplate pattern `line` matches, or None for body text."""
+    """Name of the boilerplate pattern `line` matches, or None for body text and for the editorial
+    credits `pull_metadata` keeps as metadata (`【责任编辑：蔡东海】`)."""
+    if parse_credits(line):
+        return None
     for name, pattern in BOILERPLATE:
         if pattern.search(line):
             return name
@@ -197,7 +200,8 @@ def pull_metadata(blocks: list[Block]) -> tuple[list[Block], Metadata, list[tupl
     for block in blocks:
         found = parse_metadata_line(block.text)
         if found:
-            stated = {**found, **stated}
+            credits = " ".join(c for c in (stated.get("credits"), found.get("credits")) if c)
+            stated = {**found, **stated} | ({"credits": credits} if credits else {})
             dropped.append(("metadata", block.text))
             continue
         text, author = split_author_tail(block.text)

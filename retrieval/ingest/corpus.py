@@ -90,7 +90,7 @@ def load_document(path: str | Path, root: str | Path) -> Document:
     return Document(
         doc_id=doc_id_for(path, root), path=relative_path(path, root), title=meta.title,
         text=text, source=meta.source, date=meta.date, author=meta.author, url=meta.url,
-        title_from=meta.title_from,
+        title_from=meta.title_from, credits=meta.credits,
         paragraphs=paragraphs, warnings=tuple(warnings), sha256=file_sha256(path, sidecar_bytes))
 
 

@@ -4,7 +4,9 @@ Stated metadata is read from the text itself (`clean.clean_text` removes those
 lines from the body and hands them here): `来源：郑州日报`, `2021-11-15 15:06`,
 `时间：2024-04-24`, `2025年02月05日16:44 来源：旗帜微平台`, `（来源：《旗帜》2024年第11期）`
 (a monthly issue: date `2024-11`), `■省国资委` (byline: author unit), a
-trailing `（作者单位：...）` and `原文链接：https://...` (url: the page a web capture came from). Curators override any field: YAML front matter in a
+trailing `（作者单位：...）`, `原文链接：https://...` (url: the page a web capture came from) and the
+editorial credits a page ends with, `【责任编辑：蔡东海】`, `（编辑：孙丽 送签：孙丽 签发：钟鸣）` (credits: who
+edited, checked and signed the text off, shown with its citation). Curators override any field: YAML front matter in a
 `.md` file, or a sidecar `NAME.meta.json` next to the file, where NAME is the
 full file name (`corpus/foo.txt` -> `corpus/foo.txt.meta.json`); the sidecar wins.
 Nothing is invented: a missing source or date stays empty with a warning, and a
@@ -22,7 +24,7 @@ from pathlib import Path
 from retrieval.errors import DocumentError
 from retrieval.ingest.title import infer_title
 
-FIELDS = ("title", "source", "date", "author", "url")
+FIELDS = ("title", "source", "date", "author", "url", "credits")
 SIDECAR_SUFFIX = ".meta.json"
 INFERRED_WARNING = "no title stated; inferred from the first paragraph"
 
@@ -41,7 +43,13 @@ BYLINE = re.compile(r"^■\s*(?P<value>\S.{0,29})$")
 AUTHOR_TAIL = re.compile(r"\s*[（(]\s*作者单位[:：]\s*(?P<value>[^（）()]+?)\s*[)）]\s*$")
 ISSUE = re.compile(r"(\d{4})\s*年\s*第\s*(\d{1,2})\s*期")
 ISO = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
-
+# the editorial roles a page credits at its end (`责任编辑：蔡东海`, `签发：钟鸣`), longest first
+ROLES = ("责任编辑", "值班编辑", "网络编辑", "责任校对", "编辑", "责编", "主编", "美编", "编审", "审核", "审校",
+         "审稿", "校对", "初审", "复审", "终审", "送签", "签发", "监制", "统筹", "策划", "摄影", "制作")
+NAME = r"[\u4e00-\u9fff·]{2,6}"
+CREDIT = re.compile(rf"({'|'.join(ROLES)})\s*[:：]\s*({NAME}(?:\s*[、/]\s*{NAME})*)")   # names: `张三、李四`
+CREDITS_LINE = re.compile(r"^[（(【\[]?\s*(.*?)\s*[)）】\]]?$")
+CREDIT_GAP = re.compile(r"^[\s|｜，,；;]*$")
 
 @dataclass(frozen=True)
 class Metadata:
@@ -50,6 +58,7 @@ class Metadata:
     date: str = ""
     author: str = ""
     url: str = ""        # where a web capture was taken from (GB/T 7714 [EB/OL] citations)
+    credits: str = ""    # the page's editorial credits, `编辑：孙丽 签发：钟鸣` (`parse_credits`)
     title_from: str = ""  # where the title came from: one of `retrieval.ingest.title.SOURCES`
 
     def merge(self, other: "Metadata | dict") -> "Metadata":
@@ -86,9 +95,27 @@ def match_items(text: str) -> dict | None:
     return found or None
 
 
+def parse_credits(line: str) -> str | None:
+    """The editorial credits of a line made only of them, as `编辑：孙丽 送签：孙丽 签发：钟鸣`
+    (`【责任编辑：蔡东海】`, `（编辑：孙丽 送签：孙丽 签发：钟鸣）`, `责编：张三｜审核：李四`), else None: a
+    sentence that mentions an editor is body text."""
+    inner = CREDITS_LINE.match(line.strip()).group(1)
+    found, at = [], 0
+    for match in CREDIT.finditer(inner):
+        if not CREDIT_GAP.match(inner[at:match.start()]):
+            return None
+        names = re.split(r"\s*[、/]\s*", match.group(2))
+        found.append(f"{match.group(1)}：{'、'.join(names)}")
+        at = match.end()
+    return " ".join(found) if found and CREDIT_GAP.match(inner[at:]) else None
+
+
 def parse_metadata_line(line: str) -> dict | None:
     """Metadata stated by a whole line (see module docstring), or None for body text."""
     line = line.strip()
+    credits = parse_credits(line)
+    if credits:
+        return {"credits": credits}
     byline = BYLINE.match(line)
     if byline:
         return {"author": byline.group("value").strip()}
@@ -192,5 +219,5 @@ def resolve_metadata(stated: Metadata, first_body: str, overrides: list[tuple[st
 
 
 __all__ = [
-    "Metadata", "parse_metadata_line", "split_author_tail", "issue_date", "INFERRED_WARNING",
+    "Metadata", "parse_credits", "parse_metadata_line", "split_author_tail", "issue_date", "INFERRED_WARNING",
     "read_sidecar", "sidecar_path", "resolve_metadata", "SIDECAR_SUFFIX"]

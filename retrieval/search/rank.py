@@ -35,13 +35,13 @@ def content_words(analysis: Analysis, tokens: list[str], term: bool = True) -> l
 
 def dated(doc: Document, question: str) -> str:
     """What the citation says of the document (title, `来源` source, `作者` author, the date in words:
-    `2021年11月15日`) when the question asks about the document itself (`郑州日报这篇文章是哪天刊登的`):
+    `2021年11月15日`, the credits shown beside it: `责任编辑：蔡东海`) when the question asks about the document itself (`郑州日报这篇文章是哪天刊登的`):
     the citation shown with the passage answers it. Else ''."""
     if not PUBLISHED.search(question):
         return ""
     parts = (doc.date or "").split("-")
     when = "".join(f"{int(p)}{unit}" for p, unit in zip(parts, "年月日") if p.isdigit())
-    fields = (doc.title, doc.source and f"来源{doc.source}", doc.author and f"作者{doc.author}", when)
+    fields = (doc.title, doc.source and f"来源{doc.source}", doc.author and f"作者{doc.author}", when, doc.credits)
     return " " + " ".join(x for x in fields if x)
 
 
