@@ -183,6 +183,16 @@ def test_a_question_about_the_documents_credits_is_answered_by_them(seed_engine,
     assert result["found"] and credit in result["passages"][0]["credits"]
 
 
+@pytest.mark.parametrize("question, found", [
+    ("制定出台部门党组落实机关党建主体责任意见这篇文章发表在哪本期刊上", True),    # 《旗帜》2024年第11期
+    ("以党建第一责任引领和保障发展这篇文章登在哪家报纸上", True),                  # 郑州日报
+    ("牵住牛鼻子那篇文章刊登在什么杂志上", False),     # the capture names no source: its citation cannot say
+    ("那篇年中推进会上的讲话出处是哪里", False),
+])
+def test_where_a_document_was_published_is_answered_only_by_a_source_in_its_citation(seed_engine, question, found):
+    assert seed_engine.ask(question)["found"] is found
+
+
 def test_what_neither_the_document_nor_its_citation_says_is_refused(seed_engine):
     assert not seed_engine.ask("郑州日报这篇文章的校对是谁？")["found"]
     assert not seed_engine.ask("省国资委这篇文章的责任编辑是谁？")["found"]     # its page credits no one
@@ -195,3 +205,7 @@ def test_the_gold_evaluation_counts_the_source_shown_in_the_citation(seed_engine
     passages, _ = seed_engine.retrieve("以党建第一责任引领和保障发展这篇文章登在哪家报纸上", 5)
     assert first_hit(seed_engine, passages, {"doc": doc, "answer": ["来源郑州日报"]}) == 1
     assert first_hit(seed_engine, passages, {"doc": doc, "answer": ["来源人民日报"]}) is None
+    doc = "qianzhu-niubizi-jiguan-dangjian-zerenzhi-yanjiu"     # `时间:2024-04-24` under its title
+    passages, _ = seed_engine.retrieve("推动落实机关党建工作责任制研究这篇文章是哪天发的", 5)
+    assert first_hit(seed_engine, passages, {"doc": doc, "answer": ["时间20240424"]}) == 1
+    assert first_hit(seed_engine, passages, {"doc": doc, "answer": ["时间20240425"]}) is None

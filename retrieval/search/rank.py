@@ -16,6 +16,9 @@ from retrieval.types import Document
 
 PUBLISHED = re.compile(r"[这那该此本]篇|[这那该此本]则|该文|此文|本文|文章|报道|稿件|刊登|刊发|发表|发布|刊出|登载|印发"
                        r"|登在|刊物|期刊|杂志|报纸")
+# where a document was published (`发表在哪本期刊上`, `登在哪家报纸`, `出处是哪里`): its citation's source answers
+VENUE = re.compile(r"哪[本个家份]?(?:期刊|杂志|报纸|报刊|刊物|报|网站|媒体|平台)|什么(?:期刊|杂志|报纸|报刊|刊物|网站|媒体|平台)"
+                   r"|(?:发表|刊登|刊发|登载|刊载|发布|登|转载)(?:在|于|到|自)?(?:哪|何处|什么地方)|出处|来源|出自")
 TYPED_DEPTH = 5    # a count or date question may take its answer from this far down ...
 TYPED_SHARE = 0.8  # ... when that passage scores at least this share of the top one
 
@@ -43,6 +46,12 @@ def dated(doc: Document, question: str) -> str:
     when = "".join(f"{int(p)}{unit}" for p, unit in zip(parts, "年月日") if p.isdigit())
     fields = (doc.title, doc.source and f"来源{doc.source}", doc.author and f"作者{doc.author}", when, doc.credits)
     return " " + " ".join(x for x in fields if x)
+
+
+def venue_unknown(doc: Document, question: str) -> bool:
+    """The question asks where the document was published (`…这篇文章发表在哪本期刊上`) and its citation
+    names no source: nothing shown answers it (the passage does not say where it is printed)."""
+    return not doc.source and PUBLISHED.search(question) is not None and VENUE.search(question) is not None
 
 
 def about_document(doc: Document, question: str, words: list[str]) -> list[str] | None:
