@@ -205,6 +205,7 @@ def test_the_gold_evaluation_counts_the_source_shown_in_the_citation(seed_engine
     passages, _ = seed_engine.retrieve("以党建第一责任引领和保障发展这篇文章登在哪家报纸上", 5)
     assert first_hit(seed_engine, passages, {"doc": doc, "answer": ["来源郑州日报"]}) == 1
     assert first_hit(seed_engine, passages, {"doc": doc, "answer": ["来源人民日报"]}) is None
+    assert first_hit(seed_engine, passages, {"doc": doc, "answer": ["来源：郑州日报 2021-11-15"]}) == 1
     doc = "qianzhu-niubizi-jiguan-dangjian-zerenzhi-yanjiu"     # `时间:2024-04-24` under its title
     passages, _ = seed_engine.retrieve("推动落实机关党建工作责任制研究这篇文章是哪天发的", 5)
     assert first_hit(seed_engine, passages, {"doc": doc, "answer": ["时间20240424"]}) == 1

@@ -39,10 +39,10 @@ def first_hit(engine: Engine, passages, item: dict) -> int | None:
     docs = set(item.get("docs") or [item["doc"]])
     for rank, p in enumerate(passages, start=1):
         doc = engine.documents[p.doc_id]
-        # the passage and its citation as shown (source labelled as `dated` labels it: 来源郑州日报; the date as a
-        # capture labels it: 时间2024-04-24)
+        # the passage and its citation as shown (source labelled as `dated` labels it: 来源郑州日报; the date after
+        # it, and labelled as a capture labels it: 时间2024-04-24)
         shown = " ".join((doc.text[p.start:p.end], doc.author, doc.title, f"来源{doc.source}" if doc.source else "",
-                          f"时间{doc.date}" if doc.date else "", doc.credits))
+                          doc.date, f"时间{doc.date}" if doc.date else "", doc.credits))
         if p.doc_id in docs and contains_answer(shown, item["answer"]):
             return rank
     return None
