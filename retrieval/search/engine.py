@@ -344,7 +344,8 @@ class Engine:
         text += dated(doc, analysis.question) or f" {doc.title or ''}"   # the citation's title is shown too
         typed = typed_answer(analysis.question, text) and listed(text) >= analysis.count and \
             (not analysis.years or self.matches_year(top.doc_id, text, analysis.years)) and \
-            self.spelled_out(analysis.parts) and not venue_unknown(doc, analysis.question)
+            self.spelled_out(analysis.parts) and \
+            not venue_unknown(doc, analysis.question, self.passage_text(top), top.doc_id in self.named_documents(analysis.question))
         rest = about_document(doc, analysis.question, words)
         coverage = 1.0 if top.defines or rest == [] else self.coverage(words if rest is None else rest, text)
         held = (not analysis.asked or self.holds(analysis.asked)) and \

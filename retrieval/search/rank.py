@@ -19,6 +19,9 @@ PUBLISHED = re.compile(r"[这那该此本]篇|[这那该此本]则|该文|此文
 # where a document was published (`发表在哪本期刊上`, `登在哪家报纸`, `出处是哪里`): its citation's source answers
 VENUE = re.compile(r"哪[本个家份]?(?:期刊|杂志|报纸|报刊|刊物|报|网站|媒体|平台)|什么(?:期刊|杂志|报纸|报刊|刊物|网站|媒体|平台)"
                    r"|(?:发表|刊登|刊发|登载|刊载|发布|登|转载)(?:在|于|到|自)?(?:哪|何处|什么地方)|出处|来源|出自")
+THIS_DOCUMENT = re.compile(r"[这那该此本]篇|该文|此文|本文|[这那该此本]则")
+# a passage that says where something is printed (`在《周刊少年Jump》上连载`, `刊登于…杂志`)
+VENUE_GIVEN = re.compile(r"《[^》]{1,30}》|杂志|期刊|日报|晚报|周刊|月刊|网站|出版社|连载|刊登|刊发|刊载|载于|发表于")
 TYPED_DEPTH = 5    # a count or date question may take its answer from this far down ...
 TYPED_SHARE = 0.8  # ... when that passage scores at least this share of the top one
 
@@ -48,10 +51,14 @@ def dated(doc: Document, question: str) -> str:
     return " " + " ".join(x for x in fields if x)
 
 
-def venue_unknown(doc: Document, question: str) -> bool:
-    """The question asks where the document was published (`…这篇文章发表在哪本期刊上`) and its citation
-    names no source: nothing shown answers it (the passage does not say where it is printed)."""
-    return not doc.source and PUBLISHED.search(question) is not None and VENUE.search(question) is not None
+def venue_unknown(doc: Document, question: str, text: str, named: bool) -> bool:
+    """The question asks where the document itself was published (`这篇文章发表在哪本期刊上`, or naming it:
+    `推动落实…研究发表在哪本期刊上`), its citation names no source and the passage `text` names no venue:
+    nothing shown answers it. A question about a work the passage describes (`《捉兔记》首次出版在什么杂志上`)
+    is answered by a passage that says where (`在《…》上连载`)."""
+    about = THIS_DOCUMENT.search(question) is not None or named
+    return about and not doc.source and PUBLISHED.search(question) is not None and \
+        VENUE.search(question) is not None and VENUE_GIVEN.search(text) is None
 
 
 def about_document(doc: Document, question: str, words: list[str]) -> list[str] | None:
