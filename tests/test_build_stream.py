@@ -111,3 +111,28 @@ def test_rows_in_a_scratch_file_read_back_as_written(tmp_path, monkeypatch):
     assert np.array_equal(np.concatenate(list(rows.blocks(3))), expected)
     assert np.array_equal(rows[::4], expected[::4]) and np.array_equal(rows.take(np.array([9, 1])), expected[[9, 1]])
     rows.close()
+
+
+def test_a_full_build_from_kept_token_ids_writes_the_bytes_of_a_build_from_scratch(tmp_path, monkeypatch):
+    """The kept chunks' token ids mapped to the new vocabulary (`token_store.Kept`), in the order of
+    first use, with a new document sorting first: tokens/ and lexical/ as a build that tokenises all."""
+    from retrieval.indexing import append
+    from tests.test_token_store import counting
+
+    corpus, index, scratch = tmp_path / "corpus", tmp_path / "index", tmp_path / "scratch"
+    corpus.mkdir()
+    seeds = sorted(CORPUS.glob("*.txt"))[:2]
+    for path in seeds:
+        (corpus / path.name).write_bytes(path.read_bytes())
+    build_from_documents(load_corpus(corpus).documents, [], index)
+    (corpus / "0-first.txt").write_text("党支部要按照打造战斗堡垒的要求，提好年度支部落实机关党建的意见建议。\n",
+                                        encoding="utf-8")
+    seen = counting(monkeypatch)
+    with monkeypatch.context() as m:     # a full build (no append)
+        m.setattr(append, "make_plan", lambda *a, **k: None)
+        build_from_documents(load_corpus(corpus).documents, [], index)
+    assert seen and all("战斗堡垒" in text for text in seen)
+    build_from_documents(load_corpus(corpus).documents, [], scratch, reuse=False)
+    mine, fresh = digests(index), digests(scratch)
+    assert {k: v for k, v in mine.items() if k.startswith(("tokens/", "lexical/", "chunks"))} == \
+        {k: v for k, v in fresh.items() if k.startswith(("tokens/", "lexical/", "chunks"))}
