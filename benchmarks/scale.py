@@ -2,14 +2,15 @@
 """Scale benchmark (issue #12): the engine at 100,000 chunks, and its dense layer at 1,000,000.
 
 `OMP_NUM_THREADS=1 .venv/bin/python benchmarks/scale.py --vectors /tmp/scale/vectors --work /tmp/scale/work
-[--chunks 100000] [--dense-chunks 1000000] [--queries 200]`
+[--chunks 100000] [--dense-chunks 1000000] [--queries 200] [--lazy-vectors]`
 
 The corpus is real text recombined (`benchmarks/scale_corpus.py`); the vectors are the real ones
 `benchmarks/scale_embed.py` had time to embed and, for the rest, real vectors with a small random
 perturbation (`benchmarks/scale_vectors.py`): the table says how many of each. Each phase runs in a
 fresh child process (`--phase`) whose peak RSS the parent reads from `os.wait4`:
 
-- build: the engine's own `build_from_documents`, every vector given (so: build time without embedding);
+- build: the engine's own `build_from_documents`, every vector given (so: build time without embedding):
+  made before the build as a dict, or (`--lazy-vectors`, for a million) made as the build asks for them;
 - query: load the index, RSS after loading, 200 questions (CMRC 2018 and DRCD dev) timed warm next to
   the bare query embedding, recall@10 of each FAISS layer against exact search of its stored vectors;
 - add: one new document added to the built index, twice (an append to the live generation,
@@ -73,18 +74,24 @@ def phase_build(args) -> dict:
     from retrieval.indexing import store
     from retrieval.indexing.build import build_from_documents
     from retrieval.indexing.embed import text_key
-    from scale_vectors import vector_cache
+    from scale_corpus import documents
+    from scale_vectors import Perturbed, vector_cache
 
-    docs, inputs, n_chunks, n_sentences = corpus(args.chunks)
-    keys = [text_key(t) for t in inputs]
-    del inputs
-    cache, real = vector_cache(keys, args.vectors)
+    if args.lazy_vectors:       # every vector made when the build asks for it (a million: 13 GB of float32)
+        docs, cache, real, vectors = list(documents(args.chunks)), Perturbed(args.vectors), None, None
+    else:
+        docs, inputs, _, _ = corpus(args.chunks)
+        keys = [text_key(t) for t in inputs]
+        del inputs
+        cache, real = vector_cache(keys, args.vectors)
+        vectors = len(set(keys))
     started, cpu = time.perf_counter(), time.process_time()
     report = build_from_documents(docs, [], args.index, cache=cache)
     seconds, cpu = time.perf_counter() - started, time.process_time() - cpu
     manifest = store.read_json(store.current(args.index) / "manifest.json")
     return {"documents": len(docs), "chunks": report.chunks, "sentences": report.sentences,
-            "vectors": len(set(keys)), "real_vectors": real, "embedded_in_build": report.embedded,
+            "vectors": vectors, "real_vectors": real if real is not None else cache.real_used,
+            "lazy_vectors": args.lazy_vectors, "embedded_in_build": report.embedded,
             "build_seconds": seconds, "build_cpu_seconds": cpu, "faiss": manifest["faiss"],
             "sizes": index_sizes(store.current(args.index))}
 
@@ -263,6 +270,7 @@ def run_phase(phase: str, args, **options) -> dict:
     cmd = [sys.executable, __file__, "--phase", phase, "--vectors", str(args.vectors), "--work", str(args.work),
            "--index", str(args.index), "--chunks", str(args.chunks), "--queries", str(args.queries),
            "--remove", str(args.remove), "--out", str(out), "--quoted", args.quoted, *flags]
+    cmd += ["--lazy-vectors"] * args.lazy_vectors
     print(f"[scale] {phase} {options or ''}…", file=sys.stderr, flush=True)
     run = run_measured(cmd, sys.stderr)
     if run["returncode"] != 0:
@@ -297,6 +305,9 @@ def main(argv=None) -> int:
     p.add_argument("--remove", type=int, default=1, help="`add` then removes the first document it added (0: not)")
     p.add_argument("--quoted", default="", help="`add`: TERM1,TERM2: each added document quotes its term (“TERM”: "
                                                "new to the corpus, the tokenizer's terms change)")
+    p.add_argument("--lazy-vectors", action="store_true",
+                   help="`build`: each vector made when the build asks for it (`scale_vectors.Perturbed`), none held "
+                        "by the benchmark (a million chunks); else all made before, as a dict")
     p.add_argument("--sentences-per-chunk", type=float, default=5.4,
                    help="for `dense` when no build of --chunks was measured in --work (5.4: this corpus)")
     args = p.parse_args(argv)

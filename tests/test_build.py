@@ -256,7 +256,7 @@ def test_a_corpus_with_nothing_readable_is_a_clear_error(tmp_path):
 
 def test_an_unwritable_index_folder_fails_before_embedding(corpus, tmp_path, monkeypatch):
     (tmp_path / "file").write_text("x", encoding="utf-8")
-    monkeypatch.setattr(build_module, "embed_with_progress", lambda *a, **k: pytest.fail("embedded"))
+    monkeypatch.setattr(build_module, "embed_missing", lambda *a, **k: pytest.fail("embedded"))
     with pytest.raises(IndexWriteError, match="cannot write the index"):
         build_index(corpus, tmp_path / "file" / "index")
 

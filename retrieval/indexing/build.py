@@ -8,7 +8,7 @@ import shutil
 import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -23,20 +23,21 @@ from retrieval.indexing.dense import Dense
 from retrieval.indexing.embed import Embedder, text_key
 from retrieval.errors import CorpusError, IndexWriteError, RetrievalError
 from retrieval.search.glossary import GLOSSARY, glossary_of, save_glossary
+from retrieval.indexing.inputs import (Inputs, Sentence, SentenceRows, chunk_sentences, embed_input,  # noqa: F401
+                                       lexical_inputs, lexical_texts, sentence_input, sentence_rows)
 from retrieval.indexing.lexical import Lexical
-from retrieval.indexing.manifest import built_backend, make_manifest
-from retrieval.indexing.seal import read_manifest, seal_folder, verified_file
-from retrieval.ingest.sentences import SENTENCE_MIN_HAN, han_count, sentence_spans
+from retrieval.indexing.manifest import make_manifest
+from retrieval.indexing.previous import previous_cache, reusable_manifest, sound_vectors  # noqa: F401
+from retrieval.indexing.seal import seal_folder
 from retrieval.indexing.settings import ChunkSettings
-from retrieval.ingest.structure import section_headings
+from retrieval.indexing.vectors import BLOCK, Rows, embed_missing, fill
 from retrieval.tokenize import Tokenizer, load_terms, quoted_terms
-from retrieval.types import Chunk, Document, Failure
+from retrieval.types import Document, Failure
 
 log = logging.getLogger(__name__)
 Progress = Callable[[float, str], None]
 WRITE_LOCK = ".write.lock"   # held while a build writes and publishes a generation
 WRITE_LOCK_WAIT = 600        # seconds a build waits for another one's write to finish
-UNIT_TOLERANCE = 1e-3        # a reused vector's norm is 1 within this (the model's vectors are normalised)
 
 
 @dataclass(frozen=True)
@@ -55,113 +56,6 @@ class BuildReport:
 
     def to_dict(self) -> dict:
         return asdict(self)
-
-
-def embed_input(doc: Document, chunk: Chunk) -> str:
-    """What the model sees for a chunk: the document title as context, then the chunk."""
-    return f"{doc.title}：{chunk.text}"
-
-
-def lexical_inputs(documents: dict[str, Document], chunks: Sequence[Chunk]) -> list[str]:
-    """What BM25 indexes for each chunk: `title：chunk`, with the headings of the chunk's section
-    between them (`title：一、heading （一）heading：chunk`), so a heading's words find its section, and
-    the document's source, author and editorial credits after its title (`title 郑州日报：chunk`), so a
-    question that names them (`郑州日报那篇…`, `在郑州，…`, `…的责任编辑是谁`) finds every chunk of the
-    document, not only one that repeats them."""
-    headings = {d.doc_id: section_headings(d.text, d.paragraphs) for d in documents.values()}
-    out = []
-    for c in chunks:
-        doc, above = documents[c.doc_id], headings[c.doc_id]
-        named = " ".join(x for x in (doc.title, doc.source, doc.author, doc.credits) if x)
-        context = " ".join(above[c.paragraph]) if c.paragraph < len(above) else ""
-        out.append(f"{named}：{context}：{c.text}" if context else f"{named}：{c.text}")
-    return out
-
-
-@dataclass(frozen=True)
-class Sentence:
-    """A sentence of chunk `row`, embedded on its own: `text[start:end]` of the chunk's document."""
-
-    row: int
-    start: int
-    end: int
-
-
-def chunk_sentences(chunks: Sequence[Chunk]) -> list[Sentence]:
-    """The sentences of every chunk with at least SENTENCE_MIN_HAN Han characters, by row."""
-    out = []
-    for row, c in enumerate(chunks):
-        for s, e in sentence_spans(c.text):
-            if han_count(c.text[s:e]) >= SENTENCE_MIN_HAN:
-                out.append(Sentence(row, c.start + s, c.start + e))
-    return out
-
-
-def sentence_input(doc: Document, sentence: Sentence) -> str:
-    """What the model sees for a sentence: the document title as context, then the sentence."""
-    return f"{doc.title}：{doc.text[sentence.start:sentence.end]}"
-
-
-def previous_cache(index_dir: Path, model: str, dim: int | None = None,
-                   backend: str | None = None) -> dict[str, np.ndarray]:
-    """Embeddings of the kept generations (chunks and sentences, the live one first) by content key,
-    when they used the same model (and the same embedding backend, `Embedder.label`, when given). Only
-    vectors that can be trusted are reused: from a file whose bytes match the checksum its sealed
-    manifest records, finite, of the model's dimension and unit length (a generation of an older
-    schema, which recorded no checksums, gets the vector checks alone)."""
-    live = store.live_folder(index_dir)   # complete or not: an older schema's vectors are reused too
-    cache: dict[str, np.ndarray] = {}
-    for folder in [live] + [g for g in store.generations(index_dir) if g != live]:
-        for key, vector in generation_vectors(folder, model, dim, backend).items():
-            cache.setdefault(key, vector)
-    return cache
-
-
-def generation_vectors(folder: Path, model: str, dim: int | None, backend: str | None = None) -> dict[str, np.ndarray]:
-    manifest = reusable_manifest(folder)
-    if manifest is None or manifest.get("model", {}).get("name") != model or \
-            (backend is not None and built_backend(manifest) != backend):
-        return {}
-    sealed = "index_files" in manifest
-    cache = {}
-    for rows_file, vectors_file in (("chunks.jsonl", "dense.faiss"), ("sentences.jsonl", "sentences.faiss")):
-        if sealed and not (verified_file(folder, manifest, rows_file) and verified_file(folder, manifest, vectors_file)):
-            log.warning("not reusing the vectors of %s: %s or %s does not match its checksum",
-                        folder.name, rows_file, vectors_file)
-            continue
-        try:
-            rows = store.read_jsonl(folder / rows_file)
-            vectors = Dense.load(folder / vectors_file).all_vectors()   # flat: float32, ivf: float16, both exact
-        except Exception:  # this part is missing or unreadable: embed it again
-            continue
-        good = sound_vectors(vectors, dim)
-        cache |= {row["key"]: vectors[i] for i, row in enumerate(rows)
-                  if i < len(good) and good[i] and isinstance(row, dict) and isinstance(row.get("key"), str)}
-    return cache
-
-
-def reusable_manifest(folder: Path) -> dict | None:
-    """The generation's manifest when it is sealed and unaltered, or of an older schema (unsealed);
-    None when it is missing, unreadable or altered."""
-    try:
-        manifest = store.read_json(folder / "manifest.json")
-        if manifest.get("schema_version") == store.SCHEMA_VERSION or "checksum" in manifest:
-            manifest = read_manifest(folder)
-        return manifest if isinstance(manifest, dict) else None
-    except Exception:  # noqa: BLE001  (no usable previous index: embed everything)
-        return None
-
-
-def sound_vectors(vectors, dim: int | None) -> np.ndarray:
-    """Per row: finite, of dimension `dim` and unit length (what the model gives); all False when the
-    array is not a 2-d float matrix of that dimension."""
-    if not isinstance(vectors, np.ndarray) or vectors.ndim != 2 or vectors.dtype.kind != "f" or \
-            (dim is not None and vectors.shape[1] != dim):
-        return np.zeros(len(vectors) if hasattr(vectors, "__len__") else 0, dtype=bool)
-    with np.errstate(all="ignore"):
-        finite = np.isfinite(vectors).all(axis=1)
-        norms = np.linalg.norm(np.where(np.isfinite(vectors), vectors, 0), axis=1)
-    return finite & (np.abs(norms - 1) < UNIT_TOLERANCE)
 
 
 def build_index(corpus_dir: str | Path, index_dir: str | Path, model: str | None = None,
@@ -214,7 +108,13 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
                          index_dir: str | Path, model: str | None = None,
                          progress: Progress | None = None,
                          settings: ChunkSettings = ChunkSettings(), reuse: bool = True,
-                         cache: dict | None = None) -> BuildReport:
+                         cache: Mapping | None = None) -> BuildReport:
+    """Build a generation of `documents` at `index_dir`. `cache`: {content key: vector} of texts not to
+    embed again (else, with `reuse`, the kept generations' vectors, `previous_cache`).
+
+    Nothing is held as one Python object per token or vector: the tokens are ids as they are made
+    (`token_store.tokenize_ids`), the vectors rows of one matrix (`vectors.Rows`), the sentences three
+    integer arrays and the inputs made when needed (`retrieval.indexing.inputs`)."""
     started = time.perf_counter()
     report = progress or (lambda f, m: None)
     index_dir = Path(index_dir)
@@ -232,46 +132,59 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
         raise nothing_to_index(failures)
     check_writable(index_dir)
     report(0.1, f"{len(documents)} documents, {len(chunks)} chunks")
-    inputs = [embed_input(by_id[c.doc_id], c) for c in chunks]
-    sentences = chunk_sentences(chunks)
-    sentence_inputs = [sentence_input(by_id[chunks[s.row].doc_id], s) for s in sentences]
-    cache = ({} if not reuse else dict(cache) if cache is not None
+    inputs = Inputs(by_id, chunks, sentence_rows(chunks))
+    cache = ({} if not reuse else cache if cache is not None
              else previous_cache(index_dir, embedder.name, embedder.dim, embedder.label))
-    reused = sum(text_key(t) in cache for t in set(inputs))
-    sentence_keys = {text_key(t) for t in sentence_inputs} - {text_key(t) for t in inputs}
-    sentences_new = sum(k not in cache for k in sentence_keys)
-    lexical_texts = lexical_inputs(by_id, chunks)
     previous = store.live_folder(index_dir) if reuse else None
     with ThreadPoolExecutor(2) as pool:   # BM25 tokenises while the model embeds (both release the GIL often)
-        lexical_job = pool.submit(lexical_index, lexical_texts, tokenizer, previous)
+        lexical_job = pool.submit(lexical_index, lexical_texts(by_id, chunks), tokenizer, previous)
         glossary_job = pool.submit(glossary_of, by_id)     # stored: never built at question time
-        vectors = embed_with_progress(embedder, inputs + sentence_inputs, cache, report)
-        vectors, sentence_vectors = vectors[:len(inputs)], vectors[len(inputs):]
+        keys, rows, found = gather_vectors(embedder, inputs, cache, report, index_dir)
         report(0.85, "indexing")
         lexical, tokens = lexical_job.result()
-    dense = Dense.build(vectors, embedder.dim)
-    sentence_dense = Dense.build(sentence_vectors, embedder.dim)
+    try:
+        dense, sentence_dense = (Dense.build(r, embedder.dim) for r in rows)
+    finally:
+        for r in rows:
+            r.close()
 
     def write(folder: Path) -> None:
-        write_generation(folder, documents, failures, chunks, inputs, vectors, lexical, dense, tokenizer,
-                         embedder, settings, len(sentences))
-        write_sentences(folder, sentences, sentence_inputs, sentence_vectors, sentence_dense)
+        write_generation(folder, documents, failures, chunks, keys[0], lexical, dense, tokenizer,
+                         embedder, settings, len(inputs.sentences))
+        write_sentences(folder, inputs.sentences, keys[1], sentence_dense)
         save_glossary(folder / GLOSSARY, glossary_job.result())
-        token_store.save(folder, lexical_texts, tokens, tokenizer.signature)
+        token_store.write(folder, tokens.keys, tokens.ids, tokens.offsets, tokens.words, tokenizer.signature)
         seal_folder(folder)      # last: every file's size and checksum in the manifest, sealed
 
     folder = publish_new(index_dir, write)
     report(1.0, "index ready")
-    new = len(set(inputs)) - reused
-    return BuildReport(len(documents), len(chunks), new, len(chunks) - new if chunks else 0,
-                       tuple(failures), round(time.perf_counter() - started, 2), str(folder), len(sentences),
-                       sentences_new)
+    distinct = np.unique(keys[0])
+    new = len(distinct) - len(np.unique(keys[0][found[0]]))
+    sentences_new = len(np.setdiff1d(np.unique(keys[1][~found[1]]), distinct))
+    return BuildReport(len(documents), len(chunks), new, len(chunks) - new, tuple(failures),
+                       round(time.perf_counter() - started, 2), str(folder), len(inputs.sentences), sentences_new)
 
 
-def lexical_index(texts: list[str], tokenizer: Tokenizer, previous: Path | None) -> tuple[Lexical, list[list[str]]]:
-    """BM25 over the texts' tokens, reusing the token lists of the `previous` generation (`token_store`)."""
-    tokens, _ = token_store.tokenize_all(texts, tokenizer, tokenizer.signature, previous)
-    return Lexical.build(tokens), tokens
+def gather_vectors(embedder: Embedder, inputs: Inputs, cache: Mapping, report: Progress,
+                   scratch: Path) -> tuple[list[np.ndarray], list[Rows], list[np.ndarray]]:
+    """Per layer (chunks, sentences): the inputs' keys, their vectors (from `cache`, the rest embedded)
+    and which rows `cache` held."""
+    keys = [inputs.keys(0), inputs.keys(1)]
+    rows = [Rows(len(k), embedder.dim, scratch) for k in keys]
+    try:
+        found = [fill(r, k, cache) for r, k in zip(rows, keys)]
+        embed_missing(embedder, inputs.text, keys, found, rows, report)
+    except BaseException:
+        for r in rows:
+            r.close()
+        raise
+    return keys, rows, found
+
+
+def lexical_index(texts: Iterable[str], tokenizer: Tokenizer, previous: Path | None) -> tuple[Lexical, token_store.TokenIds]:
+    """BM25 over the texts' token ids, reusing those of the `previous` generation (`token_store`)."""
+    tokens = token_store.tokenize_ids(texts, tokenizer, tokenizer.signature, previous)
+    return Lexical.from_ids(tokens.ids, tokens.offsets, tokens.words), tokens
 
 
 def nothing_to_index(failures: Sequence[Failure]) -> CorpusError:
@@ -354,11 +267,11 @@ def embed_with_progress(embedder: Embedder, inputs: list[str], cache: dict, repo
     return np.stack([cache[text_key(t)] for t in inputs]).astype("float32")
 
 
-def write_generation(folder: Path, documents, failures, chunks, inputs, vectors, lexical, dense,
+def write_generation(folder: Path, documents, failures, chunks, keys: np.ndarray, lexical, dense,
                      tokenizer, embedder, settings, sentences: int) -> None:
     store.write_jsonl(folder / "documents.jsonl", (d.to_dict() for d in documents))
     store.write_jsonl(folder / "chunks.jsonl", (
-        {**c.to_dict(), "key": text_key(t)} for c, t in zip(chunks, inputs)))
+        {**c.to_dict(), "key": k} for c, k in zip(chunks, decoded(keys))))
     dense.save(folder / "dense.faiss")       # the only copy of the vectors (`Dense`)
     lexical.save(folder / "lexical")
     (folder / "terms.txt").write_text("\n".join(tokenizer.terms) + "\n", encoding="utf-8")
@@ -366,8 +279,16 @@ def write_generation(folder: Path, documents, failures, chunks, inputs, vectors,
     store.write_json(folder / "manifest.json", manifest)
 
 
-def write_sentences(folder: Path, sentences: list[Sentence], inputs: list[str], vectors: np.ndarray,
-                    dense: Dense) -> None:
+def write_sentences(folder: Path, sentences: SentenceRows, keys: np.ndarray, dense: Dense) -> None:
     store.write_jsonl(folder / "sentences.jsonl", (
-        {**asdict(s), "key": text_key(t)} for s, t in zip(sentences, inputs)))
+        {"row": r, "start": s, "end": e, "key": k}
+        for lo in range(0, len(keys), BLOCK)
+        for r, s, e, k in zip(sentences.row[lo:lo + BLOCK].tolist(), sentences.start[lo:lo + BLOCK].tolist(),
+                              sentences.end[lo:lo + BLOCK].tolist(), decoded(keys[lo:lo + BLOCK]))))
     dense.save(folder / "sentences.faiss")
+
+
+def decoded(keys: np.ndarray) -> Iterator[str]:
+    """The content keys (S64) as strings, a block at a time."""
+    for lo in range(0, len(keys), BLOCK):
+        yield from (k.decode() for k in keys[lo:lo + BLOCK].tolist())

@@ -56,15 +56,18 @@ class Dense:
         return "flat-ip" if self.ivf is None else f"ivf{self.ivf.nlist}-fp16"
 
     @classmethod
-    def build(cls, vectors: np.ndarray, dim: int) -> "Dense":
-        vectors = np.ascontiguousarray(vectors, dtype="float32")
+    def build(cls, vectors, dim: int) -> "Dense":
+        """The index of `vectors`: a float array, or any row store with `len`, `[::step]` and
+        `blocks()` (`retrieval.indexing.vectors.Rows`), added a block at a time."""
+        blocks = vectors.blocks() if hasattr(vectors, "blocks") else [vectors]
         kind = index_type(len(vectors))
         if kind == "flat-ip":
             index = faiss.IndexFlatIP(dim)
         else:
             index = inverted_file(vectors, dim, nlist_for(len(vectors)))
-        if len(vectors):
-            index.add(vectors)
+        for block in blocks:
+            if len(block):
+                index.add(np.ascontiguousarray(block, dtype="float32"))
         if kind != "flat-ip":
             index.make_direct_map()      # row -> its code, to read a vector back
         return cls(index)

@@ -20,6 +20,7 @@ PACKAGES = ("sentence-transformers", "torch", "transformers", "onnxruntime", "fa
             "OpenCC", "langchain-text-splitters", "numpy")
 PIPELINE_FILES = ("ingest/read", "ingest/clean.py", "ingest/metadata.py", "ingest/title.py", "ingest/structure.py",
                   "ingest/corpus.py", "indexing/chunk.py", "tokenize.py", "ingest/sentences.py", "indexing/build.py",
+                  "indexing/inputs.py",
                   "indexing/lexical.py", "data/terms.txt",
                   "search/glossary.py", "search/definitions.py", "search/align.py")   # the stored glossary (glossary.jsonl)
 HERE = Path(__file__).resolve().parents[1]      # retrieval/

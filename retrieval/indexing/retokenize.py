@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.indexing import store, token_store
-from retrieval.indexing.build import lexical_inputs
+from retrieval.indexing.inputs import lexical_inputs
 from retrieval.indexing.embed import text_key
 from retrieval.tokenize import Tokenizer, dictionary_word, normalize_once
 from retrieval.types import Chunk, Document

@@ -17,6 +17,7 @@ from retrieval.indexing import store
 from retrieval.errors import IndexCorruptError, IndexStaleError
 
 MANIFEST = "manifest.json"
+HASH_SLICE = 256 * 2**20          # bytes of a file hashed at a time: a 5 GB FAISS file is not all resident at once
 _verified: dict[tuple, str] = {}     # (path, size, mtime_ns, inode) -> sha256 of a file read before
 
 
@@ -26,9 +27,14 @@ def file_sha256(path: Path) -> str:
     if key not in _verified:
         digest = hashlib.sha256()
         with open(path, "rb") as fh:
-            if stat.st_size:        # one update over the mapped file: the GIL is let go once, not per block
+            if stat.st_size:        # large updates over the mapped file: the GIL is let go once a slice
                 with mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as mapped:
-                    digest.update(mapped)
+                    view = memoryview(mapped)
+                    for lo in range(0, stat.st_size, HASH_SLICE):
+                        digest.update(view[lo:lo + HASH_SLICE])
+                        if stat.st_size > HASH_SLICE:   # its pages leave the process (they stay cached)
+                            mapped.madvise(mmap.MADV_DONTNEED, lo, min(HASH_SLICE, stat.st_size - lo))
+                    view.release()
         _verified[key] = digest.hexdigest()
     return _verified[key]
 

@@ -65,7 +65,7 @@ def build_milvus(corpus_dir, where: str, model=None, reuse: bool = True, progres
     embedder = Embedder(model)           # the model is loaded once per process: the build reuses it
     with build_lock(mc, where):          # another builder's turn ends with its switch: start from its generation
         before = live_name(where, mc)
-        cache = (previous_vectors(where, embedder.name, embedder.label) | (cache or {})) if reuse else {}
+        cache = {**previous_vectors(where, embedder.name, embedder.label), **(cache or {})} if reuse else {}
         with tempfile.TemporaryDirectory(prefix="retrieval-milvus-") as tmp:
             report = build_index(corpus_dir, Path(tmp), model=model, progress=progress, reuse=reuse, cache=cache)
             generation, inserted = upload(mc, where, store.current(Path(tmp)))
