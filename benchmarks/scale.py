@@ -41,6 +41,7 @@ from run import ASK_WITHOUT_CORPUS, index_sizes, percentile, run_measured, summa
 WARMUP = 3
 NEW_DOCUMENT = 9_000_000      # the number of the document `add` adds (not in any corpus made here)
 QUOTED_SERIES = 100           # `--quoted`: the documents added are NEW_DOCUMENT + 101, + 102
+OLD_BM25_LIMIT = 200_000       # `add` times BM25 built from kept token lists (the path before token ids) up to this size
 
 
 def rss_mib() -> float:
@@ -183,11 +184,13 @@ def phase_add(args) -> dict:
     cache = previous_cache(args.index, embedder.name, embedder.dim, embedder.label)
     out["read_previous_vectors_seconds"] = time.perf_counter() - started
     del cache
-    tokens = token_store.previous_tokens(store.current(args.index), Tokenizer(
-        load_terms() + quoted_terms(d.text for d in docs)).signature)
-    started = time.perf_counter()
-    Lexical.build(list(tokens.values()))
-    out["bm25_from_kept_tokens_seconds"] = time.perf_counter() - started
+    if args.chunks <= OLD_BM25_LIMIT:     # the old path: every kept token a Python string (10^8 at a million)
+        tokens = token_store.previous_tokens(store.current(args.index), Tokenizer(
+            load_terms() + quoted_terms(d.text for d in docs)).signature)
+        started = time.perf_counter()
+        Lexical.build(list(tokens.values()))
+        out["bm25_from_kept_tokens_seconds"] = time.perf_counter() - started
+        del tokens
     if hasattr(Lexical, "from_ids"):       # the append path's BM25: the same index from the token ids
         _, ids, offsets, words, _ = token_store.read(store.current(args.index))
         started = time.perf_counter()
