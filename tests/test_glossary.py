@@ -233,3 +233,62 @@ def test_the_next_sentence_explains_a_quoted_term(written):
     st = term_statement(engine, "灯下黑", glossary)
     assert engine.documents[st.doc_id].text[st.start:st.end].startswith("要防止“灯下黑”。所谓灯下黑")
     assert term_statement(engine, "四下基层", glossary) is None
+
+
+def test_fold_text_is_fold_without_its_offsets(seed_engine):
+    """The glossary's fast fold gives the text `fold` gives, on every document and sentence of the seed
+    corpus and on random strings of characters whose NFKC, case or script changes (full width,
+    ligatures, combining marks, circled and Roman numerals, traditional characters, other planes)."""
+    import random
+
+    from retrieval.ingest.sentences import sentence_spans
+    from retrieval.search.align import fold_text
+
+    texts = [d.text for d in seed_engine.documents.values()] + [d.title for d in seed_engine.documents.values()]
+    texts += [d.text[s:e] for d in seed_engine.documents.values() for s, e in sentence_spans(d.text)]
+    pool = list("「机关黨建」（一）：１２ＡＢｃ，。！？ﬁΩΩé\u0301\u200b\u3000①Ⅻ㈱㍿𠀀😀\t\n_-·“”‘’兩個維護髮發後后乾干") + ["e\u0301"]
+    rng = random.Random(7)
+    texts += ["".join(rng.choice(pool) for _ in range(rng.randint(0, 30))) for _ in range(2000)]
+    for text in texts:
+        assert fold_text(text) == fold(text).text, text
+
+
+def test_quote_counts_are_the_counts_of_each_quoted_term(seed_engine):
+    from retrieval.search.glossary import quote_counts
+    from retrieval.tokenize import quoted_terms
+
+    texts = [d.text for d in seed_engine.documents.values()]
+    joined = "".join(texts) + "“两个维护”“甲“两个维护”乙”“”“四强”党支部”"
+    counted = quote_counts(joined)
+    for term in quoted_terms(texts + [joined]) + ["", "甲", "乙"]:     # terms hold no curly quotes (QUOTED)
+        assert counted[term] == joined.count(f"“{term}”"), term
+
+
+def test_the_glossary_is_the_term_by_term_reading(seed_engine):
+    """`glossary_of` (counts in one pass, sentences found once a document) gives what reading the
+    corpus term by term gives: the same terms, counts, statements and order."""
+    import re
+
+    from retrieval.search import glossary as g
+    from retrieval.search.definitions import rank
+    from retrieval.tokenize import load_terms, quoted_terms
+
+    documents = seed_engine.documents
+    texts, joined = [d.text for d in documents.values()], "".join(d.text for d in documents.values())
+    quoted = [t for t in quoted_terms(texts) if re.search(r"[\u4e00-\u9fff]", t)]
+    candidates = sorted({t for t in quoted if g.NUMERAL.search(t) or joined.count(f"“{t}”") >= 2} | set(load_terms()))
+    folded = {d.doc_id: fold(d.text).text for d in documents.values()}
+    order = {d: i for i, d in enumerate(documents)}
+    expected = {}
+    for term in candidates:
+        needle = fold(term).text
+        counts = {d: f.count(needle) for d, f in folded.items()}
+        if sum(counts.values()):
+            found = [x for doc_id, doc in documents.items() if counts[doc_id]
+                     for x in g.doc_statements(doc, term, needle)]
+            found.sort(key=lambda x: (*rank(x[1]), -counts[x[0].doc_id], order[x[0].doc_id], x[0].start))
+            expected[term] = g.Term(term, sum(counts.values()), sum(1 for n in counts.values() if n),
+                                    tuple(st for st, _ in found))
+    expected = dict(sorted(expected.items(), key=lambda kv: (-kv[1].count, kv[0])))
+    got = g.glossary_of(documents)
+    assert list(got) == list(expected) and got == expected

@@ -8,6 +8,7 @@ back to an exact slice of the stored clean text.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -69,6 +70,30 @@ def fold(text: str, base: int = 0) -> Folded:
         narrow = "".join(per_char(c) for c in wide)
     keep = [i for i, c in enumerate(narrow) if c.isalnum()]
     return Folded("".join(narrow[i] for i in keep), tuple(offsets[i] for i in keep), base + len(text))
+
+
+def fold_text(text: str) -> str:
+    """`fold(text).text` without the offsets, at C speed where `fold` loops in Python: the same
+    per-character NFKC (a translation table filled as characters come), the same conversion and
+    the same characters kept (`[\\W_]` is what `str.isalnum` rejects). The glossary folds every
+    document and sentence of the corpus with it."""
+    wide = text.translate(WIDTH)
+    narrow = converter().convert(wide).lower()
+    if len(narrow) != len(wide):
+        narrow = "".join(per_char(c) for c in wide)
+    return NOT_ALNUM.sub("", narrow)
+
+
+class _Width(dict):
+    """ord(character) -> its NFKC form, each worked out once (`str.translate` asks for every character)."""
+
+    def __missing__(self, code: int) -> str:
+        self[code] = out = unicodedata.normalize("NFKC", chr(code))
+        return out
+
+
+WIDTH = _Width()
+NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 @lru_cache(maxsize=65536)
