@@ -52,7 +52,7 @@ def full_build(corpus, index, monkeypatch):
 def same_index(a, b):
     """The two live generations hold the same rows, vectors and BM25 scores, and both pass `check`."""
     ga, gb = store.current(a), store.current(b)
-    for name in ("documents.jsonl", "chunks.jsonl", "sentences.jsonl", "terms.txt"):
+    for name in ("documents.jsonl", "chunks.jsonl", "sentences.jsonl", "terms.txt", "glossary.jsonl"):
         assert (ga / name).read_bytes() == (gb / name).read_bytes(), name
     for name in ("dense.faiss", "sentences.faiss"):
         assert np.array_equal(Dense.load(ga / name).all_vectors(), Dense.load(gb / name).all_vectors()), name
@@ -70,15 +70,17 @@ def answers(index, corpus):
     return [json.dumps(engine.ask(q), ensure_ascii=False, sort_keys=True) for q in QUESTIONS]
 
 
-def test_adding_and_removing_a_document_by_append_is_a_full_build(tmp_path, monkeypatch):
+def test_adding_and_removing_a_document_by_append_is_a_full_build(tmp_path, monkeypatch, caplog):
     corpus, fast, full = tmp_path / "corpus", tmp_path / "fast", tmp_path / "full"
     corpus_of(corpus, ["a.txt", "b.txt"])
     build_index(corpus, fast)
     shutil.copytree(fast, full)
     corpus_of(corpus, ["a.txt", "b.txt", "c.txt"])
     before = store.current(fast)
-    added = build_index(corpus, fast)
+    with caplog.at_level("INFO", logger="retrieval.indexing.append"):
+        added = build_index(corpus, fast)
     assert added.appended and store.current(fast) != before
+    assert "glossary carried over" in caplog.text           # not read from the whole corpus again
     assert 0 < added.embedded < added.chunks                    # only c.txt's chunks
     full_build(corpus, full, monkeypatch)
     same_index(fast, full)
@@ -161,3 +163,21 @@ def test_a_crash_in_the_middle_of_an_append_leaves_the_live_generation(tmp_path,
     corpus_of(corpus, ["a.txt", "b.txt", "c.txt"])
     assert build_index(corpus, index).appended and not list(index.glob(".tmp-gen-*"))
     assert check_folder(store.current(index), live=True).intact
+
+
+def test_an_append_to_an_index_storing_no_glossary_computes_it_whole(tmp_path, monkeypatch, caplog):
+    """An index built before the glossary was stored: the append stores the whole one, as a full build."""
+    from retrieval.indexing.seal import seal_folder
+    from retrieval.search.glossary import GLOSSARY
+
+    corpus, fast, full = tmp_path / "corpus", tmp_path / "fast", tmp_path / "full"
+    corpus_of(corpus, ["a.txt", "b.txt"])
+    build_index(corpus, fast)
+    (store.current(fast) / GLOSSARY).unlink()
+    seal_folder(store.current(fast))
+    corpus_of(corpus, ["a.txt", "b.txt", "c.txt"])
+    with caplog.at_level("INFO", logger="retrieval.indexing.append"):
+        assert build_index(corpus, fast).appended
+    assert "glossary computed whole" in caplog.text
+    full_build(corpus, full, monkeypatch)
+    same_index(fast, full)

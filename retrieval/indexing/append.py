@@ -12,7 +12,9 @@ that brings a quoted formulation new to the corpus, or takes away the last one o
 the tokenizer's terms: then the kept chunks whose BM25 input holds an added or removed term are
 tokenised again and every other one keeps its ids (`retrieval.indexing.retokenize`: exact, since a
 term changes only the tokens of the texts that hold it), and `terms.txt` and the manifest's tokenizer
-signature are the new tokenizer's. The result is the generation a full build makes, rows in the live
+signature are the new tokenizer's. The glossary (`glossary.jsonl`) is the live one with the entries of
+the formulations the added and removed documents hold made again (`retrieval.indexing.glossary_append`:
+exact, the same file a full build writes). The result is the generation a full build makes, rows in the live
 generation's order with the new documents last (a full build follows the order given), the lists of
 an inverted file trained on the vectors of an earlier build (a full build trains them again: recall
 moves a little, README "Scale").
@@ -43,10 +45,12 @@ from retrieval.indexing.build import (BuildReport, Progress, Sentence, chunk_sen
 from retrieval.indexing.chunk import chunk_document
 from retrieval.indexing.dense import Dense, index_type
 from retrieval.indexing.embed import Embedder, text_key
+from retrieval.indexing.glossary_append import appended
 from retrieval.indexing.lexical import Lexical
 from retrieval.indexing.manifest import faiss_choice, stale_reasons, versions
 from retrieval.indexing.seal import seal_folder, verified_file
 from retrieval.indexing.settings import ChunkSettings
+from retrieval.search.glossary import GLOSSARY, glossary_of, load_glossary, save_glossary
 from retrieval.tokenize import Tokenizer
 from retrieval.types import Document, Failure
 
@@ -69,6 +73,7 @@ class Plan:
     removed: np.ndarray         # chunk rows of the base that go, sorted
     added: tuple[Document, ...]
     changed: frozenset[str] = frozenset()   # words the tokenizer's dictionary gains or loses (`retokenize`)
+    kept: tuple[Document, ...] = ()         # the kept documents, in the base's order
 
 
 def make_plan(index_dir: Path, documents: Sequence[Document], tokenizer: Tokenizer, settings: ChunkSettings,
@@ -103,7 +108,7 @@ def make_plan(index_dir: Path, documents: Sequence[Document], tokenizer: Tokeniz
         changed = retokenize.changed_words(terms, tokenizer.terms)
         log.info("append: the tokenizer gains or loses %d words; the kept chunks holding one are tokenised again",
                  len(changed))
-    return Plan(base, manifest, keep, removed, added, changed)
+    return Plan(base, manifest, keep, removed, added, changed, tuple(given[p] for p, k in zip(files, keep) if k))
 
 
 @dataclass(frozen=True)
@@ -179,6 +184,7 @@ def write(tmp: Path, plan: Plan, failures, index_dir: Path, tokenizer: Tokenizer
         layer.save(tmp / name)
     write_rows(tmp, plan, new, sentence_rows)
     write_lexical(tmp, plan, new, tokenizer)
+    write_glossary(tmp, plan)
     (tmp / "terms.txt").write_text("\n".join(tokenizer.terms) + "\n", encoding="utf-8")
     store.write_json(tmp / "manifest.json", manifest_of(plan, new, failures, sizes, tokenizer.signature))
     seal_folder(tmp)
@@ -273,6 +279,23 @@ def write_lexical(tmp: Path, plan: Plan, new: NewRows, tokenizer: Tokenizer) -> 
     offsets = np.r_[0, np.cumsum(np.r_[lengths, np.diff(new_offsets)])].astype("int64")
     token_store.write(tmp, keys, ids, offsets, words, tokenizer.signature)
     Lexical.from_ids(ids, offsets, words).save(tmp / "lexical")
+
+
+def write_glossary(tmp: Path, plan: Plan) -> None:
+    """glossary.jsonl of the new generation: the base's, with the terms the added and removed documents
+    hold made again (`glossary_append`), or, when the base stores none to start from, computed whole."""
+    started = time.perf_counter()
+    kept = {d.doc_id: d for d in plan.kept}
+    stored = plan.base / GLOSSARY
+    glossary = None
+    if stored.exists():
+        removed = [Document.from_dict(r) for r in lines_at(plan.base / "documents.jsonl", np.flatnonzero(~plan.keep))]
+        glossary = appended(load_glossary(stored, held=True), kept, removed, plan.added)
+    how = "carried over"
+    if glossary is None:
+        glossary, how = glossary_of(kept | {d.doc_id: d for d in plan.added}), "computed whole"
+    save_glossary(tmp / GLOSSARY, glossary)
+    log.info("append: glossary %s, %d terms, %.1f s", how, len(glossary), time.perf_counter() - started)
 
 
 def manifest_of(plan: Plan, new: NewRows, failures, sizes: dict[str, int], tokenizer: str) -> dict:

@@ -22,7 +22,7 @@ PIPELINE_FILES = ("ingest/read", "ingest/clean.py", "ingest/metadata.py", "inges
                   "ingest/corpus.py", "indexing/chunk.py", "tokenize.py", "ingest/sentences.py", "indexing/build.py",
                   "indexing/inputs.py",
                   "indexing/lexical.py", "data/terms.txt",
-                  "search/glossary.py", "search/definitions.py", "search/align.py")   # the stored glossary (glossary.jsonl)
+                  "search/glossary.py", "search/definitions.py", "search/align.py", "indexing/glossary_append.py")   # the stored glossary (glossary.jsonl)
 HERE = Path(__file__).resolve().parents[1]      # retrieval/
 
 

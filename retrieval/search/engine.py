@@ -87,7 +87,10 @@ class Engine:
             g.sentences, g.spans[:, 0], g.sentence_vectors, g.spans, g.terms
         with self.lock:
             self.folder, self.manifest, self.fallback = folder, manifest, None
-            self.documents = documents
+            stored = getattr(g, "glossary", None)     # stored by the build and by an append (not by the Milvus store)
+            with self.glossary_lock:    # together: a warm-up thread of the last load never sees the new
+                self.documents = documents      # documents with the old glossary (and builds it again)
+                self.glossary_cache = None if stored is None else (documents, stored)
             self.chunks, self.lexical, self.dense = chunks, lexical, dense
             if isinstance(sentence_vectors, np.memmap):     # the same mapped memory, without memmap's
                 sentence_vectors = sentence_vectors.view(np.ndarray)   # per-slice overhead (~14k slices an answer)
@@ -104,8 +107,6 @@ class Engine:
             self.analysed = lru_cache(maxsize=RECENT)(lambda text: analyzer(text, lexical.idf, self.holds))
             self.corrector = None
             self.text = CorpusText(documents)
-            stored = getattr(g, "glossary", None)     # built with the index (not by an append, nor the Milvus store)
-            self.glossary_cache = None if stored is None else (documents, stored)
             self.doc_rows = chunks.rows_of()
             self.substance = np.array([substance(c.text) for c in chunks], dtype="float32").tolist()
             self.widened = lru_cache(maxsize=SENTENCE_WORDS)(self.widen_now)
@@ -117,7 +118,7 @@ class Engine:
         """What the first question would otherwise wait for, made at load in the background: the typo corrector,
         the question analyser's pattern of the dictionary's terms, the corpus text's lookup tables (16-44 s at
         100,000 chunks, README "Scale"), jieba's word tags and, for
-        a generation that stores none (an append, an older index, Milvus), the glossary."""
+        an index that stores none (built before it was stored, or Milvus), the glossary."""
         self.typo_corrector()
         self.analyzer.spelled
         word_tags()

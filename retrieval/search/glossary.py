@@ -15,7 +15,7 @@ import json
 import re
 from collections import Counter
 from contextlib import nullcontext
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
@@ -38,6 +38,9 @@ class Statement:
     start: int
     end: int
     kind: str
+    # the rest of its rank (`definitions.rank`), stored so that an append can merge new statements in
+    strong: bool = field(default=False, compare=False)
+    explained: int = field(default=0, compare=False)
 
 
 @dataclass(frozen=True)
@@ -46,11 +49,14 @@ class Term:
     count: int
     documents: int
     statements: tuple[Statement, ...]   # best explanation first; mentions last
+    # (doc_id, occurrences) of each document holding it, in index order: what an append needs
+    # (`retrieval.indexing.glossary_append`); the engine's load leaves it empty
+    held: tuple[tuple[str, int], ...] = field(default=(), compare=False, repr=False)
 
 
 def cached_glossary(engine) -> dict[str, Term]:
     """The glossary the index stores (`glossary.jsonl`, read at load), or for an index built before it was
-    stored (or made by an append, or read from Milvus), built once from the documents, kept with the engine and
+    stored (or read from Milvus), built once from the documents, kept with the engine and
     rebuilt only when it has reloaded its documents; the engine's load starts that build in a thread
     (`Engine.warm_up`).
 
@@ -80,8 +86,11 @@ _by_fold: dict[int, tuple[dict, dict]] = {}
 
 
 def candidate_terms(texts: list[str]) -> list[str]:
+    """The terms a glossary of these texts looks for; the same for the texts in any order."""
     quoted = [t for t in quoted_terms(texts) if re.search(r"[\u4e00-\u9fff]", t)]
-    marked = quote_counts("".join(texts))
+    marked = Counter()
+    for text in texts:            # text by text: a quote never runs from one document into the next
+        marked.update(quote_counts(text))
     keep = [t for t in quoted if NUMERAL.search(t) or marked[t] >= 2]
     return sorted(set(keep) | set(load_terms()))
 
@@ -127,16 +136,24 @@ def glossary_of(documents: dict) -> dict[str, Term]:
             for term in holding[doc_id]:
                 found[term] += doc_statements(doc, term, needles[term], groups)
     order = {d: i for i, d in enumerate(documents)}
-    terms = {term: Term(term, sum(held.values()), len(held), ranked(found[term], held, order))
-             for term, held in counts.items()}
-    return dict(sorted(terms.items(), key=lambda kv: (-kv[1].count, kv[0])))
+    return by_frequency(term_of(term, held, [st for st, _ in found[term]], order) for term, held in counts.items())
 
 
-def ranked(found: list[tuple[Statement, Reading]], counts: dict[str, int], order: dict[str, int]) -> tuple[Statement, ...]:
+def term_of(term: str, held: dict[str, int], found: list[Statement], order: dict[str, int]) -> Term:
+    """The entry of a term held `held` ({doc_id: occurrences}, in index order) with the statements `found`."""
+    return Term(term, sum(held.values()), len(held), ranked(found, held, order), tuple(held.items()))
+
+
+def by_frequency(terms) -> dict[str, Term]:
+    """{term: Term}, the most frequent first (then by the term)."""
+    return dict(sorted(((t.term, t) for t in terms), key=lambda kv: (-kv[1].count, kv[0])))
+
+
+def ranked(found: list[Statement], counts: dict[str, int], order: dict[str, int]) -> tuple[Statement, ...]:
     """A term's statements, best first: definitions and enumerations (explicit before a bare
     `X是…`, fuller before shorter, in the document using the term most), then mentions."""
-    found = sorted(found, key=lambda x: (*rank(x[1]), -counts[x[0].doc_id], order[x[0].doc_id], x[0].start))
-    return tuple(st for st, _ in found)
+    return tuple(sorted(found, key=lambda st: (*rank(Reading(st.kind, 0, st.explained, st.strong)),
+                                               -counts[st.doc_id], order[st.doc_id], st.start)))
 
 
 def doc_statements(doc, term: str, needle: str, groups=None) -> list[tuple[Statement, Reading]]:
@@ -149,7 +166,8 @@ def doc_statements(doc, term: str, needle: str, groups=None) -> list[tuple[State
         while i < len(spans):
             if needle in folded_text(texts[i]):
                 reading = read(texts, i, term)
-                statement = Statement(doc.doc_id, spans[i][0], spans[reading.last][1], reading.kind)
+                statement = Statement(doc.doc_id, spans[i][0], spans[reading.last][1], reading.kind,
+                                      reading.strong, reading.explained)
                 found.append((statement, reading))
                 i = reading.last
             i += 1
@@ -211,21 +229,26 @@ def variants(engine, term: str, glossary: dict[str, Term] | None) -> list[Term]:
 
 
 def save_glossary(path: Path, glossary: dict[str, Term]) -> None:
-    """The glossary as JSON lines, most frequent term first: term, count, documents and its statements
-    as [doc_id, start, end, kind], best first (the build writes it beside the index: `glossary.jsonl`)."""
+    """The glossary as JSON lines, most frequent term first: term, count, documents, its statements
+    as [doc_id, start, end, kind, strong, explained], best first, and the documents holding it as
+    [doc_id, occurrences] (the build writes it beside the index: `glossary.jsonl`)."""
     with open(path, "w", encoding="utf-8") as fh:
         for t in glossary.values():
-            statements = [[s.doc_id, s.start, s.end, s.kind] for s in t.statements]
+            statements = [[s.doc_id, s.start, s.end, s.kind, int(s.strong), s.explained] for s in t.statements]
             fh.write(json.dumps({"term": t.term, "count": t.count, "documents": t.documents,
-                                 "statements": statements}, ensure_ascii=False) + "\n")
+                                 "statements": statements, "held": [list(h) for h in t.held]},
+                                ensure_ascii=False) + "\n")
 
 
-def load_glossary(path: Path) -> dict[str, Term]:
-    """The glossary `save_glossary` wrote, in its order."""
+def load_glossary(path: Path, held: bool = False) -> dict[str, Term]:
+    """The glossary `save_glossary` wrote, in its order; with `held`, each term's documents too (an
+    append reads them; a glossary written before they were stored gives none)."""
     out = {}
     with open(path, encoding="utf-8") as fh:
         for line in fh:
             r = json.loads(line)
-            out[r["term"]] = Term(r["term"], r["count"], r["documents"],
-                                  tuple(Statement(d, s, e, k) for d, s, e, k in r["statements"]))
+            statements = tuple(Statement(x[0], x[1], x[2], x[3], *(bool(x[4]), x[5])[:len(x) - 4])
+                               for x in r["statements"])
+            docs = tuple((d, n) for d, n in r.get("held", ())) if held else ()
+            out[r["term"]] = Term(r["term"], r["count"], r["documents"], statements, docs)
     return out
