@@ -45,7 +45,7 @@ def copied(tmp_path, seed_index):
 
 
 def test_an_index_without_a_stored_glossary_builds_it_at_load_in_the_background(copied):
-    """An index built before the glossary was stored (or the Milvus store): the engine's
+    """An index built before the glossary was stored: the engine's
     load builds the glossary in a thread, so no question waits for all of it; a question that comes
     first waits for that build instead of starting its own."""
     import threading

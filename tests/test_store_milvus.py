@@ -219,3 +219,39 @@ def test_check_a_milvus_store(tmp_path, seed_cache, capsys):
     out, err = capsys.readouterr()
     assert "DAMAGED" in out and err.startswith("error: ") and len(err.strip().splitlines()) == 1
     milvus.close(db)
+
+
+def test_the_glossary_is_stored_in_milvus_and_not_built_at_load(milvus_db, seed_engine, monkeypatch):
+    """The build writes the formulations into the meta collection; a load reads them (checked against
+    the documents), so an app on Milvus does not build the glossary again at every start."""
+    from retrieval.search import glossary as glossary_module
+
+    monkeypatch.setattr(glossary_module, "build_glossary", lambda e: pytest.fail("glossary built at load"))
+    engine = Engine.open(milvus_db, CORPUS, build=False)
+    assert engine.glossary_cache is not None and engine.glossary_cache[0] is engine.documents
+    assert engine.glossary_cache[1] == glossary_module.load_glossary(seed_engine.folder / glossary_module.GLOSSARY)
+    result = engine.ask("“四强”党支部指什么？")
+    assert result["found"] and "政治功能强" in result["passages"][0]["text"]
+
+
+def test_a_stored_glossary_citing_text_the_store_does_not_hold_is_a_clear_error(seed_engine):
+    from retrieval.indexing.stores.milvus import stored_glossary
+    from retrieval.search.glossary import GLOSSARY
+
+    class Meta:          # the meta collection's query, as Milvus answers it
+        def __init__(self, text):
+            self.text = text
+
+        def load_collection(self, name):
+            pass
+
+        def query(self, name, filter, output_fields, limit):
+            return [] if self.text is None else [{"part": 0, "text": self.text}]
+
+    lines = (seed_engine.folder / GLOSSARY).read_text(encoding="utf-8")
+    assert stored_glossary("x.db", Meta(lines), "meta", seed_engine.documents)["两个维护"].count == 9
+    assert stored_glossary("x.db", Meta(None), "meta", seed_engine.documents) is None    # written before it was stored
+    first = json.loads(lines.splitlines()[0])
+    first["statements"][0][2] = 10 ** 9
+    with pytest.raises(StoreError, match="glossary.jsonl cites .* --rebuild"):
+        stored_glossary("x.db", Meta(json.dumps(first, ensure_ascii=False)), "meta", seed_engine.documents)

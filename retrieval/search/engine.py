@@ -87,7 +87,7 @@ class Engine:
             g.sentences, g.spans[:, 0], g.sentence_vectors, g.spans, g.terms
         with self.lock:
             self.folder, self.manifest, self.fallback = folder, manifest, None
-            stored = getattr(g, "glossary", None)     # stored by the build and by an append (not by the Milvus store)
+            stored = getattr(g, "glossary", None)     # stored by the build, an append and the Milvus store
             with self.glossary_lock:    # together: a warm-up thread of the last load never sees the new
                 self.documents = documents      # documents with the old glossary (and builds it again)
                 self.glossary_cache = None if stored is None else (documents, stored)
@@ -118,7 +118,7 @@ class Engine:
         """What the first question would otherwise wait for, made at load in the background: the typo corrector,
         the question analyser's pattern of the dictionary's terms, the corpus text's lookup tables (16-44 s at
         100,000 chunks, README "Scale"), jieba's word tags and, for
-        an index that stores none (built before it was stored, or Milvus), the glossary."""
+        an index that stores none (built before it was stored), the glossary."""
         self.typo_corrector()
         self.analyzer.spelled
         word_tags()

@@ -56,7 +56,7 @@ class Term:
 
 def cached_glossary(engine) -> dict[str, Term]:
     """The glossary the index stores (`glossary.jsonl`, read at load), or for an index built before it was
-    stored (or read from Milvus), built once from the documents, kept with the engine and
+    stored (a local one or a Milvus store's), built once from the documents, kept with the engine and
     rebuilt only when it has reloaded its documents; the engine's load starts that build in a thread
     (`Engine.warm_up`).
 
@@ -243,12 +243,17 @@ def save_glossary(path: Path, glossary: dict[str, Term]) -> None:
 def load_glossary(path: Path, held: bool = False) -> dict[str, Term]:
     """The glossary `save_glossary` wrote, in its order; with `held`, each term's documents too (an
     append reads them; a glossary written before they were stored gives none)."""
-    out = {}
     with open(path, encoding="utf-8") as fh:
-        for line in fh:
-            r = json.loads(line)
-            statements = tuple(Statement(x[0], x[1], x[2], x[3], *(bool(x[4]), x[5])[:len(x) - 4])
-                               for x in r["statements"])
-            docs = tuple((d, n) for d, n in r.get("held", ())) if held else ()
-            out[r["term"]] = Term(r["term"], r["count"], r["documents"], statements, docs)
+        return glossary_from_lines(fh, held)
+
+
+def glossary_from_lines(lines, held: bool = False) -> dict[str, Term]:
+    """The glossary from the lines of `glossary.jsonl` (a file, or the Milvus store's copy of it)."""
+    out = {}
+    for line in lines:
+        r = json.loads(line)
+        statements = tuple(Statement(x[0], x[1], x[2], x[3], *(bool(x[4]), x[5])[:len(x) - 4])
+                           for x in r["statements"])
+        docs = tuple((d, n) for d, n in r.get("held", ())) if held else ()
+        out[r["term"]] = Term(r["term"], r["count"], r["documents"], statements, docs)
     return out

@@ -49,6 +49,7 @@ class Loaded:
     spans: Any
     sentence_vectors: Any
     terms: list
+    glossary: Any = None     # {term: glossary.Term} as the build stored it; None: the engine builds it at load
 
 
 def is_milvus(location) -> bool:

@@ -26,10 +26,11 @@ from pathlib import Path
 import numpy as np
 
 from retrieval.indexing.chunktable import ChunkTable
-from retrieval.errors import IndexStaleError
-from retrieval.indexing.integrity import check_consistent, check_model, check_sentences
+from retrieval.errors import IndexCorruptError, IndexStaleError
+from retrieval.indexing.integrity import check_consistent, check_glossary, check_model, check_sentences
 from retrieval.indexing.lexical import Lexical
 from retrieval.indexing.stores import Loaded, StoreError
+from retrieval.search.glossary import glossary_from_lines
 from retrieval.types import Document
 
 ALIAS = "retrieval"
@@ -290,7 +291,23 @@ def read_generation(where: str, mc, generation: str, name: dict[str, str], embed
     check_consistent(manifest, documents, chunks, dense)
     check_sentences(manifest, chunks, sentences, spans[:, 0], sentence_vectors)
     return Loaded(f"{where}#{generation}", manifest, documents, chunks, lexical, dense, sentences, spans,
-                  sentence_vectors, terms)
+                  sentence_vectors, terms, stored_glossary(where, mc, name["meta"], documents))
+
+
+def stored_glossary(where: str, mc, meta: str, documents: dict[str, Document]) -> dict | None:
+    """The glossary the build stored in the meta collection, checked against the documents; None for
+    a generation written before it was stored (the engine then builds it at load)."""
+    try:
+        text = read_blob(mc, meta, "glossary")
+    except StoreError:
+        return None
+    glossary = glossary_from_lines(text.splitlines())
+    try:
+        check_glossary(Path(meta), glossary, documents)
+    except IndexCorruptError as exc:
+        raise StoreError(f"{describe(where)}: {meta} is damaged ({exc.detail}): "
+                         f"run `{BUILD_HINT.format(where=where)} --rebuild`") from None
+    return glossary
 
 
 def read_documents(mc, collection: str) -> dict[str, Document]:

@@ -17,6 +17,7 @@ import scipy.sparse
 from retrieval.indexing import store
 from retrieval.indexing.dense import EXACT_LIMIT, HNSW_M, Dense
 from retrieval.indexing.lexical import Lexical
+from retrieval.search.glossary import GLOSSARY
 from retrieval.indexing.stores.milvus import BATCH, PART
 from retrieval.indexing.stores.milvus_bm25 import add_bm25, words
 from retrieval.indexing.stores.milvus_vectors import missing
@@ -116,6 +117,8 @@ def put_meta(mc, name: str, manifest: dict, folder: Path, lexical: Lexical) -> N
     blobs = {"manifest": json.dumps(manifest, ensure_ascii=False),
              "terms": (folder / "terms.txt").read_text(encoding="utf-8"),
              "lexicon": json.dumps({"vocab": vocab, "df": lexical.df.tolist()}, ensure_ascii=False)}
+    if (folder / GLOSSARY).exists():        # the formulations, so that no load builds them again
+        blobs["glossary"] = (folder / GLOSSARY).read_text(encoding="utf-8")
     insert(mc, name, ({"id": n, "blob": blob, "part": i, "text": t, "vector": [0.0, 0.0]}
                       for n, (blob, i, t) in enumerate((b, i, t) for b, text in blobs.items()
                                                        for i, t in enumerate(parts(text)))))
