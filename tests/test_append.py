@@ -181,3 +181,27 @@ def test_an_append_to_an_index_storing_no_glossary_computes_it_whole(tmp_path, m
     assert "glossary computed whole" in caplog.text
     full_build(corpus, full, monkeypatch)
     same_index(fast, full)
+
+
+@pytest.mark.parametrize("damage", ["a line that does not read", "a statement past its document"])
+def test_a_live_glossary_written_wrong_is_not_carried_into_an_append(tmp_path, monkeypatch, caplog, damage):
+    """Checksums agree but the content is wrong: the append computes the glossary whole, as a full build."""
+    from retrieval.indexing.seal import seal_folder
+    from retrieval.search.glossary import GLOSSARY
+
+    corpus, fast, full = tmp_path / "corpus", tmp_path / "fast", tmp_path / "full"
+    corpus_of(corpus, ["a.txt", "b.txt"])
+    build_index(corpus, fast)
+    path = store.current(fast) / GLOSSARY
+    lines = path.read_text(encoding="utf-8").splitlines()
+    first = json.loads(lines[0])
+    first["statements"][0][2] = 10 ** 9
+    bad = "{not json" if damage.startswith("a line") else json.dumps(first, ensure_ascii=False)
+    path.write_text("\n".join([bad] + lines[1:]) + "\n", encoding="utf-8")
+    seal_folder(store.current(fast))
+    corpus_of(corpus, ["a.txt", "b.txt", "c.txt"])
+    with caplog.at_level("INFO", logger="retrieval.indexing.append"):
+        assert build_index(corpus, fast).appended
+    assert "not carried over" in caplog.text and "glossary computed whole" in caplog.text
+    full_build(corpus, full, monkeypatch)
+    same_index(fast, full)

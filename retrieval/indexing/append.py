@@ -46,11 +46,13 @@ from retrieval.indexing.chunk import chunk_document
 from retrieval.indexing.dense import Dense, index_type
 from retrieval.indexing.embed import Embedder, text_key
 from retrieval.indexing.glossary_append import appended
+from retrieval.indexing.integrity import check_glossary
 from retrieval.indexing.lexical import Lexical
 from retrieval.indexing.manifest import faiss_choice, stale_reasons, versions
 from retrieval.indexing.seal import seal_folder, verified_file
 from retrieval.indexing.settings import ChunkSettings
 from retrieval.search.glossary import GLOSSARY, glossary_of, load_glossary, save_glossary
+from retrieval.errors import IndexCorruptError
 from retrieval.tokenize import Tokenizer
 from retrieval.types import Document, Failure
 
@@ -283,14 +285,20 @@ def write_lexical(tmp: Path, plan: Plan, new: NewRows, tokenizer: Tokenizer) -> 
 
 def write_glossary(tmp: Path, plan: Plan) -> None:
     """glossary.jsonl of the new generation: the base's, with the terms the added and removed documents
-    hold made again (`glossary_append`), or, when the base stores none to start from, computed whole."""
+    hold made again (`glossary_append`), or, when the base stores none to start from (or one that does
+    not read, or cites text its documents do not hold), computed whole."""
     started = time.perf_counter()
     kept = {d.doc_id: d for d in plan.kept}
     stored = plan.base / GLOSSARY
     glossary = None
     if stored.exists():
         removed = [Document.from_dict(r) for r in lines_at(plan.base / "documents.jsonl", np.flatnonzero(~plan.keep))]
-        glossary = appended(load_glossary(stored, held=True), kept, removed, plan.added)
+        try:
+            old = load_glossary(stored, held=True)
+            check_glossary(plan.base, old, kept | {d.doc_id: d for d in removed})
+            glossary = appended(old, kept, removed, plan.added)
+        except (ValueError, TypeError, KeyError, IndexError, IndexCorruptError) as exc:
+            log.warning("append: the live glossary.jsonl is not carried over (%s): computed whole", exc)
     how = "carried over"
     if glossary is None:
         glossary, how = glossary_of(kept | {d.doc_id: d for d in plan.added}), "computed whole"
