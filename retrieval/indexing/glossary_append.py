@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from retrieval.search.align import fold_text
-from retrieval.search.glossary import Term, by_frequency, candidate_terms, doc_statements, term_of
+from retrieval.search.glossary import Term, by_frequency, candidates, doc_statements, quote_stats, term_of
 from retrieval.types import Document
 
 
@@ -27,13 +27,16 @@ def appended(old: Mapping[str, Term], kept: Mapping[str, Document], removed: Seq
     if any(sum(n for _, n in t.held) != t.count or len(t.held) != t.documents for t in old.values()):
         return None
     documents = {**kept, **{d.doc_id: d for d in added}}
-    before = set(candidate_terms([d.text for d in kept.values()] + [d.text for d in removed]))
+    held_q, held_n = quote_stats([d.text for d in kept.values()])       # read once for both sides
+    removed_q, removed_n = quote_stats([d.text for d in removed])
+    added_q, added_n = quote_stats([d.text for d in added])
+    before = set(candidates(held_q | removed_q, held_n + removed_n))
     changed = [fold_text(d.text) for d in (*added, *removed)]
     added_folded = {d.doc_id: fold_text(d.text) for d in added}
     kept_folded: dict[str, str] = {}
     order = {d: i for i, d in enumerate(documents)}
     terms = []
-    for term in candidate_terms([d.text for d in documents.values()]):
+    for term in candidates(held_q | added_q, held_n + added_n):
         needle = fold_text(term)
         if not needle:
             continue

@@ -87,11 +87,21 @@ _by_fold: dict[int, tuple[dict, dict]] = {}
 
 def candidate_terms(texts: list[str]) -> list[str]:
     """The terms a glossary of these texts looks for; the same for the texts in any order."""
-    quoted = [t for t in quoted_terms(texts) if re.search(r"[\u4e00-\u9fff]", t)]
+    return candidates(*quote_stats(texts))
+
+
+def quote_stats(texts: list[str]) -> tuple[set[str], Counter]:
+    """The quoted terms of the texts (`quoted_terms`) and how often each `“s”` occurs in them: what
+    `candidates` reads, and what two sets of texts add up to (`set |`, `Counter +`)."""
     marked = Counter()
     for text in texts:            # text by text: a quote never runs from one document into the next
         marked.update(quote_counts(text))
-    keep = [t for t in quoted if NUMERAL.search(t) or marked[t] >= 2]
+    return set(quoted_terms(texts)), marked
+
+
+def candidates(quoted: set[str], marked: Counter) -> list[str]:
+    """The quoted terms that look like formulations (a numeral, or quoted twice), and the curated ones."""
+    keep = [t for t in quoted if re.search(r"[\u4e00-\u9fff]", t) and (NUMERAL.search(t) or marked[t] >= 2)]
     return sorted(set(keep) | set(load_terms()))
 
 
