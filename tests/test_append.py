@@ -205,3 +205,17 @@ def test_a_live_glossary_written_wrong_is_not_carried_into_an_append(tmp_path, m
     assert "not carried over" in caplog.text and "glossary computed whole" in caplog.text
     full_build(corpus, full, monkeypatch)
     same_index(fast, full)
+
+
+def test_a_sentence_line_gets_its_new_row_as_json_would_write_it():
+    """A removal renumbers the kept sentences' chunk rows in place (`append.renumbered`): the bytes
+    `json.dumps` gives, for a line as the build writes it and for any other line."""
+    record = {"row": 123, "start": 4, "end": 56, "key": "ab" * 32}
+    for line in (json.dumps(record, ensure_ascii=False) + "\n",                        # as the build writes it
+                 json.dumps({"start": 4, "row": 123, "end": 56, "key": "ab" * 32}) + "\n",   # another order
+                 '{"row":123,"start":4,"end":56,"key":"' + "ab" * 32 + '"}\n'):          # no spaces
+        for row in (0, 7, 122, 10 ** 7):
+            got = append.renumbered(line.encode(), row)
+            assert json.loads(got) == record | {"row": row} and got.endswith(b"\n")
+        if line.startswith('{"row": '):
+            assert append.renumbered(line.encode(), 9) == (json.dumps(record | {"row": 9}) + "\n").encode()
