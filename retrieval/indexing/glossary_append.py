@@ -31,8 +31,8 @@ def appended(old: Mapping[str, Term], kept: Mapping[str, Document], removed: Seq
     removed_q, removed_n = quote_stats([d.text for d in removed])
     added_q, added_n = quote_stats([d.text for d in added])
     before = set(candidates(held_q | removed_q, held_n + removed_n))
-    changed = [fold_text(d.text) for d in (*added, *removed)]
     added_folded = {d.doc_id: fold_text(d.text) for d in added}
+    changed = [*added_folded.values(), *(fold_text(d.text) for d in removed)]
     kept_folded: dict[str, str] = {}
     order = {d: i for i, d in enumerate(documents)}
     terms = []
