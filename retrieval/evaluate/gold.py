@@ -18,12 +18,12 @@ from retrieval.search.refusal import decide
 
 GOLD = Path(__file__).resolve().parents[2] / "eval" / "seed_gold.jsonl"
 SPLITS = ("dev", "test")
-BATCHES = (1, 118, 263, 363, 463, 563)    # first question number of each batch written (eval/README.md): 1 = g001-g117, ...
+BATCHES = (1, 118, 263, 363, 463, 563, 663)    # first question number of each batch written (eval/README.md): 1 = g001-g117, ...
 
 
 def load_gold(path: Path = GOLD, split: str | None = None, batch: int | None = None) -> list[dict]:
     """The gold questions, or only those of one split ("dev": tune on these; "test": held out) and of
-    one batch (1-6: the order they were written in)."""
+    one batch (1-7: the order they were written in)."""
     with open(path, encoding="utf-8") as fh:
         items = [json.loads(line) for line in fh if line.strip()]
     return [i for i in items if (split is None or i.get("split") == split) and (batch is None or batch_of(i) == batch)]
