@@ -52,6 +52,24 @@ def test_onnx_vectors_are_close_to_torch_and_independent_of_batching():
         assert np.allclose(alone, vectors, atol=1e-5)
 
 
+@pytest.mark.parametrize("name", ["onnx-int8", "onnx-fp32"])
+def test_a_builds_texts_run_on_several_threads_give_the_same_vectors_bit_for_bit(monkeypatch, name):
+    """`OnnxEncoder.encode` of many texts runs `workers()` at once on a one-thread session: the vectors
+    are those of one text (int8) or one batch (fp32) after the other, exactly."""
+    texts = [f"{t}（第{i}条）" * (1 + i % 5) for i, t in enumerate(TEXTS * 20)]
+    encoder = Embedder(backend=name).onnx
+    monkeypatch.setattr(onnx_model, "workers", lambda: 1)
+    serial = encoder.encode(texts, 8)
+    monkeypatch.setattr(onnx_model, "workers", lambda: 3)
+    calls = []
+    run = encoder.run
+    monkeypatch.setattr(encoder, "run", lambda encodings, session=None: calls.append(session) or run(encodings, session))
+    assert np.array_equal(encoder.encode(texts, 8), serial)
+    assert calls and all(s is encoder.single for s in calls) and encoder.single is not encoder.session
+    calls.clear()
+    assert np.array_equal(encoder.encode(texts[:1]), serial[:1]) and calls == [None]   # a question: one run
+
+
 def test_long_text_is_truncated_like_torch():
     long = "全面从严治党永远在路上。" * 80       # 960 characters, past the 512-token window
     a, b = Embedder(backend="torch").encode([long])[0], Embedder(backend="onnx-fp32").encode([long])[0]
