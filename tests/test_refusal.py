@@ -145,3 +145,23 @@ def test_how_many_parts_a_passage_lists():
 def test_a_date_is_not_a_length_of_time():
     assert not typed_answer("多长时间开一次", "会议1月26日在京召开") and not typed_answer("多久", "2024年3月")
     assert typed_answer("多长时间开一次", "会议每季度召开一次") and typed_answer("多久", "历时两个月")
+
+
+def test_a_share_or_a_length_of_time_is_what_its_how_many_asks_for():
+    """`多少比例` asks for a share and `多少天` / `多少日` for a length of time: not for a count as well, so
+    `三分之一` and `9日` answer them (DRCD questions over short passages were refused without it)."""
+    assert asked_kinds("消灭了帝国多少比例的人口？") == ["share"]
+    assert typed_answer("消灭了帝国多少比例的人口？", "大瘟疫消灭了帝国三分之一的人口。")
+    assert asked_kinds("天文台可以预测多少日的天气？") == asked_kinds("要多少天") == ["span"]
+    assert typed_answer("天文台可以预测多少日的天气？", "天文台发布未来9日天气预报。")
+    assert not typed_answer("天文台可以预测多少日的天气？", "天文台3月16日发布预报。")     # a date is no span
+    assert not typed_answer("消灭了帝国多少比例的人口？", "大瘟疫造成毁灭性打击。")
+
+
+def test_counts_in_more_units_and_times_in_more_forms():
+    assert typed_answer("有多少起敌对行为？", "史塔西记录有2000起敌对行为。")
+    assert typed_answer("度数加上多少可以转换成摄氏？", "其起始点0K=−273.15℃。")
+    assert not typed_answer("一共多少个部门？", "各部门作了书面交流。")
+    for passage in ("中生代开始于2.51亿年前。", "一直到了第九年才成功。", "在白垩纪中期，海洋过暖。", "东汉时发展出成熟的青瓷。"):
+        assert typed_answer("是什么时候的事？", passage), passage
+    assert not typed_answer("是什么时候的事？", "明确了未来五年的奋斗目标。")

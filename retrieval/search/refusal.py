@@ -38,23 +38,25 @@ MIN_COSINE_BY_BACKEND = {"onnx-int8": 0.75}
 
 NUM = r"(?:\d+(?:[.,]\d+)*|[〇零一二三四五六七八九十百千万两]+)"
 COUNTED = "个名位项次家批条篇轮种类所支场人头首对枚集处间代届岁"   # 几个, 几名, ... ask for a count
-UNIT = COUNTED + "万亿%％元米克吨件部本册章节期"                 # what a stated count may end with
+UNIT = COUNTED + "万亿%％元米克吨件部本册章节期起倍度℃°"         # what a stated count may end with
 ASKS = {"count": re.compile(rf"(?<!第)多少|(?<![第哪这那])几[{COUNTED}]"),
         "day": re.compile(r"哪一?[天日]|几号"), "month": re.compile(r"哪个月|几月"),
         "year": re.compile(r"哪一?年"), "time": re.compile(r"什么时[候间]|啥时候?|何时|多会儿"), "share": re.compile(r"比[重例].{0,3}多少|多大(?:的)?比[重例]|占比|百分之几|什么比例|多少比例|几成"),
         "people": re.compile(r"(?:多少|(?<![第哪这那])几)\s*(?:个人|人|名|位)(?![置子数口次])"),
         # not 几年 / 多少年: `西元几年`, `公元前多少年` ask for a year; not 多久以前: a time
-        "span": re.compile(r"多长时间|多久(?!以?前)|多少(?:天|个月|小时|分钟)|(?<![第哪这那])几(?:天|个月|小时|分钟)")}
+        "span": re.compile(r"多长时间|多久(?!以?前)|多少(?:天|日|个月|小时|分钟)|(?<![第哪这那])几(?:天|个月|小时|分钟)")}
 GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
          "day": re.compile(rf"{NUM}\s*[日号]"), "month": re.compile(rf"{NUM}\s*月"),
          "year": re.compile(rf"{NUM}\s*年|\d+年代"),
          "time": re.compile(r"\d+\s*年|世纪|[汉唐宋元明清秦隋晋周]朝|朝[初末]|年间|(?:\d{1,2}|[一二三四五六七八九十]{1,2})\s*[月日号]|\d+年代|[上中下]旬"
                             r"|(?:今|去|前|明)年|年[初中底末]|月[初中底末]|春节|元旦"
+                            r"|年前|第(?:\d{1,3}|[一二三四五六七八九十]{1,3})年|[纪代][初中末晚早]期"   # 2.51亿年前, 第九年, 白垩纪中期
+                            r"|[东西][汉晋周]|[南北]宋|北魏|三国|战国|春秋"
                             r"|[春夏秋冬][季天]|夜[间晚]|凌晨|[早晚]上|[上下中]午|傍晚|黄昏|清晨|白天|期间|[之以][前后]"),   # a date, an era, a season or a time of day, not a span (五年)
          "share": re.compile(rf"{NUM}\s*[%％]|百分之|{NUM}\s*成(?![员立为功果绩就])|分之{NUM}|{NUM}\s*[∶:比]\s*{NUM}"),
          "people": re.compile(rf"{NUM}\s*(?:多|余|来)?\s*[万亿]?\s*(?:个人|人|名|位)|\d+(?:\.\d+)?\s*[万亿]"),   # not by `6个方面`
-         "span": re.compile(r"(?<![\d年])(?:\d{1,3}|[半一二两三四五六七八九十百]{1,3})\s*(?:多|余)?\s*"
-                            r"(?:年|个月|月(?!\s*[\d一二三四五六七八九十]{1,3}\s*[日号])|周|星期|天|小时|分钟|秒|个?季度|赛季)"
+         "span": re.compile(r"(?<![\d年月])(?:\d{1,3}|[半一二两三四五六七八九十百]{1,3})\s*(?:多|余)?\s*"
+                            r"(?:年|个月|月(?!\s*[\d一二三四五六七八九十]{1,3}\s*[日号])|周|星期|天|日|小时|分钟|秒|个?季度|赛季)"
                             r"|每(?:年|半年|个?季度|个?月|周|星期|天|日)|[一二两三四五六七八九十]年一[次度]|定期|常态化")}   # 多久: a length of time or a period
 VAGUE = {"百年", "千年", "万年", "百个", "千个", "万个"}     # "百年华诞" names no date
 # a numbered mention of the question (`第八轮`, `18项`, `第三批`, `十九大`, `四中全会`, `70周年`): the corpus must
@@ -78,8 +80,10 @@ class Evidence:
 
 def asked_kinds(question: str) -> list[str]:
     """What the question asks for: "count", "day", "month", "year", "time" (any date: `什么时候`), "share",
-    or nothing of these."""
-    return [kind for kind, pattern in ASKS.items() if pattern.search(question)]
+    or nothing of these. The `多少` of a share (`多少比例`) or of a length of time (`多少天`) asks for that,
+    not for a count as well (`三分之一`, `9日` answer them)."""
+    kinds = [kind for kind, pattern in ASKS.items() if pattern.search(question)]
+    return [k for k in kinds if k != "count" or not {"share", "span"} & set(kinds)]
 
 
 def gives_kind(kind: str, question: str, passage: str) -> bool:
