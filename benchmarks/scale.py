@@ -231,6 +231,9 @@ def phase_dense(args) -> dict:
     sizes = {"chunks": args.chunks, "sentences": round(args.chunks * args.sentences_per_chunk)}
     layers = [name for name in args.dense_layers.split(",") if name]
     out = {"sizes": {name: sizes[name] for name in layers}, "real_pool": len(real)}
+    embedder = Embedder()
+    qvecs = np.stack([embedder.encode([q])[0] for q in questions(args.queries)])
+    original = {}       # the exact top 10 over the vectors before they became codes (float32)
     for seed, name in enumerate(layers, 2):
         vectors = np.lib.format.open_memmap(args.work / f"{name}.npy", "w+", "float32", (sizes[name], real.shape[1]))
         perturbed(real, sizes[name], seed=seed, out=vectors)
@@ -238,10 +241,9 @@ def phase_dense(args) -> dict:
         dense.Dense.build(vectors, real.shape[1]).save(args.work / f"{name}.faiss")
         out[f"build_{name}"] = {"seconds": time.perf_counter() - started, "cpu_seconds": time.process_time() - cpu,
                                 "bytes": (args.work / f"{name}.faiss").stat().st_size}
+        original[name] = exact_top(vectors, qvecs, 10)
         del vectors
         (args.work / f"{name}.npy").unlink()
-    embedder = Embedder()
-    qvecs = np.stack([embedder.encode([q])[0] for q in questions(args.queries)])
     before = rss_mib()
     loaded = {name: dense.Dense.load(args.work / f"{name}.faiss") for name in layers}
     out |= {"rss_before_mib": before, "rss_loaded_mib": rss_mib()}
@@ -250,6 +252,7 @@ def phase_dense(args) -> dict:
         timed(lambda q: layer.search(q, k), qvecs[:WARMUP])
         out[name] = {"type": layer.kind, "search_ms": summary_ms(timed(lambda q: layer.search(q, k), qvecs)),
                      "recall10": recall_at(layer, qvecs, exact_top(layer.rows, qvecs, 10)),
+                     "recall10_of_float32": recall_at(layer, qvecs, original[name]),
                      "probes": probe_curve(layer, qvecs, k)}
     out["rss_after_queries_mib"] = rss_mib()
     index = dense.inverted_file(real, real.shape[1], dense.nlist_for(len(real)))

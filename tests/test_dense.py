@@ -7,7 +7,9 @@ import numpy as np
 import pytest
 
 from retrieval.indexing import dense, store
-from retrieval.indexing.build import build_index
+from retrieval.indexing.build import build_from_documents, build_index, previous_cache
+from retrieval.indexing.embed import Embedder
+from retrieval.ingest.corpus import load_corpus
 from retrieval.indexing.dense import Dense, index_type
 from retrieval.search.engine import Engine
 
@@ -25,6 +27,7 @@ def test_the_index_type_follows_the_size():
     assert index_type(dense.EXACT_LIMIT) == "flat-ip"
     assert index_type(dense.EXACT_LIMIT + 1) == "ivf256-fp16"
     assert index_type(1_000_000) == "ivf1024-fp16"
+    assert index_type(dense.CODES8_ABOVE) == "ivf1024-fp16" and index_type(5_400_000) == "ivf2048-sq8"
     assert dense.nprobe_for(256) == 256 // dense.PROBE_SHARE and dense.nprobe_for(2) == 2
 
 
@@ -79,6 +82,50 @@ def test_a_large_index_is_an_inverted_file_in_the_manifest_and_its_vectors_are_r
     keys = [r["key"] for r in store.read_jsonl(store.current(index) / "chunks.jsonl")]
     assert keys[-1] not in keys[:-1]
     assert np.array_equal(after[:first.chunks], before)                  # reused exactly as stored
+
+
+def test_above_codes8_above_an_inverted_file_stores_8_bit_codes_and_hands_its_ranges_on(tmp_path, monkeypatch):
+    """8-bit codes: a quarter of float32; the inner products move by little, a vector lying outside the
+    training sample is not clipped away, and a rebuild given the layer's ranges keeps every code."""
+    monkeypatch.setattr(dense, "EXACT_LIMIT", 100)
+    monkeypatch.setattr(dense, "CODES8_ABOVE", 1000)
+    x = unit_vectors(4000)
+    built = Dense.build(x, 64)
+    assert built.kind == "ivf64-sq8" == index_type(4000) and built.ranges is not None
+    built.save(tmp_path / "a.faiss")
+    loaded = Dense.load(tmp_path / "a.faiss")
+    assert loaded.kind == "ivf64-sq8" and np.array_equal(loaded.ranges, built.ranges)
+    back = loaded.all_vectors()
+    assert np.abs(back @ x[:50].T - x @ x[:50].T).max() < 0.02
+    assert np.abs(np.linalg.norm(back, axis=1) - 1).max() < 0.01    # within previous.CODES8_TOLERANCE
+    assert [next(iter(loaded.search(x[i], 5))) for i in range(20)] == list(range(20))
+    assert np.array_equal(Dense.build(back, 64, loaded.ranges).all_vectors(), back)    # no drift when reused
+    assert not np.array_equal(Dense.build(back, 64).all_vectors(), back)             # (ranges trained anew)
+    assert Dense.build(back[:500], 64, loaded.ranges).kind == index_type(500) == "ivf8-fp16"   # fp16 below: no ranges
+    layer = Dense.load(tmp_path / "a.faiss", mapped=False)
+    layer.extend(x[:3], np.array([5]))
+    assert np.array_equal(layer.all_vectors()[:4], np.delete(back, 5, axis=0)[:4])     # kept codes unchanged
+    assert np.abs(layer.all_vectors()[-3:] - back[:3]).max() == 0                     # same ranges, same codes
+
+
+def test_a_rebuild_of_an_8_bit_layer_reuses_its_vectors_and_codes(tmp_path, monkeypatch):
+    """A full build over a generation whose sentence layer is 8-bit (the thresholds lowered here): the vectors
+    are reused (nothing embedded again), within the 8-bit tolerance of `previous`, with the same codes."""
+    monkeypatch.setattr(dense, "EXACT_LIMIT", 2)
+    monkeypatch.setattr(dense, "CODES8_ABOVE", 3)
+    corpus, index = tmp_path / "corpus", tmp_path / "index"
+    corpus.mkdir()
+    (corpus / "a.txt").write_text(DOC_A * 3, encoding="utf-8")
+    (corpus / "b.txt").write_text(DOC_B, encoding="utf-8")
+    build_index(corpus, index)
+    manifest = json.loads((store.current(index) / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["faiss"]["sentences"].endswith("-sq8")
+    before = Dense.load(store.current(index) / "sentences.faiss").all_vectors()
+    embedder = Embedder(None)
+    cache = previous_cache(index, embedder.name, embedder.dim, embedder.label)    # a full build, not an append
+    again = build_from_documents(load_corpus(corpus).documents, [], index, cache=cache)
+    assert again.embedded == 0 and again.sentences_embedded == 0
+    assert np.array_equal(Dense.load(store.current(index) / "sentences.faiss").all_vectors(), before)
 
 
 @pytest.mark.parametrize("n, limit", [(300, dense.EXACT_LIMIT), (12_000, 1_000)])

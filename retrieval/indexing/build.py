@@ -143,7 +143,8 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
         report(0.85, "indexing")
         lexical, tokens = lexical_job.result()
     try:
-        dense, sentence_dense = (Dense.build(r, embedder.dim) for r in rows)
+        dense, sentence_dense = (Dense.build(r, embedder.dim, kept)
+                                 for r, kept in zip(rows, previous_ranges(previous, embedder.name)))
     finally:
         for r in rows:
             r.close()
@@ -163,6 +164,21 @@ def build_from_documents(documents: Sequence[Document], failures: Sequence[Failu
     sentences_new = len(np.setdiff1d(np.unique(keys[1][~found[1]]), distinct))
     return BuildReport(len(documents), len(chunks), new, len(chunks) - new, tuple(failures),
                        round(time.perf_counter() - started, 2), str(folder), len(inputs.sentences), sentences_new)
+
+
+def previous_ranges(folder: Path | None, model: str) -> tuple:
+    """Per layer (chunks, sentences), the 8-bit ranges of the `folder` generation's layer when it was made
+    by `model` (`Dense.ranges`; None otherwise): the vectors it reuses keep their codes."""
+    manifest = reusable_manifest(folder) if folder is not None and folder.is_dir() else None
+    if manifest is None or manifest.get("model", {}).get("name") != model:
+        return None, None
+    found = []
+    for name in ("dense.faiss", "sentences.faiss"):
+        try:
+            found.append(Dense.load(folder / name).ranges)
+        except Exception:  # missing or unreadable: ranges trained anew
+            found.append(None)
+    return tuple(found)
 
 
 def gather_vectors(embedder: Embedder, inputs: Inputs, cache: Mapping, report: Progress,

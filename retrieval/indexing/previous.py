@@ -15,6 +15,7 @@ from retrieval.indexing.vectors import BLOCK, KeyedVectors
 
 log = logging.getLogger(__name__)
 UNIT_TOLERANCE = 1e-3        # a reused vector's norm is 1 within this (the model's vectors are normalised)
+CODES8_TOLERANCE = 1e-2      # ... read back from 8-bit codes: within this (measured: 0.0025 at worst, README "Scale")
 LAYER_FILES = (("chunks.jsonl", "dense.faiss"), ("sentences.jsonl", "sentences.faiss"))
 
 
@@ -57,7 +58,7 @@ def generation_rows(folder: Path, model: str, dim: int | None, backend: str | No
             continue
         try:
             keys = row_keys(folder / rows_file)
-            layer = Dense.load(folder / vectors_file)     # flat: float32, ivf: float16, both exact
+            layer = Dense.load(folder / vectors_file)     # flat: float32, ivf: float16 or 8-bit codes, as stored
             good = sound_rows(layer, dim if dim is not None else (layers[0].index.d if layers else None))
         except Exception:  # this part is missing or unreadable: embed it again
             continue
@@ -81,7 +82,8 @@ def sound_rows(layer: Dense, dim: int | None) -> np.ndarray:
     """`sound_vectors` of every row of a FAISS layer, read a block at a time."""
     if dim is not None and layer.index.d != dim:
         return np.zeros(layer.size, dtype=bool)
-    return np.concatenate([sound_vectors(layer.vectors(np.arange(lo, min(layer.size, lo + BLOCK))), dim)
+    tolerance = CODES8_TOLERANCE if layer.kind.endswith("sq8") else UNIT_TOLERANCE
+    return np.concatenate([sound_vectors(layer.vectors(np.arange(lo, min(layer.size, lo + BLOCK))), dim, tolerance)
                            for lo in range(0, layer.size, BLOCK)] or [np.zeros(0, dtype=bool)])
 
 
@@ -97,13 +99,13 @@ def reusable_manifest(folder: Path) -> dict | None:
         return None
 
 
-def sound_vectors(vectors, dim: int | None) -> np.ndarray:
-    """Per row: finite, of dimension `dim` and unit length (what the model gives); all False when the
-    array is not a 2-d float matrix of that dimension."""
+def sound_vectors(vectors, dim: int | None, tolerance: float = UNIT_TOLERANCE) -> np.ndarray:
+    """Per row: finite, of dimension `dim` and unit length within `tolerance` (what the model gives);
+    all False when the array is not a 2-d float matrix of that dimension."""
     if not isinstance(vectors, np.ndarray) or vectors.ndim != 2 or vectors.dtype.kind != "f" or \
             (dim is not None and vectors.shape[1] != dim):
         return np.zeros(len(vectors) if hasattr(vectors, "__len__") else 0, dtype=bool)
     with np.errstate(all="ignore"):
         finite = np.isfinite(vectors).all(axis=1)
         norms = np.linalg.norm(np.where(np.isfinite(vectors), vectors, 0), axis=1)
-    return finite & (np.abs(norms - 1) < UNIT_TOLERANCE)
+    return finite & (np.abs(norms - 1) < tolerance)
