@@ -29,6 +29,7 @@ def test_the_index_type_follows_the_size():
     assert index_type(1_000_000) == "ivf1024-fp16"
     assert index_type(dense.CODES8_ABOVE) == "ivf1024-fp16" and index_type(5_400_000) == "ivf2048-sq8"
     assert dense.nprobe_for(256) == 256 // dense.PROBE_SHARE and dense.nprobe_for(2) == 2
+    assert dense.nprobe_for(1024) == 256 and dense.nprobe_for(2048) == 256 and dense.nprobe_for(4096) == 512
 
 
 def test_a_flat_index_is_read_back_exactly_from_the_mapped_file_not_copied(tmp_path):
