@@ -67,17 +67,20 @@ class Dense:
         return int(self.index.ntotal)
 
     @property
-    def kind(self) -> str:
+    def codes(self) -> str | None:
+        """An inverted file's codes, "fp16" or "sq8" (`codes_for`); None for a flat index."""
         if self.ivf is None:
-            return "flat-ip"
-        return f"ivf{self.ivf.nlist}-{'sq8' if self.ivf.sq.qtype == faiss.ScalarQuantizer.QT_8bit else 'fp16'}"
+            return None
+        return "sq8" if self.ivf.sq.qtype == faiss.ScalarQuantizer.QT_8bit else "fp16"
+
+    @property
+    def kind(self) -> str:
+        return "flat-ip" if self.ivf is None else f"ivf{self.ivf.nlist}-{self.codes}"
 
     @property
     def ranges(self) -> np.ndarray | None:
         """The trained ranges of an 8-bit layer (to hand on to the next build of it), else None."""
-        if self.ivf is None or self.ivf.sq.qtype != faiss.ScalarQuantizer.QT_8bit:
-            return None
-        return faiss.vector_to_array(self.ivf.sq.trained).copy()
+        return faiss.vector_to_array(self.ivf.sq.trained).copy() if self.codes == "sq8" else None
 
     @classmethod
     def build(cls, vectors, dim: int, ranges: np.ndarray | None = None) -> "Dense":

@@ -15,6 +15,7 @@ import hashlib
 import json
 import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from functools import lru_cache
 from pathlib import Path
 
@@ -187,18 +188,15 @@ class OnnxEncoder:
         order = np.argsort([len(e.ids) for e in encodings], kind="stable")
         out = np.zeros((len(texts), self.dim), dtype="float32")
         parts = [order[at:at + batch] for at in range(0, len(order), batch)]
-        if len(parts) > 1 and workers() > 1:
-            from concurrent.futures import ThreadPoolExecutor
-
-            if self.single is None:
-                self.single = self.new_session(1)
-            with ThreadPoolExecutor(workers()) as pool:
-                done = pool.map(lambda rows: self.run([encodings[i] for i in rows], self.single), parts)
-                for rows, vectors in zip(parts, done):
-                    out[rows] = vectors
-            return out
-        for rows in parts:
-            out[rows] = self.run([encodings[i] for i in rows])
+        at_once = workers() if len(parts) > 1 else 1
+        if at_once > 1:
+            self.single = self.single or self.new_session(1)
+            with ThreadPoolExecutor(at_once) as pool:
+                done = list(pool.map(lambda rows: self.run([encodings[i] for i in rows], self.single), parts))
+        else:      # a question: in the calling thread, on the main session
+            done = [self.run([encodings[i] for i in rows]) for rows in parts]
+        for rows, vectors in zip(parts, done):
+            out[rows] = vectors
         return out
 
     def run(self, encodings, session=None) -> np.ndarray:

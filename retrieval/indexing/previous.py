@@ -82,7 +82,7 @@ def sound_rows(layer: Dense, dim: int | None) -> np.ndarray:
     """`sound_vectors` of every row of a FAISS layer, read a block at a time."""
     if dim is not None and layer.index.d != dim:
         return np.zeros(layer.size, dtype=bool)
-    tolerance = CODES8_TOLERANCE if layer.kind.endswith("sq8") else UNIT_TOLERANCE
+    tolerance = CODES8_TOLERANCE if layer.codes == "sq8" else UNIT_TOLERANCE
     return np.concatenate([sound_vectors(layer.vectors(np.arange(lo, min(layer.size, lo + BLOCK))), dim, tolerance)
                            for lo in range(0, layer.size, BLOCK)] or [np.zeros(0, dtype=bool)])
 
