@@ -15,7 +15,7 @@ from retrieval.indexing.vectors import BLOCK, KeyedVectors
 
 log = logging.getLogger(__name__)
 UNIT_TOLERANCE = 1e-3        # a reused vector's norm is 1 within this (the model's vectors are normalised)
-CODES8_TOLERANCE = 1e-2      # ... read back from 8-bit codes: within this (measured: 0.0025 at worst, README "Scale")
+CODES8_TOLERANCE = 2e-2      # ... read back from 8-bit codes: within this (measured: 0.0081 at worst, README "Scale")
 LAYER_FILES = (("chunks.jsonl", "dense.faiss"), ("sentences.jsonl", "sentences.faiss"))
 
 
