@@ -58,24 +58,22 @@ def make(name: str, passages: int, max_chars: int, corpus: Path) -> list[dict]:
 
 
 def evaluate(engine, questions: list[dict]) -> dict:
+    from retrieval.evaluate.metrics import contains_answer
     from retrieval.search.refusal import decide
-    from retrieval.tokenize import converter
 
-    t2s = converter()
     modes = ("hybrid", "bm25", "dense")
     top1 = dict.fromkeys(modes, 0)
     gold1 = dict.fromkeys(modes, 0)
     answered = 0
     for q in questions:
         qvec = engine.embed_query(q["question"])
-        answers = [t2s.convert(a) for a in q["answers"]]
         for mode in modes:
             passages, evidence = engine.retrieve(q["question"], 5, mode=mode, qvec=qvec)
             if passages:
                 p = passages[0]
                 text = engine.documents[p.doc_id].text[p.start:p.end]
                 gold1[mode] += p.doc_id == q["doc"]
-                top1[mode] += p.doc_id == q["doc"] and any(a in t2s.convert(text) for a in answers)
+                top1[mode] += p.doc_id == q["doc"] and contains_answer(text, q["answers"])
             if mode == "hybrid":
                 answered += decide(evidence, min_cosine=engine.min_cosine)
     n = len(questions) or 1
