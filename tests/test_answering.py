@@ -177,6 +177,9 @@ def test_a_question_about_the_document_is_answered_by_its_citation(seed_engine, 
 @pytest.mark.parametrize("question, credit", [
     ("郑州日报这篇文章的责任编辑是谁？", "责任编辑：蔡东海"),
     ("旗帜上那篇落实主体责任的文章是谁签发的", "签发：钟鸣"),
+    # an adverb the corpus never uses (最后, 到底, 究竟) names no topic the passage lacks
+    ("旗帜上那篇落实主体责任的文章到底是谁签发的", "签发：钟鸣"),
+    ("郑州日报那篇文章的责任编辑究竟是谁", "责任编辑：蔡东海"),
 ])
 def test_a_question_about_the_documents_credits_is_answered_by_them(seed_engine, question, credit):
     result = seed_engine.ask(question)

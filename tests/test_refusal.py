@@ -1,5 +1,6 @@
 """The refusal decision: pure functions over evidence, with hand-made cases."""
-from retrieval.search.refusal import Evidence, asked_kinds, chinese, decide, listed, mentions, numeral, typed_answer
+from retrieval.search.refusal import (Evidence, asked_kinds, chinese, coverage, decide, era_years, listed, mentions, numeral,
+                                      typed_answer)
 
 
 def test_strong_coverage_or_cosine_answers():
@@ -165,3 +166,30 @@ def test_counts_in_more_units_and_times_in_more_forms():
     for passage in ("中生代开始于2.51亿年前。", "一直到了第九年才成功。", "在白垩纪中期，海洋过暖。", "东汉时发展出成熟的青瓷。"):
         assert typed_answer("是什么时候的事？", passage), passage
     assert not typed_answer("是什么时候的事？", "明确了未来五年的奋斗目标。")
+
+
+def test_a_count_word_the_question_copies_from_the_passage_asks_for_no_count():
+    question = "东罗马哪位皇帝发动了几次规模巨大的战役，击退了保加利亚第一帝国的攻击？"
+    passage = "齐米斯西斯随后称帝，号称约翰一世，他发动了几次规模巨大的战役，击退了保加利亚第一帝国和基辅罗斯人的攻击。"
+    assert typed_answer(question, passage)                      # 几次 there means "several": who is asked
+    assert typed_answer("東羅馬哪位皇帝發動了幾次規模巨大的戰役？", passage)   # traditional characters alike
+    assert not typed_answer("他一共发动了几次战役？", "他发动了规模巨大的战役，击退了攻击。")   # a count is asked
+    assert typed_answer("他一共发动了几次战役？", "他一共发动了三次战役。")
+    assert not typed_answer("他发动了几次？", "他发动了几次战役，击退了攻击。")   # nothing after 几次: still a question
+
+
+def test_a_regnal_year_answers_when_but_a_length_of_time_does_not():
+    assert typed_answer("汉地十八省是从何时开始产生的？", "康熙六年，江南省分为江苏、安徽二省。康熙七年，分陕西为陕西、甘肃二省。")
+    assert typed_answer("赵与莒在什么时候被选入宫内？", "故于嘉定十四年将赵与莒选入宫内，赐名贵诚。")
+    assert era_years("建安元年，迁都许昌；光绪二十四年变法") == ["建安元年", "光绪二十四年"]
+    assert era_years("未来五年，连续三年，长达十年，近十年来，这三年，历经十年，他在那里工作三年、学习五年") == []
+    assert not typed_answer("这项工程是什么时候开工的？", "这项工程历时三年，耗资巨大。")
+
+
+def test_a_function_word_the_corpus_never_uses_weighs_nothing_but_an_unknown_noun_weighs_most():
+    def idf(word):
+        return {"签发": 2.6, "文章": 1.0}.get(word, 0.0)
+    assert coverage(["究竟", "签发"], "编辑：孙丽 签发：钟鸣", idf, 100) == 1.0      # 究竟: jieba tags it `d`
+    assert coverage(["到底", "签发"], "签发：钟鸣", idf, 100) == 1.0               # 到底: `d`
+    assert coverage(["房价", "签发"], "签发：钟鸣", idf, 100) < 0.4               # 房价: a topic the corpus lacks
+    assert coverage(["之前", "签发"], "签发：钟鸣", idf, 100) < 0.4               # 之前 (`f`): a time it may not say

@@ -27,7 +27,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from retrieval.tokenize import fold
+from retrieval.tokenize import fold, word_tags
 
 MIN_COVERAGE = 0.6
 MIN_COSINE = 0.76      # for the chunk and for its best sentence alike
@@ -36,6 +36,13 @@ MIN_COSINE = 0.76      # for the chunk and for its best sentence alike
 # holds and of a share; with them 0.75 refuses as many near misses and absent formulations (README, "Refusal")
 MIN_COSINE_BY_BACKEND = {"onnx-int8": 0.75}
 
+# a regnal year (`康熙七年`, `嘉定十四年`, `建安元年`): two characters, then 元 or a numeral year in Chinese, not
+# a length of time (`未来五年`, `长达十年`, `近十年`, `这三年`; `工作三年`: VERBAL_TAGS)
+DURATION_BEFORE = ("未来|过去|最近|连续|长达|历时|经过|用了|花了|已有|不到|超过|前后|先后|将近|接近|大约|持续|坚持|"
+                   "今后|此后|之后|短短|整整|足足|多达|总共|仅仅|不足|长期|多年|几十|数十|上百|历经|经历|时隔|相隔|为期|耗时|耗费|度过|共计|合计|大概")
+ERA_YEAR = (rf"(?<![\u4e00-\u9fff](?:{DURATION_BEFORE}))(?:(?!{DURATION_BEFORE})[\u4e00-\u9fff]{{2}})"
+            r"(?<![近约达满逾了这那每前后头第几数多余的])(?:元|[一二三四五六七八九十]{1,3})年")
+VERBAL_TAGS = frozenset("v vn vd vi a ad an d p c f r m q u".split())   # jieba's tags of `工作`, `服役`, `连续`
 NUM = r"(?:\d+(?:[.,]\d+)*|[〇零一二三四五六七八九十百千万两]+)"
 COUNTED = "个名位项次家批条篇轮种类所支场人头首对枚集处间代届岁"   # 几个, 几名, ... ask for a count
 UNIT = COUNTED + "万亿%％元米克吨件部本册章节期起倍度℃°"         # what a stated count may end with
@@ -67,6 +74,9 @@ NUMBERED_PART = re.compile(r"(?:^|(?<=[。；，;,\s：:！？]))\s*(?:([一二�
                            r"|第([一二三四五六七八九十]{1,2})[，,、]|[（(]([一二三四五六七八九十]{1,2})[)）])")
 CONGRESS = 11      # `十九大` names a party congress; `六大行动`, `三大任务` count things
 DIGITS = "零一二三四五六七八九"
+# jieba's tags of words that carry no topic: adverbs, conjunctions, prepositions, particles, pronouns, modal
+# and interjection words, onomatopoeia (`到底`, `究竟`, `为了`, `那些`); not locality words (`之前`: when)
+FUNCTION_TAGS = frozenset("d c p u r y e o".split())
 
 
 @dataclass(frozen=True)
@@ -89,11 +99,30 @@ def asked_kinds(question: str) -> list[str]:
 def gives_kind(kind: str, question: str, passage: str) -> bool:
     """The passage states a `kind` (count or date) that the question does not already contain."""
     return any(m.group() not in question and re.sub(r"\s", "", m.group()) not in VAGUE
-               for m in GIVES[kind].finditer(passage))
+               for m in GIVES[kind].finditer(passage)) or \
+        (kind == "time" and any(year not in question for year in era_years(passage)))
+
+
+def era_years(text: str) -> list[str]:
+    """The regnal years `text` names (`康熙七年`, `嘉定十四年`), not lengths of time after a verb (`服役七年`)."""
+    return [m.group() for m in re.finditer(ERA_YEAR, text) if word_tags().get(m.group()[:2]) not in VERBAL_TAGS]
 
 
 def typed_answer(question: str, passage: str) -> bool:
-    return all(gives_kind(kind, question, passage) for kind in asked_kinds(question))
+    return all(gives_kind(kind, question, passage) for kind in asked_kinds(question)
+               if not copied(ASKS[kind], question, passage))
+
+
+def copied(pattern: re.Pattern, question: str, passage: str, context: int = 2) -> bool:
+    """Every `pattern` match of the question is a phrase of the passage itself, with `context` characters
+    of the question on each side (`发动了几次规模巨大的战役`): the question repeats the passage's own words
+    (几次 there means "several"), it does not ask for a count."""
+    folded = fold(passage)
+    matches = list(pattern.finditer(question))
+    return bool(matches) and all(
+        len(fold(question[max(0, m.start() - context):m.start()])) == context and
+        len(fold(question[m.end():m.end() + context])) == context and
+        fold(question[m.start() - context:m.end() + context]) in folded for m in matches)
 
 
 def mentions(question: str) -> list[tuple[str, ...]]:
@@ -160,13 +189,18 @@ def decide(evidence: Evidence, min_coverage: float = MIN_COVERAGE,
     return evidence.coverage >= min_coverage or max(evidence.cosine, evidence.sentence) >= min_cosine
 
 
+def function_word(word: str) -> bool:
+    """`word` is a function word of general Chinese (`最后`, `到底`, `为了`): jieba's dictionary tags it so."""
+    return word_tags().get(word) in FUNCTION_TAGS
+
+
 def coverage(words: list[str], text: str, idf, size: int) -> float:
     """Share of the idf mass of the question's content `words` that `text` holds, each word whole
     (folded: quote marks, width and punctuation do not matter). A word the corpus never uses
     (`idf(word)` 0) weighs the most, a single such character (求 in `求解释`) nothing, and its
     parts do not count for it: `四个全面` is not covered by 四个 … 全面. `size`: chunks indexed."""
     unseen = math.log(1 + (size + 0.5) / 0.5)
-    weights = {w: idf(w) or (unseen if len(w) > 1 else 0.0) for w in set(words) if fold(w)}
+    weights = {w: idf(w) or (unseen if len(w) > 1 and not function_word(w) else 0.0) for w in set(words) if fold(w)}
     total = sum(weights.values())
     folded = fold(text)
     return sum(v for w, v in weights.items() if fold(w) in folded) / total if total else 0.0
