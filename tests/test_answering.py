@@ -213,3 +213,13 @@ def test_the_gold_evaluation_counts_the_source_shown_in_the_citation(seed_engine
     passages, _ = seed_engine.retrieve("推动落实机关党建工作责任制研究这篇文章是哪天发的", 5)
     assert first_hit(seed_engine, passages, {"doc": doc, "answer": ["时间20240424"]}) == 1
     assert first_hit(seed_engine, passages, {"doc": doc, "answer": ["时间20240425"]}) is None
+
+
+@pytest.mark.parametrize("question, said", [
+    ("年轻同志多学点党务方面的知识，到底有啥好处", "有利于青年党员干部的成长"),
+    ("学习二十大精神，说来说去最后要落到哪一个字上", "落到一个“干”字上"),
+])
+def test_a_long_colloquial_question_is_not_refused_for_a_rare_word_of_its_own(seed_engine, question, said):
+    """Its one rare word (`多学点`, `说来说去`) is not a formulation the corpus would have to hold."""
+    result = seed_engine.ask(question)
+    assert result["found"] and said in result["passages"][0]["text"]

@@ -48,6 +48,7 @@ def test_a_question_about_something_else_has_no_term(analyzer):
     ("意见明确了几个方面的履责重点", "count"),
     ("为啥要抓责任制？", "why"),
     ("五学五课是哪几种学法？", "enumeration"),
+    ("党建和业务要做到哪三个合", "enumeration"),
     ("怎么把党建和业务结合起来", "how"),
     ("党建干得好，对提拔有没有帮助？", "yesno"),
     ("何谓灯下黑", "definition"),
@@ -183,3 +184,12 @@ def test_a_formulation_that_is_the_whole_content_is_asked_for_its_parts(analyzer
     assert analyzer("“扩先提中治软”分别指什么").parts == ("扩先提中治软",)
     assert analyzer("“扩先提中治软”是什么意思").parts == ()               # its meaning, not its parts one by one
     assert analyzer("“四强”党支部分别指什么").parts == ("四强",)          # a numbered formulation in it, as before
+
+
+def test_a_question_of_many_words_is_about_a_situation_not_a_formulation(analyzer):
+    """A question of meaning or parts names an unknown formulation (`四下基层`) when it says little else; in
+    a long colloquial question the one rare word is no formulation (`发大水`, `多学点`, `说来说去`)."""
+    assert analyse(analyzer, "四下基层包括哪些内容").asked == "四下基层"
+    assert analyse(analyzer, "机关的四下基层具体都有哪些内容").asked == "四下基层"
+    assert analyse(analyzer, "那年河南发大水，机关的党员都去干嘛了").asked == ""
+    assert analyse(analyzer, "刚参加工作的年轻同志多学点党内事务方面的本事，有啥好处？").asked == ""

@@ -42,6 +42,7 @@ NUMBERED = re.compile(r"[一二两三四五六七八九十双\d]")
 SPECIFIC = 1000       # a word jieba's general dictionary counts fewer times is rare enough to be a formulation
 GENERIC_RATIO, GENERIC_FLOOR = 10, 20     # ... and one counted 10x (+20) as often as the formulation says less
 GENERIC_MAX = 2       # ... for at most two such words: more make a question about something else
+MEANING_REST_MAX = 4  # a question of meaning or parts says at most four other content words beside its formulation
 NOUNS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg"}    # jieba's tags of nouns (not `vn`: 比作)
 KNOWN = 100          # a word jieba's general dictionary counts this often is an established word (天气, 房价)
 RARE_IDF = 1.6        # BM25 idf of a word in a fifth of the chunks: a formulation rarer than that is specific
@@ -223,8 +224,8 @@ class Analyzer:
         if len(shaped) != 1:
             return ""
         rest = [w for w in words if w != shaped[0]]
-        if kind not in MEANING and len(rest) > GENERIC_MAX:
-            return ""
+        if len(rest) > (MEANING_REST_MAX if kind in MEANING else GENERIC_MAX):
+            return ""     # a question of many words is about a situation, not a formulation (`那年河南发大水，…`)
         return shaped[0] if all(vocab.weaker(w, (shaped[0],)) for w in rest) else ""
 
     def phrase(self, runs: list[list[str]], kind: str) -> str:
