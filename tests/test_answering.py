@@ -223,3 +223,13 @@ def test_a_long_colloquial_question_is_not_refused_for_a_rare_word_of_its_own(se
     """Its one rare word (`多学点`, `说来说去`) is not a formulation the corpus would have to hold."""
     result = seed_engine.ask(question)
     assert result["found"] and said in result["passages"][0]["text"]
+
+
+@pytest.mark.parametrize("question, found", [
+    ("中央和国家机关党的工作暨纪检工作会议在哪里召开", True),     # 在京召开
+    ("支部书记讲四强专栏设在哪里", True),                       # 在旗帜网、旗帜微平台开设
+    ("全国机关党建理论研讨会在哪里开的", False),                # named, never placed
+    ("省第十一次党代会是在哪儿召开的", False),
+])
+def test_where_an_event_was_held_is_answered_only_by_a_passage_that_says_where(seed_engine, question, found):
+    assert seed_engine.ask(question)["found"] is found

@@ -1,7 +1,7 @@
 """Answer-aware ranking (retrieval/search/rank.py): a question asking for N named parts prefers a passage
 that lists them."""
 from retrieval.search.answer import Passage
-from retrieval.search.rank import lists, parts_asked, prefer_typed
+from retrieval.search.rank import lists, parts_asked, place_unknown, prefer_typed
 
 
 def test_what_parts_a_question_asks_for():
@@ -43,3 +43,27 @@ def test_which_year_or_which_time_is_no_place():
     assert place_asked("忽里台大会在哪一年再次召开?") is None
     assert place_asked("巴西再次主办世界杯是在哪次的世界杯?") is None
     assert place_asked("黄足笛鲷在哪里栖息？").search("多栖息于礁区")
+
+
+def test_where_something_was_done_needs_a_passage_that_says_where():
+    assert place_unknown("研讨会是在哪里召开的", "工委召开第二届全国机关党建理论研讨会。")      # named, not placed
+    assert not place_unknown("会议是在哪里召开的", "会议1月26日在京召开。")
+    assert not place_unknown("座谈会在哪儿开的", "座谈会在北京召开。")                        # 开 of 召开
+    assert not place_unknown("专栏开在哪儿", "在旗帜网、旗帜微平台开设专栏。")
+    assert not place_unknown("东征元帅府是1285年在哪里设置的", "1285年于辽阳设置东征元帅府。")
+    assert place_unknown("培训班在哪里举办", "工委举办了专题培训班。")
+    # where someone lived or something lies is said in too many ways to refuse on it (`到伦敦居住`)
+    assert not place_unknown("他决裂之后在哪里居住", "他与家族决裂，到伦敦居住。")
+    assert not place_unknown("资源大多集中在哪里", "这些资源十分丰富。")
+
+
+def test_a_where_question_of_any_verb_prefers_a_passage_that_says_where():
+    from retrieval.search.rank import place_asked
+    assert place_asked("资源大多集中在哪里").search("这些资源主要集中在伊尔库茨克盆地。")
+    assert place_asked("东征元帅府是1285年在哪里设置的").search("1285年于辽阳设置东征元帅府。")
+    assert place_asked("原因到底在哪儿") is None
+
+
+def test_where_a_cause_lies_asks_for_no_place():
+    for question in ("原因到底在哪儿", "问题出在哪里", "机关党建的短板在哪里", "差距在哪里呢"):
+        assert not place_unknown(question, "工作周期长、见效慢。")

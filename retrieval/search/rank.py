@@ -101,16 +101,43 @@ PARTS_ASKED = re.compile(r"哪([两二三四五六七八九十]|\d{1,2})\s*[个�
 ITEMS = re.compile(r"[^，。；：！？,;:!?、\s]{2,12}(?:[、和及与][^，。；：！？,;:!?、\s]{1,12}){1,9}")
 
 
-WHERE_ASKED = re.compile(r"在(?:哪里|哪儿|何处|何地|什么地方|哪个地方)([\u4e00-\u9fff]{2})")
+WHERE = r"(?:哪里|哪儿|何处|何地|什么地方|哪个地方)"
+# where something happened or was set up: `在哪里召开`, `在哪儿开的`, `在哪里设置` (the verb's first character after it),
+# or a verb of setting up or lying before it (`专栏开在哪儿`, `集中在哪里`); not where a cause lies (`原因在哪里`,
+# `问题出在哪里`)
+DONE_AT = re.compile(rf"在{WHERE}([\u4e00-\u9fff])")
+SET_AT = re.compile(rf"(开|办|设|建|放|立|集中|分布|坐落|安置|部署)在{WHERE}")
+PARTICLES = set("呢啊吗的了呀吧")
+
+
+HELD = set("召举开办")    # 召开, 举行, 举办, 开幕, 开设, 办: an event or a column, whose place a report states as such
+
+
+def place_unknown(question: str, text: str) -> bool:
+    """The question asks where an event was held (`…在哪里召开的`, `在哪儿办的`, `专栏开在哪儿`) and the passage `text`
+    never says it was held in or at somewhere (`在京召开`, `于台北举行`, `在旗帜网、旗帜微平台开设`): it names the
+    event, not its place. Other verbs (`居住`, `分布`, `取得学位`) are answered by places said in too many ways
+    (`到伦敦居住`, `分布很广，从…`) for their absence to mean anything: they only steer the ranking."""
+    place = place_asked(question)
+    return place is not None and verb_of(question) in HELD and \
+        place.search(normalize(text)) is None
+
+
+def verb_of(question: str) -> str:
+    """The first character of the verb of a where-question (`在哪里召开` -> 召, `专栏开在哪儿` -> 开), else ''."""
+    m = SET_AT.search(question) or DONE_AT.search(question)
+    verb = m.group(1)[0] if m else ""
+    return "" if verb in PARTICLES else verb
 
 
 def place_asked(question: str):
-    """For `…在哪里召开`, a pattern of the answer's shape: `在<place>召开` or `召开于<place>`; else None."""
-    m = WHERE_ASKED.search(question)
-    if not m:
+    """For a question asking where something was done (`…在哪里召开`, `在哪儿开的`, `专栏开在哪儿`), a pattern of the
+    answer's shape with the first character of its verb: `在<place>召开`, `于<place>举行`, `集中在<place>`; else None."""
+    verb = verb_of(question)
+    if not verb:
         return None
-    verb = re.escape(m.group(1))
-    return re.compile(rf"在[^，。；！？,;!?\s]{{1,15}}?{verb}|{verb}(?:于|在)[^，。；！？,;!?\s]")
+    v = re.escape(verb)
+    return re.compile(rf"[在于][^，。；！？,;!?\s]{{1,15}}?{v}|{v}[\u4e00-\u9fff]{{0,3}}[在于][^，。；！？,;!?\s]")
 
 
 def parts_asked(question: str) -> tuple[int, str] | None:
