@@ -233,3 +233,13 @@ def test_a_long_colloquial_question_is_not_refused_for_a_rare_word_of_its_own(se
 ])
 def test_where_an_event_was_held_is_answered_only_by_a_passage_that_says_where(seed_engine, question, found):
     assert seed_engine.ask(question)["found"] is found
+
+
+@pytest.mark.parametrize("question, found", [
+    ("年中推进会上的那篇讲话是谁讲的", False),          # the speech names no speaker, its citation no one
+    ("年中推进会上的这篇讲话，作者是谁", False),
+    ("旗帜上那篇落实主体责任的文章是谁签发的", True),    # its page credits 签发：钟鸣
+    ("郑州日报那篇文章的作者是谁", True),               # 郑州市委市直机关工委
+])
+def test_who_made_a_document_is_answered_only_by_a_citation_that_names_someone(seed_engine, question, found):
+    assert seed_engine.ask(question)["found"] is found

@@ -1,7 +1,7 @@
 """Answer-aware ranking (retrieval/search/rank.py): a question asking for N named parts prefers a passage
 that lists them."""
 from retrieval.search.answer import Passage
-from retrieval.search.rank import lists, parts_asked, place_unknown, prefer_typed
+from retrieval.search.rank import lists, maker_unknown, parts_asked, place_unknown, prefer_typed
 
 
 def test_what_parts_a_question_asks_for():
@@ -67,3 +67,15 @@ def test_a_where_question_of_any_verb_prefers_a_passage_that_says_where():
 def test_where_a_cause_lies_asks_for_no_place():
     for question in ("原因到底在哪儿", "问题出在哪里", "机关党建的短板在哪里", "差距在哪里呢"):
         assert not place_unknown(question, "工作周期长、见效慢。")
+
+
+def test_who_made_the_document_needs_a_citation_that_names_someone():
+    from retrieval.types import Document
+
+    nobody = Document("d", "d.txt", "在年中推进会上的讲话", "同志们：……")
+    signed = Document("e", "e.txt", "制定出台意见", "……", credits="编辑：孙丽 签发：钟鸣")
+    assert maker_unknown(nobody, "这篇讲话是哪位领导讲的")
+    assert maker_unknown(nobody, "这篇文章的作者是谁")
+    assert not maker_unknown(signed, "那篇文章是谁签发的")
+    assert not maker_unknown(nobody, "讲话里说这是谁指出来的")          # a person in the text, not the maker
+    assert not maker_unknown(nobody, "这篇文章提到谁主持了会议")

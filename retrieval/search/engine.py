@@ -21,8 +21,8 @@ from retrieval.search.glossary import cached_glossary
 from retrieval.indexing.integrity import read_generation
 from retrieval.search.query import clean_question
 from retrieval.search.question import Analysis, Analyzer, about_meaning
-from retrieval.search.rank import (PUBLISHED, TYPED_DEPTH, about_document, content_words, dated, matches_year,
-                                   place_unknown, prefer_typed, venue_unknown)
+from retrieval.search.rank import (PUBLISHED, TYPED_DEPTH, about_document, content_words, dated, maker_unknown,
+                                   matches_year, place_unknown, prefer_typed, venue_unknown)
 from retrieval.search.refusal import Evidence, coverage, decide, listed, mentions, min_cosine_for, typed_answer
 from retrieval.search.result import error_result, make_result
 from retrieval.search.sentencescore import best_sentence_cosines
@@ -347,7 +347,7 @@ class Engine:
             (not analysis.years or self.matches_year(top.doc_id, text, analysis.years)) and \
             self.spelled_out(analysis.parts) and \
             not venue_unknown(doc, analysis.question, self.passage_text(top), top.doc_id in self.named_documents(analysis.question)) and \
-            not place_unknown(analysis.question, self.passage_text(top))
+            not place_unknown(analysis.question, self.passage_text(top)) and not maker_unknown(doc, analysis.question)
         rest = about_document(doc, analysis.question, words)
         coverage = 1.0 if top.defines or rest == [] else self.coverage(words if rest is None else rest, text)
         held = (not analysis.asked or self.holds(analysis.asked)) and \

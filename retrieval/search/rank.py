@@ -51,6 +51,17 @@ def dated(doc: Document, question: str) -> str:
     return " " + " ".join(x for x in fields if x)
 
 
+# who made the document itself: `这篇讲话是哪位领导讲的`, `那篇文章是谁写的`, `这篇文章的作者是谁`
+MAKER = re.compile(r"[这那该此本]篇.{0,20}?(?:(?:谁|哪一?位|何人|什么人)\S{0,4}?(?:讲|写|作|撰|起草|执笔|签发|编辑|发表|发布)"
+                   r"|(?:作者|撰稿人?|执笔人?|讲话人|主讲人|责任编辑|编辑|签发人?)\S{0,2}?(?:是|为)?(?:谁|哪一?位|何人))")
+
+
+def maker_unknown(doc: Document, question: str) -> bool:
+    """The question asks who wrote, gave, edited or signed the document itself (`这篇讲话是哪位领导讲的`) and its
+    citation names no one (no author, no editorial credits): a passage of it does not say who made it."""
+    return MAKER.search(question) is not None and not (doc.author or doc.credits)
+
+
 def venue_unknown(doc: Document, question: str, text: str, named: bool) -> bool:
     """The question asks where the document itself was published (`这篇文章发表在哪本期刊上`, or naming it:
     `推动落实…研究发表在哪本期刊上`), its citation names no source and the passage `text` names no venue:
