@@ -243,3 +243,12 @@ def test_where_an_event_was_held_is_answered_only_by_a_passage_that_says_where(s
 ])
 def test_who_made_a_document_is_answered_only_by_a_citation_that_names_someone(seed_engine, question, found):
     assert seed_engine.ask(question)["found"] is found
+
+
+@pytest.mark.parametrize("question", [
+    "国庆75周年歌咏展演哪个部门的合唱队夺冠了",        # the corpus reports the show, no ranking
+    "中央和国家机关的督查办法和郑州的考核办法有什么不同",  # the corpus describes each, compares none
+    "国庆75周年的歌咏展演为什么选在9月20日举行",           # it reports the date, not why
+])
+def test_a_ranking_or_a_comparison_the_corpus_never_states_is_refused(seed_engine, question):
+    assert not seed_engine.ask(question)["found"]

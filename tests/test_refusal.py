@@ -193,3 +193,26 @@ def test_a_function_word_the_corpus_never_uses_weighs_nothing_but_an_unknown_nou
     assert coverage(["到底", "签发"], "签发：钟鸣", idf, 100) == 1.0               # 到底: `d`
     assert coverage(["房价", "签发"], "签发：钟鸣", idf, 100) < 0.4               # 房价: a topic the corpus lacks
     assert coverage(["之前", "签发"], "签发：钟鸣", idf, 100) < 0.4               # 之前 (`f`): a time it may not say
+
+
+def test_who_came_first_needs_a_passage_that_ranks_or_awards():
+    question = "庆祝新中国成立75周年的歌咏展演，哪支合唱队拿了第一名？"
+    assert not typed_answer(question, "18支合唱队一一登台，唱响礼赞新中国的旋律。")
+    assert typed_answer(question, "中央宣传部合唱队荣获一等奖。")
+    assert typed_answer("巴西于决赛打败西班牙夺得冠军是在哪场比赛", "2013年巴西于联合会杯决赛以3比0打败西班牙夺得冠军。")
+
+
+def test_how_two_things_differ_needs_a_passage_that_compares_them():
+    question = "机关党委的直接责任和党支部的落实责任有什么区别"
+    assert not typed_answer(question, "要压紧机关党委的直接责任、党支部的落实责任。")
+    assert typed_answer("独裁政体和民主政体的区别在哪", "独裁政体和民主政体的区别，主要在于司法权和立法权受行政权的控制。")
+    # `不同` as an adjective asks for no comparison
+    assert typed_answer("风力或水力发电用不同方式驱动发电机，但仍遵守什么定理", "它们都遵守法拉第定律。")
+
+
+def test_why_something_was_chosen_needs_a_passage_that_gives_a_reason():
+    question = "这次工作会议为啥选在1月26日开"
+    assert not typed_answer(question, "中央和国家机关党的工作暨纪检工作会议1月26日在京召开。")
+    assert typed_answer(question, "会议选在1月26日召开，是因为要在春节前部署全年工作。")
+    assert not typed_answer("为什么是郭文奇主持会议而不是蔡奇", "蔡奇出席会议并讲话，郭文奇主持会议。")
+    assert typed_answer("机关党建为啥要抓责任制", "机关党建工作责任制是落实全面从严治党的关键举措。")   # no choice asked

@@ -65,6 +65,19 @@ GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
          "span": re.compile(r"(?<![\d年月])(?:\d{1,3}|[半一二两三四五六七八九十百]{1,3})\s*(?:多|余)?\s*"
                             r"(?:年|个月|月(?!\s*[\d一二三四五六七八九十]{1,3}\s*[日号])|周|星期|天|日|小时|分钟|秒|个?季度|赛季)"
                             r"|每(?:年|半年|个?季度|个?月|周|星期|天|日)|[一二两三四五六七八九十]年一[次度]|定期|常态化")}   # 多久: a length of time or a period
+# who came first or won (`哪支合唱队拿了第一名`) is answered by a passage that ranks or awards (`荣获一等奖`, `夺冠`, `第2名`),
+# and how two things differ (`有什么区别`, `哪个更严`) by one that compares them (`不同于`, `相比`, `高于`)
+RANK = (re.compile(r"第一名|冠军|头名|一等奖|金奖|夺冠|[拿得获]了?第一|第几名|名次|获奖|得奖"),
+        re.compile(r"冠军|亚军|季军|第\s*[一二三四五六七八九十\d]+\s*名|名列|夺冠|夺得|荣获|[特一二三]等奖|[金银铜]奖|[金银铜]牌"
+                   r"|获奖|得奖|奖项|排名|名次|居首|榜首|首位|第一位|[居列]\S{0,4}第一|之[王冠]|桂冠|票选|优胜|胜出|获胜|击败|战胜"))
+COMPARISON = (re.compile(r"(?:什么|啥|何|哪些)(?:区别|不同|差别|差异)|(?:区别|不同|差别|差异)(?:是什么|是啥|在哪|在于)|哪一?个更|异同"
+                         r"|相比.{0,6}(?:如何|怎样|怎么样|谁|哪)"),     # not the adjective: `用不同方式`, `有所不同`
+              re.compile(r"区别|不同|差别|差异|相比|相较|比较|不一样|有别|异同|而非|不如|胜过|优于|高于|低于|多于|少于|大于|小于"
+                         r"|前者|后者|则|而|反之|相反|本来|原本|如今"))    # or sets them side by side: `幼鱼…，成鱼则…`
+# why this date, place or person was chosen (`为啥选在1月26日开`, `为什么是郭文奇主持而不是蔡奇`) is answered by a passage
+# that gives a reason (`因为`, `为了`, `恰逢`), not by one that reports the choice
+CHOICE = (re.compile(r"(?:为什么|为啥|为何)\S{0,8}?(?:选在|选择|选中|定在|安排在|放在|挑选)|(?:为什么|为啥|为何).{1,12}而不是"),
+          re.compile(r"因为|由于|为了|之所以|原因|考虑到|鉴于|以便|旨在|目的是|所以|因此|恰逢|正值|适逢"))
 VAGUE = {"百年", "千年", "万年", "百个", "千个", "万个"}     # "百年华诞" names no date
 # a numbered mention of the question (`第八轮`, `18项`, `第三批`, `十九大`, `四中全会`, `70周年`): the corpus must
 # say it, in some spelling. Not 名/位/次/家: ranks and counts are said in other words
@@ -110,7 +123,8 @@ def era_years(text: str) -> list[str]:
 
 def typed_answer(question: str, passage: str) -> bool:
     return all(gives_kind(kind, question, passage) for kind in asked_kinds(question)
-               if not copied(ASKS[kind], question, passage))
+               if not copied(ASKS[kind], question, passage)) and \
+        all(given.search(passage) for asked, given in (RANK, COMPARISON, CHOICE) if asked.search(question))
 
 
 def copied(pattern: re.Pattern, question: str, passage: str, context: int = 2) -> bool:
