@@ -203,6 +203,9 @@ def test_property_original_is_the_source_span_and_the_diff_gives_back_the_quote(
         exp_end = core_end - 1
     if edits.get("end") == "insert":               # an inserted character equal to the next one is no edit
         assume(fold(quote).text[-1:] != fold(text[end:end + 3]).text[:1])
+        # nor one before a letter or digit that a break follows (`…在“7·9`): replacing it is as close as
+        # inserting, and the verifier then takes the source's character (a changed last character)
+        assume(not fold(text[end:end + 2]).text)
     if edits.get("start") == "insert":
         assume(fold(quote).text[:1] != fold(text[max(0, start - 3):start]).text[-1:])
     assume(unique(spans.folded, fold(text[exp_start:exp_end]).text))
