@@ -204,7 +204,7 @@ def decide(evidence: Evidence, min_coverage: float = MIN_COVERAGE,
 
 
 def function_word(word: str) -> bool:
-    """`word` is a function word of general Chinese (`最后`, `到底`, `为了`): jieba's dictionary tags it so."""
+    """`word` is a function word of general Chinese (`到底`, `究竟`, `为了`): jieba's dictionary tags it so."""
     return word_tags().get(word) in FUNCTION_TAGS
 
 
