@@ -216,3 +216,9 @@ def test_why_something_was_chosen_needs_a_passage_that_gives_a_reason():
     assert typed_answer(question, "会议选在1月26日召开，是因为要在春节前部署全年工作。")
     assert not typed_answer("为什么是郭文奇主持会议而不是蔡奇", "蔡奇出席会议并讲话，郭文奇主持会议。")
     assert typed_answer("机关党建为啥要抓责任制", "机关党建工作责任制是落实全面从严治党的关键举措。")   # no choice asked
+
+
+def test_how_often_needs_a_period_not_a_routine():
+    question = "支部书记抓党建述职评议多长时间搞一次？"
+    assert not typed_answer(question, "构建起常态化考核的良好氛围。")      # 常态化: a routine, no period
+    assert typed_answer(question, "定期检查成效，每年开展一次述职评议。")
