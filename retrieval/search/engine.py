@@ -337,7 +337,7 @@ class Engine:
         if not passages:
             return Evidence(0.0, 0.0)
         top = passages[0]
-        text = self.passage_text(top)
+        plain = text = self.passage_text(top)
         cosine = float(np.max(self.dense.vectors(top.rows) @ qvec))
         sentence = max((s for s in (self.sentence_cosine(r, qvec) for r in top.rows) if s is not None),
                        default=0.0)
@@ -346,8 +346,8 @@ class Engine:
         typed = typed_answer(analysis.question, text) and listed(text) >= analysis.count and \
             (not analysis.years or self.matches_year(top.doc_id, text, analysis.years)) and \
             self.spelled_out(analysis.parts) and \
-            not venue_unknown(doc, analysis.question, self.passage_text(top), top.doc_id in self.named_documents(analysis.question)) and \
-            not place_unknown(analysis.question, self.passage_text(top)) and not maker_unknown(doc, analysis.question)
+            not venue_unknown(doc, analysis.question, plain, top.doc_id in self.named_documents(analysis.question)) and \
+            not place_unknown(analysis.question, plain) and not maker_unknown(doc, analysis.question)
         rest = about_document(doc, analysis.question, words)
         coverage = 1.0 if top.defines or rest == [] else self.coverage(words if rest is None else rest, text)
         held = (not analysis.asked or self.holds(analysis.asked)) and \
