@@ -183,6 +183,9 @@ def test_a_regnal_year_answers_when_but_a_length_of_time_does_not():
     assert typed_answer("赵与莒在什么时候被选入宫内？", "故于嘉定十四年将赵与莒选入宫内，赐名贵诚。")
     assert era_years("建安元年，迁都许昌；光绪二十四年变法") == ["建安元年", "光绪二十四年"]
     assert era_years("未来五年，连续三年，长达十年，近十年来，这三年，历经十年，他在那里工作三年、学习五年") == []
+    # nor the tail of a numeral of several characters (`来十五年` in 未来十五年)
+    assert era_years("未来十五年，连续三十五年，过去二十年里") == []
+    assert era_years("乾隆五十年，嘉定十四年") == ["乾隆五十年", "嘉定十四年"]
     assert not typed_answer("这项工程是什么时候开工的？", "这项工程历时三年，耗资巨大。")
 
 

@@ -40,8 +40,9 @@ MIN_COSINE_BY_BACKEND = {"onnx-int8": 0.75}
 # a length of time (`未来五年`, `长达十年`, `近十年`, `这三年`; `工作三年`: VERBAL_TAGS)
 DURATION_BEFORE = ("未来|过去|最近|连续|长达|历时|经过|用了|花了|已有|不到|超过|前后|先后|将近|接近|大约|持续|坚持|"
                    "今后|此后|之后|短短|整整|足足|多达|总共|仅仅|不足|长期|多年|几十|数十|上百|历经|经历|时隔|相隔|为期|耗时|耗费|度过|共计|合计|大概")
-ERA_YEAR = (rf"(?<![\u4e00-\u9fff](?:{DURATION_BEFORE}))(?:(?!{DURATION_BEFORE})[\u4e00-\u9fff]{{2}})"
-            r"(?<![近约达满逾了这那每前后头第几数多余的])(?:元|[一二三四五六七八九十]{1,3})年")
+ERA_YEAR = re.compile(rf"(?<![\u4e00-\u9fff](?:{DURATION_BEFORE}))(?:(?!{DURATION_BEFORE})[\u4e00-\u9fff]{{2}})"
+                      r"(?<![近约达满逾了这那每前后头第几数多余的〇零一二两三四五六七八九十百])"   # nor inside a numeral: 未来十五年
+                      r"(?:元|[一二三四五六七八九十]{1,3})年")
 VERBAL_TAGS = frozenset("v vn vd vi a ad an d p c f r m q u".split())   # jieba's tags of `工作`, `服役`, `连续`
 NUM = r"(?:\d+(?:[.,]\d+)*|[〇零一二三四五六七八九十百千万两]+)"
 COUNTED = "个名位项次家批条篇轮种类所支场人头首对枚集处间代届岁"   # 几个, 几名, ... ask for a count
@@ -118,7 +119,7 @@ def gives_kind(kind: str, question: str, passage: str) -> bool:
 
 def era_years(text: str) -> list[str]:
     """The regnal years `text` names (`康熙七年`, `嘉定十四年`), not lengths of time after a verb (`服役七年`)."""
-    return [m.group() for m in re.finditer(ERA_YEAR, text) if word_tags().get(m.group()[:2]) not in VERBAL_TAGS]
+    return [m.group() for m in ERA_YEAR.finditer(text) if word_tags().get(m.group()[:2]) not in VERBAL_TAGS]
 
 
 def typed_answer(question: str, passage: str) -> bool:
