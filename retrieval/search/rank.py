@@ -119,8 +119,6 @@ WHERE = r"(?:哪里|哪儿|何处|何地|什么地方|哪个地方)"
 DONE_AT = re.compile(rf"在{WHERE}([\u4e00-\u9fff])")
 SET_AT = re.compile(rf"(开|办|设|建|放|立|集中|分布|坐落|安置|部署)在{WHERE}")
 PARTICLES = set("呢啊吗的了呀吧")
-
-
 HELD = set("召举开办")    # 召开, 举行, 举办, 开幕, 开设, 办: an event or a column, whose place a report states as such
 
 
@@ -129,9 +127,8 @@ def place_unknown(question: str, text: str) -> bool:
     never says it was held in or at somewhere (`在京召开`, `于台北举行`, `在旗帜网、旗帜微平台开设`): it names the
     event, not its place. Other verbs (`居住`, `分布`, `取得学位`) are answered by places said in too many ways
     (`到伦敦居住`, `分布很广，从…`) for their absence to mean anything: they only steer the ranking."""
-    place = place_asked(question)
-    return place is not None and verb_of(question) in HELD and \
-        place.search(normalize(text)) is None
+    verb = verb_of(question)
+    return verb in HELD and place_pattern(verb).search(normalize(text)) is None
 
 
 def verb_of(question: str) -> str:
@@ -145,8 +142,11 @@ def place_asked(question: str):
     """For a question asking where something was done (`…在哪里召开`, `在哪儿开的`, `专栏开在哪儿`), a pattern of the
     answer's shape with the first character of its verb: `在<place>召开`, `于<place>举行`, `集中在<place>`; else None."""
     verb = verb_of(question)
-    if not verb:
-        return None
+    return place_pattern(verb) if verb else None
+
+
+def place_pattern(verb: str) -> re.Pattern:
+    """`在<place><verb>…`, `于<place><verb>…` or `<verb>…在<place>`, for the first character of a verb."""
     v = re.escape(verb)
     return re.compile(rf"[在于][^，。；！？,;!?\s]{{1,15}}?{v}|{v}[\u4e00-\u9fff]{{0,3}}[在于][^，。；！？,;!?\s]")
 
