@@ -18,6 +18,7 @@ from retrieval.indexing.embed import Embedder
 from retrieval.errors import QueryError
 from retrieval.search.fusion import fuse, ranked
 from retrieval.search.glossary import cached_glossary
+from retrieval.search.outline import outline_answer, parts_answer
 from retrieval.indexing.integrity import read_generation
 from retrieval.search.query import clean_question
 from retrieval.search.question import Analysis, Analyzer, about_meaning
@@ -209,7 +210,7 @@ class Engine:
             passages = prefer_typed(analysis.question, passages, self.passage_text)
             if not doc_ids:
                 passages = self.prefer_definition(analysis, passages, top_k)
-        passages = passages[:top_k]
+        passages = passages[:max(top_k, sum(p.defines for p in passages))]     # every part an outline spells out
         return passages, self.evidence(analysis, words, passages, qvec)
 
     def lexical_weight(self, words: list[str], lexical: dict[int, float]) -> float:
@@ -246,7 +247,7 @@ class Engine:
         """Every formulation has a statement in the glossary that defines or enumerates it."""
         from retrieval.search.glossary import term_statement
 
-        return all(term_statement(self, f) is not None for f in formulations)
+        return all(term_statement(self, f) is not None or parts_answer(self, (f,)) for f in formulations)
 
     def matches_year(self, doc_id: str, text: str, years: tuple[str, ...]) -> bool:
         return matches_year(self.documents[doc_id], text, years)
@@ -289,15 +290,18 @@ class Engine:
         from retrieval.search.glossary import term_statement
 
         statement = term_statement(self, analysis.term) if about_meaning(analysis) else None
-        if statement is None:
-            return passages
+        if statement is None:     # or the sections of a document's outline spell it out (`六大行动`: （一）…（六）)
+            return outline_answer(self, analysis, passages, top_k)
         doc_id, start, end = statement.doc_id, statement.start, statement.end
-        row = next(r for r in self.doc_rows[doc_id] if self.chunks.end[r] > start)
+        row = self.row_at(doc_id, start)
         s, e = widen(self.documents[doc_id], Chunk(doc_id, start, end, "", int(self.chunks.paragraph[row])))
         best = Passage(doc_id, s, e, passages[0].score if passages else 1.0, int(self.chunks.paragraph[row]), [row],
                        defines=True)
         rest = [p for p in passages if not p.overlaps(best)]
         return [best] + rest[:top_k - 1]
+
+    def row_at(self, doc_id: str, start: int) -> int:
+        return next(r for r in self.doc_rows[doc_id] if self.chunks.end[r] > start)
 
     def holds(self, text: str) -> bool:
         """Some document holds `text` in its title or body (folded: marks, width and script do not matter)."""
