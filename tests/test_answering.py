@@ -166,7 +166,8 @@ def test_what_the_corpus_only_counts_or_never_reports_is_refused(seed_engine, qu
 @pytest.mark.parametrize("question, cited", [
     ("郑州日报这篇文章是哪天刊登的？", "2021-11-15"),
     ("旗帜微平台那篇会议报道是什么时候发的", "2025-02-05"),
-    ("郑州日报这篇文章的作者是谁", "郑州市委市直机关工委"),
+    ("郑州日报这篇文章的作者是谁", "郑州市委市直机关工委 赵惠玲"),
+    ("以党建第一责任引领和保障发展 作者叫啥", "赵惠玲"),          # the name the page signs, `（赵惠玲）`
 ])
 def test_a_question_about_the_document_is_answered_by_its_citation(seed_engine, question, cited):
     result = seed_engine.ask(question)
@@ -239,7 +240,7 @@ def test_where_an_event_was_held_is_answered_only_by_a_passage_that_says_where(s
     ("年中推进会上的那篇讲话是谁讲的", False),          # the speech names no speaker, its citation no one
     ("年中推进会上的这篇讲话，作者是谁", False),
     ("旗帜上那篇落实主体责任的文章是谁签发的", True),    # its page credits 签发：钟鸣
-    ("郑州日报那篇文章的作者是谁", True),               # 郑州市委市直机关工委
+    ("郑州日报那篇文章的作者是谁", True),               # 郑州市委市直机关工委 赵惠玲
 ])
 def test_who_made_a_document_is_answered_only_by_a_citation_that_names_someone(seed_engine, question, found):
     assert seed_engine.ask(question)["found"] is found

@@ -100,8 +100,8 @@ def test_answer_citation_for_the_zhengzhou_passage(ctx):
     _, result, _ = ask_once(ctx, "领导干部怎样履行一岗双责？")
     best = result["passages"][0]
     assert best["doc_id"] == "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren"
-    assert best["author"] == "郑州市委市直机关工委"
-    assert citation(best).startswith("郑州市委市直机关工委：《以党建“第一责任”引领和保障发展》，郑州日报，2021年11月15日，")
+    assert best["author"] == "郑州市委市直机关工委 赵惠玲"     # the unit the page states, then the name it signs
+    assert citation(best).startswith("郑州市委市直机关工委 赵惠玲：《以党建“第一责任”引领和保障发展》，郑州日报，2021年11月15日，")
 
 
 def test_traditional_question_gets_the_same_best_passage(ctx):

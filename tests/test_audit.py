@@ -117,7 +117,7 @@ def test_gbt7714_citations_in_the_reports(capsys, seed_index, tmp_path):
     target = tmp_path / "report.docx"
     code, out, err = run(capsys, seed_index, "audit", str(tmp_path / "m.txt"), "--style", "gbt7714", "-o", str(target))
     assert code == 0, err
-    assert "出处：郑州市委市直机关工委. 以党建“第一责任”引领和保障发展[N]. 郑州日报, 2021-11-15." in out
+    assert "出处：郑州市委市直机关工委 赵惠玲. 以党建“第一责任”引领和保障发展[N]. 郑州日报, 2021-11-15." in out
     assert any("[N]. 郑州日报" in c.text for c in docx.Document(target).comments)
 
 

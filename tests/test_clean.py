@@ -87,7 +87,7 @@ BOILERPLATE_LINES = [
     ("违法和不良信息举报电话：(010)64068010", "report_hotline"),
     ("（编辑：孙丽，本文有删节）", "editor"),      # the credits alone are metadata (test_metadata.py)
     ("【责任编辑：蔡东海 网友留言请到评论区】", "editor"),
-    ("（赵惠玲）", "signed_name"),
+    ("（待续）", "signed_name"),      # a signed name (`（赵惠玲）`) is metadata: the author (test_metadata.py)
     ("- 投稿邮箱：qizhixmt@126.com", "submission_email"),
     ("当前位置：首页 期刊杂志", "breadcrumb"),
     ("相关专题 |", "topic_links"),

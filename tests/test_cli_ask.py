@@ -23,7 +23,7 @@ def test_ask_json(seed_index, capsys):
 
 def test_ask_readable_shows_quote_and_citation(seed_index, capsys):
     code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "领导干部怎样履行一岗双责？")
-    assert code == 0 and "出处：郑州市委市直机关工委：《以党建“第一责任”引领和保障发展》，郑州日报，2021年11月15日" in out
+    assert code == 0 and "出处：郑州市委市直机关工委 赵惠玲：《以党建“第一责任”引领和保障发展》，郑州日报，2021年11月15日" in out
     assert "【" in out
 
 

@@ -25,7 +25,7 @@ def test_ingest_json_reports_every_seed(capsys):
     assert len(docs) == 5
     z = docs[ZHENGZHOU]
     assert (z["title"], z["source"], z["date"], z["author"]) == (
-        "以党建“第一责任”引领和保障发展", "郑州日报", "2021-11-15", "郑州市委市直机关工委")
+        "以党建“第一责任”引领和保障发展", "郑州日报", "2021-11-15", "郑州市委市直机关工委 赵惠玲")
     assert all(d["chars"] > 1000 and d["chunks"] > 0 for d in docs.values())
     assert docs["2024-jiguan-dangjian-nianzhong-tuijinhui-jianghua"]["warnings"] == [
         "no source stated", "no date stated"]

@@ -8,7 +8,7 @@ import pytest
 from retrieval.ingest.corpus import load_corpus, load_document
 from retrieval.errors import DocumentError
 from retrieval.ingest.metadata import (Metadata, check_overrides, issue_date, parse_metadata_line,
-                                resolve_metadata, sidecar_path, split_author_tail)
+                                resolve_metadata, sidecar_path, split_author_tail, with_signed)
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT / "corpus"
@@ -16,7 +16,7 @@ FIXTURES = ROOT / "tests" / "fixtures" / "corpus"
 
 SEEDS = {
     "zhengzhou-ribao-2021-11-15-dangjian-diyi-zeren": (
-        "以党建“第一责任”引领和保障发展", "郑州日报", "2021-11-15", "郑州市委市直机关工委"),
+        "以党建“第一责任”引领和保障发展", "郑州日报", "2021-11-15", "郑州市委市直机关工委 赵惠玲"),
     "qianzhu-niubizi-jiguan-dangjian-zerenzhi-yanjiu": (
         "牵住『牛鼻子』 下好『一盘棋』——推动落实机关党建工作责任制研究", "", "2024-04-24", "省国资委"),
     "qizhi-2024-11-luoshi-jiguan-dangjian-zhuti-zeren": (
@@ -68,6 +68,7 @@ def test_missing_facts_are_warned_not_invented(docs):
     ("【责任编辑：蔡东海】", {"credits": "责任编辑：蔡东海"}),
     ("责编：张三｜审核：李四、王五", {"credits": "责编：张三 审核：李四、王五"}),
     ("(编辑:孙丽 签发:钟鸣)", {"credits": "编辑：孙丽 签发：钟鸣"}),
+    ("（赵惠玲）", {"signed": "赵惠玲"}), ("(欧阳·修文)", {"signed": "欧阳·修文"}),
 ])
 def test_metadata_lines(line, expected):
     assert parse_metadata_line(line) == expected
@@ -77,9 +78,19 @@ def test_metadata_lines(line, expected):
     "2024年7月31日，中央和国家机关学习贯彻党的二十届三中全会精神座谈会在北京召开。",
     "来源于群众，服务于群众。", "一、坚持党的领导", "2024年是不平凡的一年。",
     "责任编辑：蔡东海同志介绍了经验。", "编辑部要求：认真校对", "签发：钟鸣 2024年",
+    "（待续）", "（全文完）", "（三）", "（赵惠玲同志介绍了经验）",
 ])
 def test_body_lines_are_not_metadata(line):
     assert parse_metadata_line(line) is None
+
+
+@pytest.mark.parametrize("stated, author", [
+    ({"author": "郑州市委市直机关工委", "signed": "赵惠玲"}, "郑州市委市直机关工委 赵惠玲"),   # the page's order
+    ({"signed": "赵惠玲"}, "赵惠玲"), ({"author": "省国资委"}, "省国资委"),
+    ({"author": "赵惠玲", "signed": "赵惠玲"}, "赵惠玲"),
+])
+def test_a_signed_name_is_the_author_after_the_unit_stated(stated, author):
+    assert with_signed(dict(stated)) == {"author": author}
 
 
 def test_author_tail_and_issue_dates():

@@ -89,13 +89,13 @@ def test_docx_is_a_chinese_a4_document_and_lists_the_author_unit(liangzhangpi):
     listed = [p.text for p in document.paragraphs if p.style.name == "List Number"]
     authored = [s for s in liangzhangpi.sources if s["author"]]
     assert authored and all(any(t.startswith(f"{s['author']}：《") for t in listed) for s in authored)
-    assert "郑州市委市直机关工委：《以党建“第一责任”引领和保障发展》，郑州日报，2021年11月15日" in "\n".join(listed)
+    assert "郑州市委市直机关工委 赵惠玲：《以党建“第一责任”引领和保障发展》，郑州日报，2021年11月15日" in "\n".join(listed)
 
 
 def test_gbt7714_style_numbers_the_references_and_points_each_quotation_to_one(liangzhangpi):
     md = to_markdown(liangzhangpi, "gbt7714")
     assert "## 参考文献" in md and "## 来源列表" not in md
-    assert r"郑州市委市直机关工委. 以党建“第一责任”引领和保障发展\[N\]. 郑州日报, 2021-11-15." in md
+    assert r"郑州市委市直机关工委 赵惠玲. 以党建“第一责任”引领和保障发展\[N\]. 郑州日报, 2021-11-15." in md
     document = docx.Document(io.BytesIO(to_docx(liangzhangpi, "gbt7714")))
     texts = [p.text for p in document.paragraphs]
     refs = texts[texts.index("参考文献") + 1:]

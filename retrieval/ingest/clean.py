@@ -19,8 +19,9 @@ Line rules:
                             lines, editor sign-offs, submission e-mail, topic links
                             (`BOILERPLATE` names each pattern), and `免责声明` with the
                             paragraph that follows it.
-  8. `pull_metadata`        source/date/byline lines, editorial credits (`【责任编辑：…】`) and a
-                            trailing `（作者单位：...）` go to metadata (see `retrieval.ingest.metadata`), out of the body.
+  8. `pull_metadata`        source/date/byline lines, editorial credits (`【责任编辑：…】`), a signed
+                            name (`（赵惠玲）`) and a trailing `（作者单位：...）` go to metadata (see
+                            `retrieval.ingest.metadata`), out of the body.
   9. `split_title`          the title line at the top goes to metadata; a repeated or
                             obfuscated copy of it, and a lede between the copies whose
                             sentences all recur in the body, are dropped. A title with no
@@ -42,7 +43,8 @@ from functools import lru_cache
 
 import opencc
 
-from retrieval.ingest.metadata import Metadata, parse_credits, parse_metadata_line, split_author_tail
+from retrieval.ingest.metadata import (Metadata, parse_credits, parse_metadata_line, signed_name, split_author_tail,
+                                       with_signed)
 from retrieval.ingest.read.base import Block, RawText
 from retrieval.ingest.structure import looks_like_heading, outline_token
 from retrieval.ingest.title import title_like
@@ -172,8 +174,8 @@ def clean_line(text: str) -> str:
 
 def boilerplate_rule(line: str) -> str | None:
     """Name of the boilerplate pattern `line` matches, or None for body text and for the editorial
-    credits `pull_metadata` keeps as metadata (`【责任编辑：蔡东海】`)."""
-    if parse_credits(line):
+    credits and signed names `pull_metadata` keeps as metadata (`【责任编辑：蔡东海】`, `（赵惠玲）`)."""
+    if parse_credits(line) or signed_name(line):
         return None
     for name, pattern in BOILERPLATE:
         if pattern.search(line):
@@ -210,7 +212,7 @@ def pull_metadata(blocks: list[Block]) -> tuple[list[Block], Metadata, list[tupl
             dropped.append(("metadata", block.text[len(text):].strip()))
             block = replace(block, text=text)
         kept.append(block)
-    return kept, Metadata().merge(stated), dropped
+    return kept, Metadata().merge(with_signed(stated)), dropped
 
 
 def heading_like(block: Block) -> bool:

@@ -4,7 +4,7 @@ Stated metadata is read from the text itself (`clean.clean_text` removes those
 lines from the body and hands them here): `来源：郑州日报`, `2021-11-15 15:06`,
 `时间：2024-04-24`, `2025年02月05日16:44 来源：旗帜微平台`, `（来源：《旗帜》2024年第11期）`
 (a monthly issue: date `2024-11`), `■省国资委` (byline: author unit), a
-trailing `（作者单位：...）`, `原文链接：https://...` (url: the page a web capture came from) and the
+trailing `（作者单位：...）` and a name signed on its own line (`（赵惠玲）`, after the unit), `原文链接：https://...` (url: the page a web capture came from) and the
 editorial credits a page ends with, `【责任编辑：蔡东海】`, `（编辑：孙丽 送签：孙丽 签发：钟鸣）` (credits: who
 edited, checked and signed the text off, shown with its citation). Curators override any field: YAML front matter in a
 `.md` file, or a sidecar `NAME.meta.json` next to the file, where NAME is the
@@ -40,6 +40,9 @@ ITEM_PATTERNS = (
 URL = re.compile(r"^https?://\S+$")
 PAREN_LINE = re.compile(r"^[（(]\s*(.*?)\s*[)）]$")
 BYLINE = re.compile(r"^■\s*(?P<value>\S.{0,29})$")
+# a name signed on its own line in brackets, as a page signs its author (`（赵惠玲）`); not an ending mark (`（待续）`)
+SIGNED = re.compile(r"^[（(](?![一二三四五六七八九十百零]+[)）])(?P<value>[\u3400-\u4dbf\u4e00-\u9fff·]{2,5})[)）]$")
+NOT_NAMES = frozenset("待续 未完待续 全文完 完结 组图 图片 视频 图文 转载 原创 独家 特稿 专稿 评论 社论 摘编 节选".split())
 AUTHOR_TAIL = re.compile(r"\s*[（(]\s*作者单位[:：]\s*(?P<value>[^（）()]+?)\s*[)）]\s*$")
 ISSUE = re.compile(r"(\d{4})\s*年\s*第\s*(\d{1,2})\s*期")
 ISO = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
@@ -110,12 +113,21 @@ def parse_credits(line: str) -> str | None:
     return " ".join(found) if found and CREDIT_GAP.match(inner[at:]) else None
 
 
+def signed_name(line: str) -> str:
+    """The name a line signs (`（赵惠玲）` -> 赵惠玲), else ""."""
+    match = SIGNED.match(line.strip())
+    return match.group("value") if match and match.group("value") not in NOT_NAMES else ""
+
+
 def parse_metadata_line(line: str) -> dict | None:
-    """Metadata stated by a whole line (see module docstring), or None for body text."""
+    """Metadata stated by a whole line (see module docstring), or None for body text. A signed name is
+    `signed`: the author after the unit a page states (`郑州市委市直机关工委 赵惠玲`, `with_signed`)."""
     line = line.strip()
     credits = parse_credits(line)
     if credits:
         return {"credits": credits}
+    if signed_name(line):
+        return {"signed": signed_name(line)}
     byline = BYLINE.match(line)
     if byline:
         return {"author": byline.group("value").strip()}
@@ -124,6 +136,14 @@ def parse_metadata_line(line: str) -> dict | None:
     if found and "source" in found and "date" not in found and issue_date(found["source"]):
         found["date"] = issue_date(found["source"])
     return found
+
+
+def with_signed(stated: dict) -> dict:
+    """`stated` with its signed name (`signed`) after the author unit it states, in the page's order."""
+    signed = stated.pop("signed", "")
+    if signed and signed not in stated.get("author", ""):
+        stated["author"] = f"{stated['author']} {signed}" if stated.get("author") else signed
+    return stated
 
 
 def split_author_tail(line: str) -> tuple[str, str]:
@@ -219,5 +239,5 @@ def resolve_metadata(stated: Metadata, first_body: str, overrides: list[tuple[st
 
 
 __all__ = [
-    "Metadata", "parse_credits", "parse_metadata_line", "split_author_tail", "issue_date", "INFERRED_WARNING",
+    "Metadata", "parse_credits", "parse_metadata_line", "signed_name", "split_author_tail", "with_signed", "issue_date", "INFERRED_WARNING",
     "read_sidecar", "sidecar_path", "resolve_metadata", "SIDECAR_SUFFIX"]
