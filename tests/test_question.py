@@ -21,6 +21,12 @@ def test_the_frame_is_not_content(analyzer, question):
     assert a.kind in ("definition", "enumeration")
 
 
+@pytest.mark.parametrize("question", ["座谈会啥时候开的", "座谈会啥时开的", "座谈会多会儿开的"])
+def test_when_asked_colloquially_is_a_frame(analyzer, question):
+    a = analyzer(question)
+    assert a.kind == "when" and "时候" not in a.content and "座谈会" in a.content
+
+
 def test_a_formulation_is_never_cut_by_a_frame(analyzer):
     # 中央 keeps its 中 and 国家机关 its 关: frames are whole words, not characters
     a = analyzer("中央和国家机关党的工作会议由谁主持？")

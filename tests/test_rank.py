@@ -64,6 +64,17 @@ def test_a_where_question_of_any_verb_prefers_a_passage_that_says_where():
     assert place_asked("原因到底在哪儿") is None
 
 
+def test_a_bare_na_asks_where_as_hali_does():
+    """`在哪办的`, `在哪召开`, as members type it, asks where; `在哪个会上`, `在哪一年`, `在哪些方面` do not."""
+    from retrieval.search.rank import place_asked
+
+    assert place_asked("专题培训班是在哪办的").search("专题培训班在京举办")
+    assert place_unknown("座谈会在哪召开", "工委召开座谈会，传达重要指示精神。")
+    assert not place_unknown("座谈会在哪召开", "座谈会在北京召开。")
+    for question in ("这是总书记在哪个会上说的", "在哪一年召开", "要在哪些方面下功夫", "问题出在哪"):
+        assert place_asked(question) is None
+
+
 def test_where_a_cause_lies_asks_for_no_place():
     for question in ("原因到底在哪儿", "问题出在哪里", "机关党建的短板在哪里", "差距在哪里呢"):
         assert not place_unknown(question, "工作周期长、见效慢。")

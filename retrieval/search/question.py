@@ -51,7 +51,7 @@ HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 NUMERAL = re.compile(r"^(?:[一二两三四五六七八九十双]|\d)[^一二两三四五六七八九十\d]?$")   # 两个 + 结合, 四下 + 基层: one formulation
 # Kinds in order of precedence: the first that matches names the question.
 KIND_PATTERNS = (
-    ("when", r"哪一?年|何年|何时|什么时[候间]|哪一?[天日]|几号|几月|哪个月|啥时候|多会儿"),
+    ("when", r"哪一?年|何年|何时|什么时[候间]|哪一?[天日]|几号|几月|哪个月|啥时候?|多会儿"),
     ("who", r"谁|何人|哪一?位|什么人|哪个人|哪些人|哪个单位|哪些单位|哪家"),
     ("where", r"哪里|哪儿|何处|何地|在哪|什么地方|哪个地方|哪些地方"),
     ("count", r"(?<!第)多少|(?<![第哪这那])几[个名位项次家批条篇轮种类所支场人方届年点]"),

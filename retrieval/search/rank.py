@@ -15,7 +15,7 @@ from retrieval.tokenize import fold, normalize
 from retrieval.types import Document
 
 PUBLISHED = re.compile(r"[这那该此本]篇|[这那该此本]则|该文|此文|本文|文章|报道|稿件|刊登|刊发|发表|发布|刊出|登载|印发"
-                       r"|登在|刊物|期刊|杂志|报纸")
+                       r"|登在|刊物|期刊|杂志|报纸|(?:时候|哪天|何时|哪年|几号)(?:发|登|刊|出)(?:的|出来)")   # 啥时候发的
 # where a document was published (`发表在哪本期刊上`, `登在哪家报纸`, `出处是哪里`): its citation's source answers
 VENUE = re.compile(r"哪[本个家份]?(?:期刊|杂志|报纸|报刊|刊物|报|网站|媒体|平台)|什么(?:期刊|杂志|报纸|报刊|刊物|网站|媒体|平台)"
                    r"|(?:发表|刊登|刊发|登载|刊载|发布|登|转载)(?:在|于|到|自)?(?:哪|何处|什么地方)|出处|来源|出自")
@@ -112,7 +112,7 @@ PARTS_ASKED = re.compile(r"哪([两二三四五六七八九十]|\d{1,2})\s*[个�
 ITEMS = re.compile(r"[^，。；：！？,;:!?、\s]{2,12}(?:[、和及与][^，。；：！？,;:!?、\s]{1,12}){1,9}")
 
 
-WHERE = r"(?:哪里|哪儿|何处|何地|什么地方|哪个地方)"
+WHERE = r"(?:哪里|哪儿|何处|何地|什么地方|哪个地方|哪(?![个些一位年天种家本项条次届期批样回场门部所里儿]))"   # 在哪办的
 # where something happened or was set up: `在哪里召开`, `在哪儿开的`, `在哪里设置` (the verb's first character after it),
 # or a verb of setting up or lying before it (`专栏开在哪儿`, `集中在哪里`); not where a cause lies (`原因在哪里`,
 # `问题出在哪里`)
