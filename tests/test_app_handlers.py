@@ -140,6 +140,18 @@ def test_top_k_and_document_filter(ctx):
     assert {p["doc_id"] for p in result["passages"]} == {target}
 
 
+def test_parts_an_outline_spells_out_are_shown_as_the_answer_in_order(ctx):
+    page, result, _ = ask_once(ctx, "六大行动分别是哪六个", top_k=3)
+    parts = [p["part"] for p in result["passages"] if "part" in p]
+    assert parts == [1, 2, 3, 4, 5, 6]                      # all six, past the three passages asked for
+    assert "原文分6项列出（按原文顺序）" in page and "最佳答案" not in page
+    badges = re.findall(r'<span class="qa-badge">([^<]*)</span>', page)
+    assert badges[:6] == [f"第{k}项 · 共6项" for k in range(1, 7)]
+    _, named, _ = ask_once(ctx, "什么是六大行动")         # what it is: the passage naming it first
+    assert "part" not in named["passages"][0] and "六大行动" in named["passages"][0]["text"]
+    assert [p.get("part") for p in named["passages"][1:7]] == [1, 2, 3, 4, 5, 6]
+
+
 def test_not_found_says_so_and_labels_related_passages(ctx):
     page, result, _ = ask_once(ctx, "火星上有多少人口？")
     assert result["found"] is False and result["passages"]

@@ -74,13 +74,14 @@ def quote_url(text: str) -> str:
     return urllib.parse.quote(text, safe="")
 
 
-def passage_card(passage: dict, kind: str = "answer", context: str = "", terms=()) -> str:
-    """One passage: label, verbatim text with highlights, citation, formulations, actions, context."""
+def passage_card(passage: dict, kind: str = "answer", context: str = "", terms=(), badge: str = "") -> str:
+    """One passage: label (`badge`, else the kind's), verbatim text with highlights, citation, formulations,
+    actions, context."""
     details = (f'<details class="qa-context"><summary>展开上下文</summary>{context}</details>'
                if context else "")
     return (
         f'<article class="qa-card qa-{kind}" data-rank="{int(passage.get("rank") or 0)}">'
-        f'<div class="qa-card-head"><span class="qa-badge">{LABELS[kind]}</span>'
+        f'<div class="qa-card-head"><span class="qa-badge">{esc(badge or LABELS[kind])}</span>'
         f'<span class="qa-doc">{esc(book_title(passage.get("title", "")))}</span></div>'
         f'<blockquote class="qa-quote">{marked(passage["text"], passage.get("highlights"))}</blockquote>'
         f'<p class="qa-cite">{esc(citation(passage))}</p>{credits_line(passage)}'

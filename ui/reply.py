@@ -34,19 +34,30 @@ def terms_in(text: str, terms) -> list[str]:
     return kept[:MAX_TERMS]
 
 
-def card(passage: dict, kind: str, documents: Mapping[str, Document], terms=()) -> str:
+def card(passage: dict, kind: str, documents: Mapping[str, Document], terms=(), badge: str = "") -> str:
     doc = documents.get(passage["doc_id"])
     context = context_html(doc, passage["start"], passage["end"]) if doc else ""
-    return passage_card(passage, kind, context, terms_in(passage["text"], terms) if terms else ())
+    return passage_card(passage, kind, context, terms_in(passage["text"], terms) if terms else (), badge)
 
 
 def found_html(result: dict, documents: Mapping[str, Document], terms=()) -> str:
-    best, *more = result["passages"]
-    parts = [card(best, "answer", documents, terms)]
+    """The best passage, then the others. When the answer is the parts a document's outline spells out
+    (`part` 1..N: `六大行动分别是哪六个`), the passage naming them (if first), then all N as the answer, in order."""
+    passages = result["passages"]
+    parts = [p for p in passages if p.get("part")]
+    if parts:
+        named = [p for p in passages if not p.get("part") and p["rank"] < parts[0]["rank"]]
+        more = [p for p in passages if not p.get("part") and p["rank"] > parts[0]["rank"]]
+        html = [card(p, "answer", documents, terms) for p in named]
+        html.append(section_title(f"原文分{len(parts)}项列出（按原文顺序）"))
+        html.extend(card(p, "answer", documents, terms, f"第{p['part']}项 · 共{len(parts)}项") for p in parts)
+    else:
+        best, *more = passages
+        html = [card(best, "answer", documents, terms)]
     if more:
-        parts.append(section_title(f"其他相关出处（{len(more)}）"))
-        parts.extend(card(p, "more", documents, terms) for p in more)
-    return "".join(parts)
+        html.append(section_title(f"其他相关出处（{len(more)}）"))
+        html.extend(card(p, "more", documents, terms) for p in more)
+    return "".join(html)
 
 
 def not_found_html(result: dict, documents: Mapping[str, Document]) -> str:

@@ -104,7 +104,8 @@ def outline_answer(engine, analysis, passages: list[Passage], top_k: int) -> lis
     if not parts:
         return passages
     score = passages[0].score if passages else 1.0
-    items = [Passage(d, s, e, score, i, [engine.row_at(d, s)], defines=True) for d, s, e, i in parts]
+    items = [Passage(d, s, e, score, i, [engine.row_at(d, s)], defines=True, part=k)
+             for k, (d, s, e, i) in enumerate(parts, start=1)]
     rest = [p for p in passages if not any(p.overlaps(o) for o in items)]
     named = [replace(p, defines=True) for p in rest[:1] if analysis.kind == "definition" and not analysis.parts
              and fold(analysis.term) in fold(engine.passage_text(p))]

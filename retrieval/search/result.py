@@ -12,10 +12,12 @@ def error_result(question, message: str) -> dict:
 
 
 def passage_dict(engine, rank: int, p: Passage, marks) -> dict:
-    """The citation fields of the passage (`slices.source_dict`), its text, highlights and score."""
+    """The citation fields of the passage (`slices.source_dict`), its text, highlights and score; `part`: k when
+    it is the k-th of the parts a document's outline spells out (`六大行动分别是哪六个`), absent otherwise."""
     doc = engine.documents[p.doc_id]
     return {"rank": rank, **source_dict(doc, p.start, p.end), "text": doc.text[p.start:p.end],
-            "highlights": [list(h) for h in marks(p)], "score": round(float(p.score), 4)}
+            "highlights": [list(h) for h in marks(p)], "score": round(float(p.score), 4)} | \
+        ({"part": p.part} if p.part else {})
 
 
 def make_result(engine, question: str, found: bool, passages: list[Passage], marks, correction=None) -> dict:
