@@ -27,6 +27,14 @@ def test_ask_readable_shows_quote_and_citation(seed_index, capsys):
     assert "【" in out
 
 
+def test_ask_readable_lists_the_parts_an_outline_spells_out(seed_index, capsys):
+    code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "--top-k", "2", "六大行动分别是哪六个")
+    assert code == 0 and "答（原文分6项列出，按原文顺序）：" in out
+    assert [line.split()[0] for line in out.splitlines() if line.startswith("  第")] == [f"第{k}项" for k in range(1, 7)]
+    code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "什么是六大行动")
+    assert out.index("“六大行动”") < out.index("原文分6项列出（按原文顺序）：") < out.index("第1项")
+
+
 def test_ask_not_found_is_plain(seed_index, capsys):
     code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "红烧肉怎么做")
     assert code == 0 and "没有找到" in out and "并非答案" in out

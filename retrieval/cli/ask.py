@@ -123,7 +123,15 @@ def readable(result: dict) -> str:
     if result.get("corrections"):
         lines.append(f"（已按“{result['corrected']}”检索）")
     passages = result["passages"]
-    if result["found"]:
+    parts = [p for p in passages if p.get("part")]
+    if result["found"] and parts:          # the parts a document's outline spells out, all of them, in order
+        named = [p for p in passages if not p.get("part") and p["rank"] < parts[0]["rank"]]
+        if named:
+            lines += ["答（原文，【】为最相关的句子）："] + [f"  {marked(p)}\n出处：{citation(p)}" for p in named]
+        lines.append(f"原文分{len(parts)}项列出（按原文顺序）：" if named else f"答（原文分{len(parts)}项列出，按原文顺序）：")
+        lines += [f"  第{p['part']}项 {marked(p)}\n     ——{citation(p)}" for p in parts]
+        rest, label = [p for p in passages if not p.get("part") and p["rank"] > parts[0]["rank"]], "其他出处："
+    elif result["found"]:
         top = passages[0]
         lines += ["答（原文，【】为最相关的句子）：", f"  {marked(top)}", f"出处：{citation(top)}"] + \
             ([f"  {top['credits']}"] if top.get("credits") else [])
