@@ -209,6 +209,10 @@ def test_how_two_things_differ_needs_a_passage_that_compares_them():
     question = "机关党委的直接责任和党支部的落实责任有什么区别"
     assert not typed_answer(question, "要压紧机关党委的直接责任、党支部的落实责任。")
     assert typed_answer("独裁政体和民主政体的区别在哪", "独裁政体和民主政体的区别，主要在于司法权和立法权受行政权的控制。")
+    # which one is more so (`哪个搞得更好`, `哪个标准更严`) asks for a comparison too
+    assert not typed_answer("郑州和开封的机关党建哪个搞得更好", "郑州市直机关以双抓双促为载体。")
+    assert typed_answer("长江和黄河哪个更长", "长江全长6300公里，比黄河长，居世界第三。")
+    assert typed_answer("两座城市哪个人口更多", "甲城人口多于乙城。")
     # `不同` as an adjective asks for no comparison
     assert typed_answer("风力或水力发电用不同方式驱动发电机，但仍遵守什么定理", "它们都遵守法拉第定律。")
 
