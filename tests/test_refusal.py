@@ -229,3 +229,4 @@ def test_how_often_needs_a_period_not_a_routine():
     question = "支部书记抓党建述职评议多长时间搞一次？"
     assert not typed_answer(question, "构建起常态化考核的良好氛围。")      # 常态化: a routine, no period
     assert typed_answer(question, "定期检查成效，每年开展一次述职评议。")
+    assert not typed_answer("联络员多久来检查一次", "要建立联络员制度，定期检查成效。")   # 定期: regularly, how often unsaid
