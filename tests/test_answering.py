@@ -242,6 +242,9 @@ def test_where_an_event_was_held_is_answered_only_by_a_passage_that_says_where(s
     ("年中推进会上的这篇讲话，作者是谁", False),
     ("旗帜上那篇落实主体责任的文章是谁签发的", True),    # its page credits 签发：钟鸣
     ("郑州日报那篇文章的作者是谁", True),               # 郑州市委市直机关工委 赵惠玲
+    ("旗帜上那篇落实主体责任的文章当时是谁签发的", True),  # 当时, 最终: the citation need not hold them
+    ("旗帜上那篇落实主体责任的文章最终由谁签发", True),
+    ("年中推进会上的那篇讲话最后是谁讲的", False),
 ])
 def test_who_made_a_document_is_answered_only_by_a_citation_that_names_someone(seed_engine, question, found):
     assert seed_engine.ask(question)["found"] is found

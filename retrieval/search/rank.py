@@ -10,10 +10,11 @@ import re
 
 from retrieval.search.answer import Passage
 from retrieval.search.question import Analysis, about_meaning
-from retrieval.search.refusal import asked_kinds, numeral, typed_answer
-from retrieval.tokenize import fold, normalize
+from retrieval.search.refusal import FUNCTION_TAGS, asked_kinds, numeral, typed_answer
+from retrieval.tokenize import fold, normalize, word_tags
 from retrieval.types import Document
 
+ASIDE_TAGS = FUNCTION_TAGS | {"f", "t"}     # 最后, 当时: they place the asking, the document need not hold them
 PUBLISHED = re.compile(r"[这那该此本]篇|[这那该此本]则|该文|此文|本文|文章|报道|稿件|刊登|刊发|发表|发布|刊出|登载|印发"
                        r"|登在|刊物|期刊|杂志|报纸|(?:时候|哪天|何时|哪年|几号)(?:发|登|刊|出)(?:的|出来)")   # 啥时候发的
 # where a document was published (`发表在哪本期刊上`, `登在哪家报纸`, `出处是哪里`): its citation's source answers
@@ -75,11 +76,13 @@ def venue_unknown(doc: Document, question: str, text: str, named: bool) -> bool:
 def about_document(doc: Document, question: str, words: list[str]) -> list[str] | None:
     """For a question about the document itself (`郑州日报这篇文章是哪天刊登的`), the content words left
     once those naming the document (its source, its title) and single characters (`发`) are taken
-    out: what the citation or the passage must hold (`责任编辑`). None for a question about the text."""
+    out, with words that place or qualify the asking (`最后`, `当时`, `到底`: jieba tags them f, t or as a function
+    word): what the citation or the passage must hold (`责任编辑`). None for a question about the text."""
     if not PUBLISHED.search(question):
         return None
     naming = fold(f"{doc.title}{doc.source}")
-    return [w for w in words if len(fold(w)) > 1 and fold(w) not in naming]
+    return [w for w in words if len(fold(w)) > 1 and fold(w) not in naming and
+            word_tags().get(w) not in ASIDE_TAGS]
 
 
 def matches_year(doc: Document, text: str, years: tuple[str, ...]) -> bool:
