@@ -80,6 +80,18 @@ def test_where_a_cause_lies_asks_for_no_place():
         assert not place_unknown(question, "工作周期长、见效慢。")
 
 
+def test_the_authors_name_needs_a_citation_that_names_a_person():
+    from retrieval.types import Document
+
+    unit = Document("d", "d.txt", "牵住牛鼻子", "……", author="省国资委")
+    person = Document("e", "e.txt", "以党建第一责任引领和保障发展", "……", author="郑州市委市直机关工委 赵惠玲")
+    assert maker_unknown(unit, "省国资委这篇文章的作者叫什么")
+    assert maker_unknown(unit, "那篇文章的作者姓名")
+    assert not maker_unknown(person, "这篇文章的作者叫啥")
+    assert not maker_unknown(unit, "这篇文章的作者是谁")          # who: the unit answers it
+    assert not maker_unknown(unit, "《红楼梦》的作者叫什么")       # not the document itself
+
+
 def test_who_made_the_document_needs_a_citation_that_names_someone():
     from retrieval.types import Document
 

@@ -57,10 +57,20 @@ MAKER = re.compile(r"[这那该此本]篇.{0,20}?(?:(?:谁|哪一?位|何人|什
                    r"|(?:作者|撰稿人?|执笔人?|讲话人|主讲人|责任编辑|编辑|签发人?)\S{0,2}?(?:是|为)?(?:谁|哪一?位|何人))")
 
 
+# ... by name: `这篇文章的作者叫什么`, `那篇的撰稿人姓名`
+NAME_ASKED = re.compile(r"(?:作者|撰稿人?|执笔人?|讲话人|主讲人)\S{0,2}?(?:叫什么|叫啥|的?名字|的?姓名|姓什么)")
+# an author that is a unit, not a person: `省国资委`, `郑州市委市直机关工委`, `人民日报社`
+UNIT = re.compile(r"(?:委|局|部|厅|办|会|院|社|报|台|网|室|处|司|中心|政府|机关|组|队|站|所|馆|公司|集团|大学|学校|学院|党校|杂志)$")
+
+
 def maker_unknown(doc: Document, question: str) -> bool:
     """The question asks who wrote, gave, edited or signed the document itself (`这篇讲话是哪位领导讲的`) and its
-    citation names no one (no author, no editorial credits): a passage of it does not say who made it."""
-    return MAKER.search(question) is not None and not (doc.author or doc.credits)
+    citation names no one (no author, no editorial credits): a passage of it does not say who made it. Asked
+    for the author's name (`这篇文章的作者叫什么`), a citation whose author is a unit (`省国资委`) names no one."""
+    if MAKER.search(question) is not None and not (doc.author or doc.credits):
+        return True
+    return THIS_DOCUMENT.search(question) is not None and NAME_ASKED.search(question) is not None and \
+        not any(part and not UNIT.search(part) for part in re.split(r"[\s、，,]+", doc.author or ""))
 
 
 def venue_unknown(doc: Document, question: str, text: str, named: bool) -> bool:
