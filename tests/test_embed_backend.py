@@ -52,6 +52,27 @@ def test_onnx_vectors_are_close_to_torch_and_independent_of_batching():
         assert np.allclose(alone, vectors, atol=1e-5)
 
 
+def test_the_int8_graph_has_no_mask_and_gives_the_masked_graphs_vectors(tmp_path):
+    """int8 runs one unpadded text at a time, so its graph is exported without `attention_mask` (faster:
+    README, "Benchmarks"); a masked export of the same model, quantised the same way, gives the same vectors."""
+    from retrieval.indexing.embed import load_model
+    from retrieval.indexing.onnx_export import export_graph, quantise
+    from retrieval.indexing.settings import resolve_model
+
+    encoder = Embedder(backend="onnx-int8").onnx
+    assert encoder.inputs == ["input_ids", "token_type_ids"]
+    assert Embedder(backend="onnx-fp32").onnx.inputs == ["input_ids", "attention_mask", "token_type_ids"]
+    transformer = load_model(resolve_model())[0]
+    export_graph(transformer.auto_model, transformer.tokenizer, tmp_path / "masked-fp32.onnx", mask=True)
+    quantise(tmp_path / "masked-fp32.onnx", tmp_path / "model.onnx")
+    for name in ("tokenizer.json", "backend.json"):
+        (tmp_path / name).write_bytes((encoder.folder / name).read_bytes())
+    masked = onnx_model.OnnxEncoder(tmp_path)
+    assert "attention_mask" in masked.inputs
+    texts = TEXTS + ["机关党建" * 60]
+    assert np.allclose(masked.encode(texts), encoder.encode(texts), atol=1e-6)
+
+
 @pytest.mark.parametrize("name", ["onnx-int8", "onnx-fp32"])
 def test_a_builds_texts_run_on_several_threads_give_the_same_vectors_bit_for_bit(monkeypatch, name):
     """`OnnxEncoder.encode` of many texts runs `workers()` at once on a one-thread session: the vectors
