@@ -25,7 +25,7 @@ class Passage:
     paragraph: int
     rows: list[int] = field(default_factory=list)
     defines: bool = False      # the glossary's statement of the formulation asked about
-    part: int = 0              # k when it is the k-th of the parts a document's outline spells out (`retrieval.search.outline`)
+    part: int = 0              # k: the k-th of the parts a document's outline spells out (`search/outline.py`)
 
     def overlaps(self, other: "Passage") -> bool:
         return self.doc_id == other.doc_id and self.start <= other.end and other.start <= self.end

@@ -24,6 +24,7 @@ from retrieval.tokenize import fold
 NUMBERED = re.compile(r"^(\d{1,2}|[一二两三四五六七八九十]{1,3})(?:大|个|项|条|种|类|方面的?)?(?![一二两三四五六七八九十])([\u4e00-\u9fff]{2,4})$")
 OPENING = re.compile(r"^[^，。；：！？]*")     # an item's opening clause, up to its first stop
 MAX_PARTS = 12
+MAX_DOCUMENTS = 20     # documents holding a formulation whose outline is looked at, best statements first
 
 
 def head_of(term: str) -> tuple[int, str] | None:
@@ -35,11 +36,12 @@ def head_of(term: str) -> tuple[int, str] | None:
     return (n, m.group(2)) if n and 2 <= n <= MAX_PARTS else None
 
 
-def parts_of(doc, term: str) -> list[tuple[int, int, int]]:
+def parts_of(doc, term: str, held: bool = False) -> list[tuple[int, int, int]]:
     """(start, end, paragraph) of the opening sentence of each of the N outline items of `doc` that spell
-    out `term`, in order; [] when the document has no such run of items."""
+    out `term`, in order; [] when the document has no such run of items or does not hold `term` (`held`:
+    known to hold it, the glossary says so)."""
     found = head_of(term)
-    if not found or fold(strip_quotes(term)) not in fold(doc.text):
+    if not found or not (held or fold(strip_quotes(term)) in fold(doc.text)):
         return []
     n, head = found
     runs: dict[int, list[tuple[int, int]]] = {}      # level -> the run of items open at that level: (number, paragraph)
@@ -86,8 +88,9 @@ def parts_answer(engine, terms) -> list[tuple[str, int, int, int]]:
 
     for term in dict.fromkeys(t for t in terms if t and head_of(t)):
         found = lookup(engine, term)
-        for doc_id in dict.fromkeys(s.doc_id for s in (found.statements if found else ())):
-            parts = parts_of(engine.documents[doc_id], found.term)
+        held = list(dict.fromkeys(s.doc_id for s in (found.statements if found else ())))
+        for doc_id in held[:MAX_DOCUMENTS]:       # a formulation a large corpus names everywhere: its best ones
+            parts = parts_of(engine.documents[doc_id], found.term, held=True)
             if parts:
                 return [(doc_id, s, e, i) for s, e, i in parts]
     return []
