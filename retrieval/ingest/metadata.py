@@ -1,17 +1,15 @@
 """Document metadata: title, source, ISO date and author unit.
 
-Stated metadata is read from the text itself (`clean.clean_text` removes those
-lines from the body and hands them here): `来源：郑州日报`, `2021-11-15 15:06`,
-`时间：2024-04-24`, `2025年02月05日16:44 来源：旗帜微平台`, `（来源：《旗帜》2024年第11期）`
-(a monthly issue: date `2024-11`), `■省国资委` (byline: author unit), a
-trailing `（作者单位：...）` and a name signed on its own line (`（赵惠玲）`, after the unit),
-`原文链接：https://...` (url: the page a web capture came from) and the editorial credits a page ends
-with, `【责任编辑：蔡东海】`, `（编辑：孙丽 送签：孙丽 签发：钟鸣）` (credits: who edited, checked and signed
-the text off, shown with its citation). Curators override any field: YAML front matter in a `.md` file, or a sidecar `NAME.meta.json` next to the file, where NAME is the
-full file name (`corpus/foo.txt` -> `corpus/foo.txt.meta.json`); the sidecar wins.
-Nothing is invented: a missing source or date stays empty with a warning, and a
-missing title is inferred from the first paragraph (`retrieval.ingest.title`); `title_from` says
-where the title came from (`sidecar`, `front matter`, `page title`, `headline`, `inferred`).
+Stated metadata is read from the text itself (`clean.clean_text` removes those lines from the body and hands
+them here): `来源：郑州日报`, `2021-11-15 15:06`, `时间：2024-04-24`, `2025年02月05日16:44 来源：旗帜微平台`, `（来源：《旗帜》2024年第11期）`
+(a monthly issue: date `2024-11`), `■省国资委` (byline: author unit), a trailing `（作者单位：...）` and a name signed on
+its own line (`（赵惠玲）`, after the unit), `原文链接：https://...` (url: the page a web capture came from) and the
+editorial credits a page ends with, `【责任编辑：蔡东海】`, `（编辑：孙丽 送签：孙丽 签发：钟鸣）` (credits: who edited, checked and
+signed the text off, shown with its citation). Curators override any field: YAML front matter in a `.md` file,
+or a sidecar `NAME.meta.json` next to the file, where NAME is the full file name (`corpus/foo.txt` ->
+`corpus/foo.txt.meta.json`); the sidecar wins. Nothing is invented: a missing source or date stays empty with
+a warning, and a missing title is inferred from the first paragraph (`retrieval.ingest.title`); `title_from`
+says where the title came from (`sidecar`, `front matter`, `page title`, `headline`, `inferred`).
 """
 from __future__ import annotations
 
