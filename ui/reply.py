@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from retrieval.search.align import fold
+from retrieval.search.result import by_part
 from retrieval.types import Document
 from ui.document import context_html
 from ui.messages import zh
@@ -43,16 +44,13 @@ def card(passage: dict, kind: str, documents: Mapping[str, Document], terms=(), 
 def found_html(result: dict, documents: Mapping[str, Document], terms=()) -> str:
     """The best passage, then the others. When the answer is the parts a document's outline spells out
     (`part` 1..N: `六大行动分别是哪六个`), the passage naming them (if first), then all N as the answer, in order."""
-    passages = result["passages"]
-    parts = [p for p in passages if p.get("part")]
+    named, parts, more = by_part(result["passages"])
     if parts:
-        named = [p for p in passages if not p.get("part") and p["rank"] < parts[0]["rank"]]
-        more = [p for p in passages if not p.get("part") and p["rank"] > parts[0]["rank"]]
         html = [card(p, "answer", documents, terms) for p in named]
         html.append(section_title(f"原文分{len(parts)}项列出（按原文顺序）"))
         html.extend(card(p, "answer", documents, terms, f"第{p['part']}项 · 共{len(parts)}项") for p in parts)
     else:
-        best, *more = passages
+        best, *more = more
         html = [card(best, "answer", documents, terms)]
     if more:
         html.append(section_title(f"其他相关出处（{len(more)}）"))

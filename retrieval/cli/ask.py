@@ -9,7 +9,7 @@ from retrieval.indexing import stores
 from retrieval.search.cite import citation
 from retrieval.cli import add_store_arg, print_json
 from retrieval.search.engine import Engine
-from retrieval.search.result import error_result
+from retrieval.search.result import by_part, error_result
 
 ECHO_MAX = 1000    # characters of a bad input line echoed back as its `question`
 
@@ -123,14 +123,13 @@ def readable(result: dict) -> str:
     if result.get("corrections"):
         lines.append(f"（已按“{result['corrected']}”检索）")
     passages = result["passages"]
-    parts = [p for p in passages if p.get("part")]
+    named, parts, after = by_part(passages)
     if result["found"] and parts:          # the parts a document's outline spells out, all of them, in order
-        named = [p for p in passages if not p.get("part") and p["rank"] < parts[0]["rank"]]
         if named:
             lines += ["答（原文，【】为最相关的句子）："] + [f"  {marked(p)}\n出处：{citation(p)}" for p in named]
         lines.append(f"原文分{len(parts)}项列出（按原文顺序）：" if named else f"答（原文分{len(parts)}项列出，按原文顺序）：")
         lines += [f"  第{p['part']}项 {marked(p)}\n     ——{citation(p)}" for p in parts]
-        rest, label = [p for p in passages if not p.get("part") and p["rank"] > parts[0]["rank"]], "其他出处："
+        rest, label = after, "其他出处："
     elif result["found"]:
         top = passages[0]
         lines += ["答（原文，【】为最相关的句子）：", f"  {marked(top)}", f"出处：{citation(top)}"] + \

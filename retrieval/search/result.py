@@ -20,6 +20,18 @@ def passage_dict(engine, rank: int, p: Passage, marks) -> dict:
         ({"part": p.part} if p.part else {})
 
 
+def by_part(passages: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
+    """A result's passages as (before, parts, after): the parts an outline spells out (`part` 1…N, in order),
+    the passages ranked before them (the one naming the formulation) and after them; ([], [], passages)
+    when it has no parts."""
+    parts = [p for p in passages if p.get("part")]
+    if not parts:
+        return [], [], list(passages)
+    rest = [p for p in passages if not p.get("part")]
+    return ([p for p in rest if p["rank"] < parts[0]["rank"]], parts,
+            [p for p in rest if p["rank"] > parts[0]["rank"]])
+
+
 def make_result(engine, question: str, found: bool, passages: list[Passage], marks, correction=None) -> dict:
     """The result; when typos were corrected (`retrieval.search.correct`), `corrected` is the question that was
     searched and `corrections` the [wrong, right] pairs (else null and [])."""
