@@ -13,7 +13,8 @@ Then a pass of `ask` and one of `embed_query` give their mean CPU time (`cpu_ms_
 of what the questions brought are emptied before each pass (`forget`).
 `--code DIR` runs another checkout's engine (a commit before a change: side by side on one machine).
 `--stages` adds a second pass with the engine's parts timed (inclusive: a part's time holds the parts
-it calls), mean ms per `ask`. The load average is read before and after: the machine is shared.
+it calls), mean ms per `ask`; since the question's side is made on a helper thread while `ask` embeds the
+question, the parts of that side (correction, analysis, BM25...) overlap the embedding in wall time. The load average is read before and after: the machine is shared.
 """
 from __future__ import annotations
 
@@ -38,7 +39,9 @@ STAGES = (
     ("tokenize", "engine", "tokenizer"),
     ("tokenize, remembered for 32 texts (a checkout without it: none)", "engine", "tokens"),
     ("BM25 search", "engine.lexical", "search"),
-    ("embed query", "engine.embedder", "encode"),
+    ("embed query (`encode`: a typo corrected, or before `prepare`)", "engine.embedder", "encode"),
+    ("embed query in `ask` (`prepare`d, then run)", "engine.embedder", "prepare"),
+    ("question side (on a helper thread beside the embedding)", "engine", "question_side"),
     ("dense search (both layers + scores)", "engine", "dense_search"),
     ("… FAISS chunk layer", "engine.dense", "search"),
     ("… FAISS sentence layer", "engine.sentences", "search"),
@@ -113,12 +116,14 @@ def forget(engine) -> None:
 
 
 def timing(call, spent: dict, label: str):
+    """`call` timed into `spent[label]`; what `prepare` returns (the call that makes the vector) timed too."""
     def timed(*args, **kwargs):
         started = time.perf_counter()
         try:
-            return call(*args, **kwargs)
+            made = call(*args, **kwargs)
         finally:
             spent[label] += time.perf_counter() - started
+        return timing(made, spent, label) if getattr(call, "__name__", "") == "prepare" else made
     return timed
 
 

@@ -18,7 +18,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-import retrieval.search.engine as engine_module  # noqa: E402
+import retrieval.search.questionside as engine_module  # noqa: E402  (where ALPHA is read)
 from retrieval.search.engine import Engine  # noqa: E402
 from retrieval.evaluate import external, gold, phrasing  # noqa: E402
 from retrieval.evaluate.metrics import contains_answer  # noqa: E402

@@ -25,7 +25,9 @@ from contextlib import contextmanager
 import numpy as np
 
 import retrieval.search.engine as engine_module
-from retrieval.search.engine import POOL, Engine
+from retrieval.search.cosines import POOL
+from retrieval.search.engine import Engine
+from retrieval.search.questionside import ALPHA
 from retrieval.search.fusion import fuse
 
 DENSE_PRF = 0.0       # Rocchio's beta: weight of the mean of the best chunks' vectors (0: off)
@@ -194,7 +196,7 @@ def second_pass(engine, text: str, content: str, tokens: list[str], qvec: np.nda
                 mask) -> dict[int, float] | None:
     """The fused scores of a second retrieval with feedback from the first (`first`: its BM25, dense and
     fused runs), or None when no feedback applies to this question."""
-    low, high = engine_module.ALPHA
+    low, high = ALPHA
     lexical, dense, fused = first
     if not active((alpha - low) / (high - low) if high > low else 1.0):
         return None

@@ -28,8 +28,9 @@ sys.path.insert(0, str(ROOT / "eval"))
 import feedback  # noqa: E402  (eval/feedback.py)
 from retrieval.evaluate import external, gold, phrasing  # noqa: E402
 from retrieval.evaluate.metrics import contains_answer  # noqa: E402
-import retrieval.search.engine as engine_module  # noqa: E402
-from retrieval.search.engine import SENTENCE_WEIGHT, Engine  # noqa: E402
+import retrieval.search.cosines as engine_module  # noqa: E402  (where SENTENCE_WEIGHT is read)
+from retrieval.search.cosines import SENTENCE_WEIGHT  # noqa: E402
+from retrieval.search.engine import Engine  # noqa: E402
 from retrieval.search.refusal import decide  # noqa: E402
 
 OFF = dict(DENSE_PRF=0.0, PRF_DEPTH=3, PRF_SOURCE="fused", PRF_VECTORS="chunk", CONTENT_WEIGHT=0.0,

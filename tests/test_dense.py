@@ -74,8 +74,10 @@ def test_a_large_index_is_an_inverted_file_in_the_manifest_and_its_vectors_are_r
     assert manifest["faiss"]["sentences"].startswith("ivf") and manifest["faiss"]["exact_limit"] == 2
     assert not list(store.current(index).glob("*.npy"))                   # vectors stored once
     before = Dense.load(store.current(index) / "dense.faiss").all_vectors()
-    result = Engine.open(index, corpus, build=False).ask("什么是一岗双责")
+    engine = Engine.open(index, corpus, build=False)
+    result = engine.ask("什么是一岗双责")
     assert result["found"] and result["passages"][0]["doc_id"] == "b"
+    assert engine.cosines(engine.embed_query("什么是一岗双责"), make=True) is None    # searched, not one product
     (corpus / "c.txt").write_text(DOC_C, encoding="utf-8")
     second = build_index(corpus, index)
     assert second.chunks == first.chunks + 1 and second.embedded == 1 and second.reused == first.chunks

@@ -94,6 +94,13 @@ class Embedder:
     def label(self) -> str:
         return f"{self.backend}-{self.quantisation}"
 
+    def prepare(self, text: str):
+        """The call that makes the vector of `text` (`encode([text])[0]`), with what can be done before
+        done (ONNX: the text tokenized, `OnnxEncoder.prepare`)."""
+        if self.onnx is not None:
+            return self.onnx.prepare(text)
+        return lambda: self.encode([text])[0]
+
     def encode(self, texts: list[str], progress: bool = False) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dim), dtype="float32")

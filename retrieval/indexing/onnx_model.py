@@ -199,14 +199,29 @@ class OnnxEncoder:
             out[rows] = vectors
         return out
 
+    def prepare(self, text: str):
+        """The call that makes the vector of `text` (`encode([text])[0]`, bit for bit), with `text` already
+        tokenized: the call itself holds the GIL only to hand the run to ONNX Runtime and to pool its output
+        (`Engine.ask` runs it while another thread analyses the question)."""
+        feed = self.feed(self.tokenizer.encode_batch([text]))
+        inputs = {k: feed[k] for k in self.inputs}
+        return lambda: self.pooled(self.session.run(None, inputs)[0], feed)[0]
+
     def run(self, encodings, session=None) -> np.ndarray:
+        feed = self.feed(encodings)
+        return self.pooled((session or self.session).run(None, {k: feed[k] for k in self.inputs})[0], feed)
+
+    @staticmethod
+    def feed(encodings) -> dict[str, np.ndarray]:
         width = max(len(e.ids) for e in encodings)
         feed = {name: np.zeros((len(encodings), width), dtype="int64") for name in INPUTS}
         for i, e in enumerate(encodings):
             feed["input_ids"][i, :len(e.ids)] = e.ids
             feed["attention_mask"][i, :len(e.ids)] = e.attention_mask
             feed["token_type_ids"][i, :len(e.ids)] = e.type_ids
-        hidden = (session or self.session).run(None, {k: feed[k] for k in self.inputs})[0]
+        return feed
+
+    def pooled(self, hidden: np.ndarray, feed: dict[str, np.ndarray]) -> np.ndarray:
         return normalised(pool(hidden, feed["attention_mask"], self.config["pooling"]))
 
 

@@ -13,29 +13,25 @@ from retrieval.indexing import store, stores
 from retrieval.search import marks
 from retrieval.search.answer import BUDGET, Passage, merge, widen
 from retrieval.search.corpustext import CorpusText
+from retrieval.search.cosines import DenseSide
+from retrieval.search.questionside import Lookups, QuestionSide, Side, helpers
 from retrieval.search.correct import Correction, corrector_for
 from retrieval.indexing.embed import Embedder
 from retrieval.errors import QueryError
 from retrieval.search.fusion import fuse, ranked
 from retrieval.search.glossary import cached_glossary
-from retrieval.search.outline import outline_answer, parts_answer
+from retrieval.search.outline import outline_answer
 from retrieval.indexing.integrity import read_generation
 from retrieval.search.query import clean_question
 from retrieval.search.question import Analysis, Analyzer, about_meaning
-from retrieval.search.rank import (PUBLISHED, TYPED_DEPTH, about_document, content_words, dated, maker_unknown,
-                                   matches_year, place_unknown, prefer_typed, venue_unknown)
-from retrieval.search.refusal import Evidence, coverage, decide, listed, mentions, min_cosine_for, typed_answer
+from retrieval.search.rank import PUBLISHED, TYPED_DEPTH, matches_year, prefer_typed
+from retrieval.search.refusal import Evidence, decide, min_cosine_for
 from retrieval.search.result import error_result, make_result
-from retrieval.search.sentencescore import best_sentence_cosines
 from retrieval.ingest.sentences import HAN
 from retrieval.tokenize import Tokenizer, fold, normalize, word_tags
 from retrieval.types import Chunk
 
 
-POOL = 50          # candidates taken from each retriever before fusion
-ALPHA = (0.3, 0.7)  # weight of BM25 against dense in the fused score when BM25's best chunk holds none /
-                    # all of the question's content words; in between, linear (README, evaluation)
-SENTENCE_WEIGHT = 0.5   # dense score = (1 - w) * chunk cosine + w * cosine of the chunk's best sentence
 MODES = ("hybrid", "bm25", "dense")
 DEFAULT_TOP_K, MAX_TOP_K = 5, 50   # passages an answer shows
 SUBSTANCE = 20     # Han characters a chunk needs to rank on its own merit ("同志们：" has 3)
@@ -48,7 +44,7 @@ RECENT = 32        # questions whose correction, analysis and tokens are remembe
 SENTENCE_WORDS = 8192   # corpus sentences whose words (and chunks whose folded text and widened span) are remembered
 
 
-class Engine:
+class Engine(DenseSide, QuestionSide):
     def __init__(self, index_dir: Path, corpus_dir: Path | None, model: str | None, folder: Path | None = None):
         """Load the live generation of `index_dir` (or the generation in `folder`), verified first."""
         self.index_dir, self.corpus_dir = stores.as_location(index_dir), corpus_dir and Path(corpus_dir)
@@ -99,6 +95,7 @@ class Engine:
             self.sentence_spans = spans[:, 1:]        # document offsets of sentence j
             # the sentences of chunk r are sentence_vectors[sentence_ptr[r]:sentence_ptr[r + 1]]
             self.sentence_ptr = np.searchsorted(sentence_rows, np.arange(len(chunks) + 1))
+            self.last_cosines = None      # the last question's (`DenseSide.cosines`)
             self.tokenizer = tokenizer = Tokenizer(terms)
             self.sentence_words = lru_cache(maxsize=SENTENCE_WORDS)(lambda text: frozenset(tokenizer(text)))
             self.tokens = lru_cache(maxsize=RECENT)(lambda text: tuple(tokenizer(text)))
@@ -133,9 +130,18 @@ class Engine:
             top_k, doc_ids = checked_top_k(top_k), self.checked_doc_ids(doc_ids)
         except QueryError as exc:
             return error_result(question, str(exc))
-        fixed = self.correct(text)
-        qvec = self.embed_query(fixed.text)
-        passages, evidence = self.retrieve(fixed.text, top_k, doc_ids, qvec=qvec)
+        if self.embedder.onnx is not None:
+            # the vector made in this thread (the GIL released) while a helper makes the question's side
+            # (`questionside`); from the folded question, which is the corrected one unless a typo is found
+            made = self.embedder.prepare(normalize(text))
+            pending = helpers().submit(self.question_side, text, doc_ids)
+            qvec, side = made(), pending.result()
+        else:       # torch runs Python between its operations: a helper would hold them up
+            side, qvec = self.question_side(text, doc_ids), None
+        fixed = side.fixed
+        if qvec is None or fixed.changes:
+            qvec = self.embedder.encode([fixed.text])[0]
+        passages, evidence = self.retrieve(fixed.text, top_k, doc_ids, qvec=qvec, side=side)
         found = decide(evidence, min_cosine=self.min_cosine)
         result = make_result(self, question, found, passages, self.highlighter(fixed.text, qvec), fixed)
         return result | {"warnings": self.warnings} if self.warnings else result
@@ -178,50 +184,31 @@ class Engine:
         return self.embedder.encode([self.correct(text).text])[0]
 
     def retrieve(self, text: str, top_k: int, doc_ids=None, mode: str = "hybrid",
-                 qvec: np.ndarray | None = None) -> tuple[list[Passage], Evidence]:
+                 qvec: np.ndarray | None = None, side: Side | None = None) -> tuple[list[Passage], Evidence]:
         """Passages for `text`, best first, and the evidence for the refusal decision.
 
         The lexical side and the refusal look at the question's content (`question.Analyzer`):
         its frame (`什么叫`, `的内涵`) is neither searched for nor required in the passage.
-        `mode` "bm25" or "dense" uses one retriever only (for evaluation).
+        `mode` "bm25" or "dense" uses one retriever only (for evaluation). `side`: the question's side
+        (`questionside.QuestionSide.question_side`), when already made.
         """
-        text = self.correct(text).text
-        analysis = self.analysed(text)
-        searched = " ".join(w for w in analysis.content.split() if w not in analysis.common)
-        tokens = list(self.tokens(searched))
-        tokens, query = (tokens, searched) if tokens else (list(self.tokens(text)), text)
-        words = content_words(analysis, tokens)
-        mask = self.mask(doc_ids)
-        qvec = self.embed_query(text) if qvec is None else qvec
-        lexical = self.lexical.search(tokens, POOL, mask, text=query)
-        dense = self.dense_search(qvec, mask)
+        side = side or self.question_side(text, doc_ids, mode)
+        analysis = side.analysis
+        qvec = self.embed_query(side.fixed.text) if qvec is None else qvec
+        dense = self.dense_search(qvec, side.mask)
         if mode == "bm25":
-            fused = lexical
+            fused = side.lexical
         elif mode == "dense":
             fused = dense
         else:
-            # BM25's weight looks at every content word unless the question asks what its formulation means:
-            # `X位于哪个国家` is not answered by BM25's best chunk holding X
-            alpha = self.lexical_weight(content_words(analysis, tokens, term=False), lexical)
-            fused = self.weigh(fuse(lexical, dense, self.dense_scores, qvec, alpha),
-                               self.named_documents(text) if not doc_ids else set(), analysis)
+            fused = self.weigh(fuse(side.lexical, dense, self.dense_scores, qvec, side.alpha), side.named, analysis)
         passages = self.assemble(ranked(fused), fused, max(top_k, TYPED_DEPTH))
         if mode == "hybrid":
             passages = prefer_typed(analysis.question, passages, self.passage_text)
             if not doc_ids:
-                passages = self.prefer_definition(analysis, passages, top_k)
+                passages = self.prefer_definition(analysis, passages, top_k, side.looked)
         passages = passages[:max(top_k, sum(p.defines for p in passages))]     # every part an outline spells out
-        return passages, self.evidence(analysis, words, passages, qvec)
-
-    def lexical_weight(self, words: list[str], lexical: dict[int, float]) -> float:
-        """BM25's weight in the fusion for this question: how much of the question's content its best
-        chunk holds. A question in the corpus's own words is found by BM25; a paraphrase is not, and
-        its BM25 scores come from a stray word or two."""
-        low, high = ALPHA
-        if not lexical or low == high:
-            return high
-        best = max(lexical, key=lambda r: (lexical[r], -r))
-        return low + (high - low) * self.coverage(words, self.chunks[best].text)
+        return passages, self.evidence(side, passages, qvec)
 
     def weigh(self, fused: dict[int, float], named: set[str], analysis: Analysis) -> dict[int, float]:
         """Scale fused scores by the chunk's substance and by the boosts: a document the question names
@@ -243,12 +230,6 @@ class Engine:
             return factor
         return {r: v * scale(r) for r, v in fused.items()}
 
-    def spelled_out(self, formulations: tuple[str, ...]) -> bool:
-        """Every formulation has a statement in the glossary that defines or enumerates it."""
-        from retrieval.search.glossary import term_statement
-
-        return all(term_statement(self, f) is not None or parts_answer(self, (f,)) for f in formulations)
-
     def matches_year(self, doc_id: str, text: str, years: tuple[str, ...]) -> bool:
         return matches_year(self.documents[doc_id], text, years)
 
@@ -256,42 +237,13 @@ class Engine:
         """Documents the question names, by title, periodical or publisher (`CorpusText.named`)."""
         return self.text.named(text)
 
-    def dense_search(self, qvec: np.ndarray, mask: np.ndarray | None) -> dict[int, float]:
-        """Dense candidates (the best chunks and the chunks of the best sentences) with their dense scores."""
-        rows = set(self.dense.search(qvec, POOL, None if mask is None else np.flatnonzero(mask)))
-        ids = None if mask is None else np.flatnonzero(mask[self.sentence_rows])
-        if ids is None or len(ids):
-            hits = self.sentences.search(qvec, 2 * POOL, ids)
-            rows.update(self.sentence_rows[np.fromiter(hits, dtype="int64", count=len(hits))].tolist())
-        return dict(zip(sorted(rows), self.dense_scores(sorted(rows), qvec)))
-
-    def dense_scores(self, rows: list[int], qvec: np.ndarray) -> list[float]:
-        """(1 - SENTENCE_WEIGHT) * chunk cosine + SENTENCE_WEIGHT * best sentence cosine, per row.
-
-        A long chunk's one vector blurs the sentence that answers; its best sentence's
-        vector does not (README, evaluation). A chunk with no sentence of its own uses
-        its chunk cosine for both parts.
-        """
-        if not rows:
-            return []
-        chunk = self.dense.vectors(rows) @ qvec
-        bests = best_sentence_cosines(self.sentence_vectors, self.sentence_ptr, rows, qvec)
-        return [(1 - SENTENCE_WEIGHT) * c + SENTENCE_WEIGHT * (c if best is None else best)
-                for c, best in zip(chunk.tolist(), bests)]
-
-    def sentence_cosine(self, row: int, qvec: np.ndarray) -> float | None:
-        """Cosine of chunk `row`'s best sentence (None when no sentence of it is embedded)."""
-        lo, hi = self.sentence_ptr[row], self.sentence_ptr[row + 1]
-        return float(np.max(self.sentence_vectors[lo:hi] @ qvec)) if hi > lo else None
-
-    def prefer_definition(self, analysis: Analysis, passages: list[Passage], top_k: int) -> list[Passage]:
+    def prefer_definition(self, analysis: Analysis, passages: list[Passage], top_k: int,
+                          looked: Lookups) -> list[Passage]:
         """For a question about a formulation (`什么叫X`, `X的内涵`, `X包括哪些内容`, `我想了解一下X`), put first the
-        passage that spells X out (the glossary's defining or enumerating statement), if there is one."""
-        from retrieval.search.glossary import term_statement
-
-        statement = term_statement(self, analysis.term) if about_meaning(analysis) else None
+        passage that spells X out (the glossary's defining or enumerating statement, `looked.statement`), if any."""
+        statement = looked.statement
         if statement is None:     # or the sections of a document's outline spell it out (`六大行动`: （一）…（六）)
-            return outline_answer(self, analysis, passages, top_k)
+            return outline_answer(self, analysis, passages, top_k, looked.parts)
         doc_id, start, end = statement.doc_id, statement.start, statement.end
         row = self.row_at(doc_id, start)
         s, e = widen(self.documents[doc_id], Chunk(doc_id, start, end, "", int(self.chunks.paragraph[row])))
@@ -333,33 +285,6 @@ class Engine:
         """Chunk `row`'s document, its span widened to whole sentences (`answer.widen`), its paragraph."""
         chunk = self.chunks[row]
         return (chunk.doc_id, *widen(self.documents[chunk.doc_id], chunk, BUDGET), chunk.paragraph)
-
-    def evidence(self, analysis: Analysis, words: list[str], passages: list[Passage],
-                 qvec: np.ndarray) -> Evidence:
-        """Refusal evidence of the top passage: coverage of the question's content words, the cosines,
-        whether it holds the count or date asked for, and whether it matches the year asked about."""
-        if not passages:
-            return Evidence(0.0, 0.0)
-        top = passages[0]
-        plain = text = self.passage_text(top)
-        cosine = float(np.max(self.dense.vectors(top.rows) @ qvec))
-        sentence = max((s for s in (self.sentence_cosine(r, qvec) for r in top.rows) if s is not None),
-                       default=0.0)
-        doc = self.documents[top.doc_id]
-        text += dated(doc, analysis.question) or f" {doc.title or ''}"   # the citation's title is shown too
-        typed = typed_answer(analysis.question, text) and listed(text) >= analysis.count and \
-            (not analysis.years or self.matches_year(top.doc_id, text, analysis.years)) and \
-            self.spelled_out(analysis.parts) and \
-            not venue_unknown(doc, analysis.question, plain, top.doc_id in self.named_documents(analysis.question)) and \
-            not place_unknown(analysis.question, plain) and not maker_unknown(doc, analysis.question)
-        rest = about_document(doc, analysis.question, words)
-        coverage = 1.0 if top.defines or rest == [] else self.coverage(words if rest is None else rest, text)
-        held = (not analysis.asked or self.holds(analysis.asked)) and \
-            all(any(self.holds(f) for f in forms) for forms in mentions(analysis.question))
-        return Evidence(coverage, cosine, typed, sentence, held)
-
-    def coverage(self, words: list[str], text: str) -> float:
-        return coverage(words, text, self.lexical.idf, self.lexical.size)
 
     def highlighter(self, text: str, qvec: np.ndarray):
         """passage -> its highlights (`retrieval.search.marks`)."""

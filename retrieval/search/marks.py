@@ -50,6 +50,8 @@ def sentence_cosines(engine, passage: Passage, qvec: np.ndarray) -> dict[tuple[i
     if not found:
         return {}
     ids = np.fromiter(found.values(), dtype="int64", count=len(found))
+    if made := engine.cosines(qvec):
+        return dict(zip(found, made.sentence[ids].tolist()))
     vectors = read_rows(engine.sentence_vectors, ids)
     return dict(zip(found, products(vectors[:, None, :], qvec)[:, 0].tolist()))
 

@@ -96,14 +96,20 @@ def parts_answer(engine, terms) -> list[tuple[str, int, int, int]]:
     return []
 
 
-def outline_answer(engine, analysis, passages: list[Passage], top_k: int) -> list[Passage]:
-    """`passages` with the parts an outline spells out first (`parts_answer`) for a formulation the question asks
-    about: what it is (`什么是六大行动`) gets first the passage naming it, then its parts; which they are
-    (`六大行动分别是哪六个`, `…都有哪些`), the parts alone. Each part is its own passage, all of them shown
-    (`defines`: `Engine.retrieve` keeps every one, past `top_k`). `passages` unchanged when nothing is spelled out."""
+def asked_parts(engine, analysis) -> list[tuple[str, int, int, int]]:
+    """The parts an outline spells out (`parts_answer`) of a formulation the question asks about: the numbered
+    one whose parts it asks for, the one whose meaning it asks, or a content word of an enumeration question."""
     meaning = about_meaning(analysis)
     asked = analysis.content.split() if analysis.kind == "enumeration" else ()     # `…“六大行动”都有哪些`
-    parts = parts_answer(engine, (*analysis.parts, *((analysis.term,) if meaning else ()), *asked))
+    return parts_answer(engine, (*analysis.parts, *((analysis.term,) if meaning else ()), *asked))
+
+
+def outline_answer(engine, analysis, passages: list[Passage], top_k: int, parts=None) -> list[Passage]:
+    """`passages` with the parts an outline spells out first (`asked_parts`, unless given) for a formulation the
+    question asks about: what it is (`什么是六大行动`) gets first the passage naming it, then its parts; which they
+    are (`六大行动分别是哪六个`, `…都有哪些`), the parts alone. Each part is its own passage, all of them shown
+    (`defines`: `Engine.retrieve` keeps every one, past `top_k`). `passages` unchanged when nothing is spelled out."""
+    parts = asked_parts(engine, analysis) if parts is None else parts
     if not parts:
         return passages
     score = passages[0].score if passages else 1.0
