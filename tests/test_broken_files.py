@@ -8,8 +8,6 @@ import time
 import zipfile
 from pathlib import Path
 
-import pytest
-
 from retrieval.ingest import read as read_module
 from retrieval.ingest.corpus import load_corpus
 from retrieval.search.engine import Engine
