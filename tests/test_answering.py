@@ -114,6 +114,7 @@ def test_a_count_question_gets_the_passage_with_the_count(seed_engine):
 def test_parts_of_a_formulation_the_corpus_only_names_are_refused(seed_engine):
     # the corpus names “四个意识” and “五个一” but never lists them
     assert not seed_engine.ask("“四个意识”包括哪四个意识？")["found"]
+    assert not seed_engine.ask("“修好三门课”是指哪三门课")["found"]       # named in a title, its three courses never
     assert seed_engine.ask("“四好”党员是哪四个“好”？")["found"]
 
 

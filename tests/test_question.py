@@ -190,6 +190,10 @@ def test_a_formulation_that_is_the_whole_content_is_asked_for_its_parts(analyzer
     assert analyzer("“扩先提中治软”分别指什么").parts == ("扩先提中治软",)
     assert analyzer("“扩先提中治软”是什么意思").parts == ()               # its meaning, not its parts one by one
     assert analyzer("“四强”党支部分别指什么").parts == ("四强",)          # a numbered formulation in it, as before
+    # a quoted numbered formulation that the cut splits (`修好` / `三门课`) is asked for its parts as a whole
+    assert analyzer("“修好三门课”是指哪三门课").parts == ("修好三门课",)
+    assert analyzer("“学好三本书”分别是哪三本书").parts == ("学好三本书",)
+    assert analyzer("“修好三门课”是什么意思").parts == ()
 
 
 def test_a_question_of_many_words_is_about_a_situation_not_a_formulation(analyzer):

@@ -256,8 +256,10 @@ class Analyzer:
         parts one by one (`哪四个`, `分别是`): the corpus must spell them out, naming them is not enough."""
         if not PARTS.search(text):
             return ()
-        quoted = {fold(q) for q in QUOTED.findall(text)}
-        return tuple(dict.fromkeys(w for w in words if NUMBERED.search(w) and (fold(w) in self.terms or fold(w) in quoted)))
+        spans = QUOTED.findall(text)      # a quoted formulation jieba cut in two (`“修好三门课”是指哪三门课`)
+        quoted = {fold(q) for q in spans}
+        return tuple(dict.fromkeys(w for w in [*words, *spans]
+                                   if NUMBERED.search(w) and (fold(w) in self.terms or fold(w) in quoted)))
 
     def count_asked(self, text: str) -> int:
         """How many parts the question asks to be listed: the number of the one counted thing it names when it
