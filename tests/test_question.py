@@ -194,6 +194,7 @@ def test_a_formulation_that_is_the_whole_content_is_asked_for_its_parts(analyzer
     assert analyzer("“修好三门课”是指哪三门课").parts == ("修好三门课",)
     assert analyzer("“学好三本书”分别是哪三本书").parts == ("学好三本书",)
     assert analyzer("“修好三门课”是什么意思").parts == ()
+    assert analyzer("《战国无双3》是由哪两个公司合作开发的？").parts == ()       # a title names a work, not a formulation
 
 
 def test_a_question_of_many_words_is_about_a_situation_not_a_formulation(analyzer):

@@ -33,6 +33,7 @@ DATA = Path(__file__).resolve().parents[1] / "data"
 KINDS = ("definition", "enumeration", "who", "when", "where", "count", "why", "how", "yesno", "other")
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:\s*年(?!代)|(?=\D*$)|(?=[^\d年]))")
 QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,20})[”\"」』’》]")
+MARKED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,20})[”\"」』’]")     # in quote marks: a formulation, not a title (《…》)
 PUNCT = re.compile(r"^[\W_]+$")
 PARTS = re.compile(r"哪[两二三四五六七八九十][^\s]|分别|[具都]体?是哪[些几]")     # asks for the parts one by one
 QUANTITY = re.compile(r"^(?:一[个种样]|[一二两三四五六七八九十百千万\d]+[名年次位批届条项家人天月日号岁])")  # 一个教派, 三名士兵
@@ -256,8 +257,8 @@ class Analyzer:
         parts one by one (`哪四个`, `分别是`): the corpus must spell them out, naming them is not enough."""
         if not PARTS.search(text):
             return ()
-        spans = QUOTED.findall(text)      # a quoted formulation jieba cut in two (`“修好三门课”是指哪三门课`)
-        quoted = {fold(q) for q in spans}
+        quoted = {fold(q) for q in QUOTED.findall(text)}
+        spans = MARKED.findall(text)      # a quoted formulation jieba cut in two (`“修好三门课”是指哪三门课`), not a title
         return tuple(dict.fromkeys(w for w in [*words, *spans]
                                    if NUMBERED.search(w) and (fold(w) in self.terms or fold(w) in quoted)))
 
