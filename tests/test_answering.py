@@ -111,6 +111,11 @@ def test_a_count_question_gets_the_passage_with_the_count(seed_engine):
     assert result["found"] and "6个方面" in top_text(result)
 
 
+def test_an_ordinal_question_gets_the_passage_with_the_ordinal(seed_engine):
+    result = seed_engine.ask("这回机关党建专项督查搞到第几轮了")
+    assert result["found"] and "第九轮" in top_text(result)
+
+
 def test_parts_of_a_formulation_the_corpus_only_names_are_refused(seed_engine):
     # the corpus names “四个意识” and “五个一” but never lists them
     assert not seed_engine.ask("“四个意识”包括哪四个意识？")["found"]

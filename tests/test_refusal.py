@@ -26,10 +26,20 @@ def test_what_a_question_asks_for():
     assert asked_kinds("条例最近一次是哪一年修订的？") == ["year"]
     assert asked_kinds("什么时候开花？") == ["time"]    # open "when": a date, an era, a season, a time of day answer it
     assert asked_kinds("是百济第多少代国王？") == []
-    # ordinals and enumerations ask for no count
-    assert asked_kinds("开展的是第几轮专项督查？") == []
+    # an ordinal asks which one (`第九轮`), not how many; enumerations ask for no count
+    assert asked_kinds("开展的是第几轮专项督查？") == ["ordinal"]
     assert asked_kinds("项目工作法有哪几个“化”的要求？") == []
     assert asked_kinds("什么是一岗双责？") == []
+
+
+def test_ordinal_questions_need_the_ordinal_of_the_unit_asked():
+    question = "这回机关党建专项督查搞到第几轮了"
+    assert typed_answer(question, "工委开展第九轮机关党建专项督查。")
+    assert typed_answer(question, "开展第 9 轮督查。") and typed_answer(question, "首轮督查已经完成。")
+    assert not typed_answer(question, "工委统筹开展机关党建专项督查，实现督查全覆盖。")
+    assert not typed_answer(question, "召开第二届全国机关党建理论研讨会。")     # a session, not a round
+    assert not typed_answer("第三轮之后是第几轮", "第三轮督查发现问题。")          # the question's own ordinal
+    assert asked_kinds("他在比赛中排第几名？") == []                             # a rank: RANK answers it
 
 
 def test_count_questions_need_a_count_the_question_does_not_hold():

@@ -12,8 +12,8 @@ for m3e-small by `python -m retrieval eval --suite seed` on the seed gold set
 README "Refusal". Another model needs its own calibration.
 
 A third signal vetoes an answer: a question that asks for a count (`多少个`, `几名`; not `这几个字`),
-a date (`哪一天`, `哪一年`) or a share (`占多大比重`) is not answered by a passage holding no count,
-date or share of its own (numbers the question itself contains do not count). Near-miss
+a date (`哪一天`, `哪一年`), a share (`占多大比重`) or an ordinal (`第几轮`: `第九轮`) is not answered by a
+passage holding no count, date, share or ordinal of its own (numbers the question itself contains do not count). Near-miss
 questions ("第三批“四强”党支部一共命名了多少个？") match a passage on every word
 but the one thing they ask for.
 
@@ -47,12 +47,14 @@ VERBAL_TAGS = frozenset("v vn vd vi a ad an d p c f r m q u".split())   # jieba'
 NUM = r"(?:\d+(?:[.,]\d+)*|[〇零一二三四五六七八九十百千万两]+)"
 COUNTED = "个名位项次家批条篇轮种类所支场人头首对枚集处间代届岁"   # 几个, 几名, ... ask for a count
 UNIT = COUNTED + "万亿%％元米克吨件部本册章节期起倍度℃°"         # what a stated count may end with
+ORDINAL_UNITS = "轮届次批期个项条章节集回场代任季部"   # `第几轮` asks which round: `第九轮`, `首轮` answer it (not 第几名: RANK)
 ASKS = {"count": re.compile(rf"(?<!第)多少|(?<![第哪这那])几[{COUNTED}]"),
         "day": re.compile(r"哪一?[天日]|几号"), "month": re.compile(r"哪个月|几月"),
         "year": re.compile(r"哪一?年"), "time": re.compile(r"什么时[候间]|啥时候?|何时|多会儿"), "share": re.compile(r"比[重例].{0,3}多少|多大(?:的)?比[重例]|占比|百分之几|什么比例|多少比例|几成"),
         "people": re.compile(r"(?:多少|(?<![第哪这那])几)\s*(?:个人|人|名|位)(?![置子数口次])"),
         # not 几年 / 多少年: `西元几年`, `公元前多少年` ask for a year; not 多久以前: a time
-        "span": re.compile(r"多长时间|多久(?!以?前)|多少(?:天|日|个月|小时|分钟)|(?<![第哪这那])几(?:天|个月|小时|分钟)")}
+        "span": re.compile(r"多长时间|多久(?!以?前)|多少(?:天|日|个月|小时|分钟)|(?<![第哪这那])几(?:天|个月|小时|分钟)"),
+        "ordinal": re.compile(rf"第几\s*([{ORDINAL_UNITS}])")}
 GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
          "day": re.compile(rf"{NUM}\s*[日号]"), "month": re.compile(rf"{NUM}\s*月"),
          "year": re.compile(rf"{NUM}\s*年|\d+年代"),
@@ -112,6 +114,9 @@ def asked_kinds(question: str) -> list[str]:
 
 def gives_kind(kind: str, question: str, passage: str) -> bool:
     """The passage states a `kind` (count or date) that the question does not already contain."""
+    if kind == "ordinal":     # the round, session or batch of the unit asked: `第几轮` by `第九轮`, `首轮`
+        units = "".join(sorted(set(ASKS["ordinal"].findall(question))))
+        return any(m.group() not in question for m in re.finditer(rf"(?:第\s*{NUM}|首)\s*[{units}]", passage))
     return any(m.group() not in question and re.sub(r"\s", "", m.group()) not in VAGUE
                for m in GIVES[kind].finditer(passage)) or \
         (kind == "time" and any(year not in question for year in era_years(passage)))
