@@ -96,6 +96,8 @@ def test_a_year_does_not_outweigh_the_content(seed_engine):
     assert result["found"] and "主持会议" in top_text(result)
     # a year the corpus does not have for that meeting is not answered by it
     assert not seed_engine.ask("2019年中央和国家机关党的工作会议由谁主持？")["found"]
+    # a passage of the 2025 report about 2024 (`2024年是…不平凡的一年`) is not about 2025 for the report's date
+    assert top_text(seed_engine.ask("2025年在规划上是怎样的一年")).startswith("2025年是")
 
 
 def test_a_typo_is_corrected_and_said(seed_engine):

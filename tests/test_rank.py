@@ -1,7 +1,8 @@
 """Answer-aware ranking (retrieval/search/rank.py): a question asking for N named parts prefers a passage
 that lists them."""
 from retrieval.search.answer import Passage
-from retrieval.search.rank import lists, maker_unknown, parts_asked, place_unknown, prefer_typed
+from retrieval.search.rank import lists, maker_unknown, matches_year, parts_asked, place_unknown, prefer_typed
+from retrieval.types import Document
 
 
 def test_what_parts_a_question_asks_for():
@@ -102,3 +103,11 @@ def test_who_made_the_document_needs_a_citation_that_names_someone():
     assert not maker_unknown(signed, "那篇文章是谁签发的")
     assert not maker_unknown(nobody, "讲话里说这是谁指出来的")          # a person in the text, not the maker
     assert not maker_unknown(nobody, "这篇文章提到谁主持了会议")
+
+
+def test_a_year_asked_about_matches_the_passage_before_the_documents_date():
+    report = Document("d", "d.txt", "机关党建工作会议", "…", date="2025-02-05")
+    assert matches_year(report, "2025年是“十四五”规划收官之年。", ("2025",))
+    assert matches_year(report, "会议1月26日在京召开，郭文奇主持会议。", ("2025",))      # no year of its own: the report's
+    assert not matches_year(report, "2024年是不平凡的一年。", ("2025",))                # about another year
+    assert matches_year(Document("d", "d.txt", "2025年工作要点", "…", date="2024-11"), "2024年是不平凡的一年。", ("2025",))

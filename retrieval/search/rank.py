@@ -96,8 +96,14 @@ def about_document(doc: Document, question: str, words: list[str]) -> list[str] 
 
 
 def matches_year(doc: Document, text: str, years: tuple[str, ...]) -> bool:
-    """The passage `text` of `doc` states one of `years`, or the document's date or title does."""
-    return any(y in text or (doc.date or "").startswith(y) or y in (doc.title or "") for y in years)
+    """The passage `text` of `doc` states one of `years`, or the document's title does, or its date does and
+    the passage states no other year (`2024年是…不平凡的一年` in a report of 2025 is about 2024)."""
+    if any(y in text or y in (doc.title or "") for y in years):
+        return True
+    return not STATED_YEAR.search(text) and any((doc.date or "").startswith(y) for y in years)
+
+
+STATED_YEAR = re.compile(r"(?<!\d)(?:19|20)\d\d\s*年(?!代)")
 
 
 def prefer_typed(question: str, passages: list[Passage], text_of) -> list[Passage]:
