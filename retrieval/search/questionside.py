@@ -17,7 +17,8 @@ import numpy as np
 from retrieval.search.answer import Passage
 from retrieval.search.correct import Correction
 from retrieval.search.cosines import POOL
-from retrieval.search.glossary import Statement, term_statement
+from retrieval.search.contents import asked_thing, only_named
+from retrieval.search.glossary import Statement, cached_glossary, folded_terms, term_statement
 from retrieval.search.outline import asked_parts, parts_answer
 from retrieval.search.question import Analysis, about_meaning
 from retrieval.search.rank import about_document, content_words, dated, maker_unknown, place_unknown, venue_unknown
@@ -36,6 +37,7 @@ class Lookups:
     spelled: bool                   # each numbered formulation whose parts are asked for is spelled out
     statement: Statement | None     # the glossary's statement of the formulation whose meaning is asked
     parts: list                     # the parts an outline spells out of the formulation asked about
+    contents: str = ""              # a thing (not a formulation) whose contents it asks for (`奋斗目标具体有哪些`)
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,9 @@ class QuestionSide:
             all(any(self.holds(f) for f in forms) for forms in mentions(analysis.question))
         statement = term_statement(self, analysis.term) if about_meaning(analysis) else None
         return Lookups(held, self.spelled_out(analysis.parts), statement,
-                       asked_parts(self, analysis) if statement is None else [])
+                       asked_parts(self, analysis) if statement is None else [],
+                       asked_thing(analysis.question, self.holds, self.analyzer.general,
+                                   lambda: folded_terms(cached_glossary(self))))
 
     def lexical_weight(self, words: list[str], lexical: dict[int, float]) -> float:
         """BM25's weight in the fusion for this question: how much of the question's content its best
@@ -114,7 +118,8 @@ class QuestionSide:
         typed = typed_answer(analysis.question, text) and (not analysis.count or listed(text) >= analysis.count) \
             and (not analysis.years or self.matches_year(top.doc_id, text, analysis.years)) and side.looked.spelled \
             and not venue_unknown(doc, analysis.question, plain, top.doc_id in self.named_documents(analysis.question)) \
-            and not place_unknown(analysis.question, plain) and not maker_unknown(doc, analysis.question)
+            and not place_unknown(analysis.question, plain) and not maker_unknown(doc, analysis.question) \
+            and not (side.looked.contents and only_named(side.looked.contents, plain))
         rest = about_document(doc, analysis.question, side.words)
         words = side.words if rest is None else rest
         return Evidence(1.0 if top.defines or rest == [] else self.coverage(words, text), cosine, typed, sentence,

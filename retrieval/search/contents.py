@@ -1,0 +1,88 @@
+"""The contents of a thing the corpus only names: `楼阳生报告里未来五年奋斗目标具体有哪些` is not answered by a passage
+that says `明确了未来五年…的奋斗目标，` and goes on to something else.
+
+A question asks for the contents of X when it says `X具体有哪些 / 具体是什么 / 具体包括 / 都包括哪些 / 包括哪些`, or
+`X标准 / 内容 / 条件 / 措施 / 目标…是什么 / 有哪些` (X then holds the head word: `创建标准`). X is the longest run
+of the question before those words (2 to 6 characters) that the corpus holds. The top passage gives X's contents
+when a sentence of it defines or enumerates X (`retrieval.search.definitions.read`: `X包括…`, `X：…`, a list in
+front of X), names X after describing it (`…，称为X`), goes on after X in the same clause (`四角都有阿拉伯数字
+面值`: X is the subject), is followed by words that spell X out (`…项目工作法，按照…`, `…履职能力。一是…`), or is a
+heading (`（五）实施明责履职行动，…`, `细化考核内容。`: what follows explains it). X at the end of a clause, or
+followed by `和 / 与 / 及 / 等 / 的`, and then by something else, is only named.
+
+Only things general Chinese does not know as a word (jieba's dictionary counts X fewer than KNOWN times:
+`奋斗目标`, `战略发展目标`, `标兵单位`; not `范围`, `职业`, `产品`, whose contents a passage gives in any words) and
+that hold no formulation of the glossary: a question about a formulation (`一岗双责包括哪些内容`) is answered by
+the passage naming it (issue #11's phrasing set); the glossary decides what spells a formulation out.
+"""
+from __future__ import annotations
+
+import re
+
+from retrieval.ingest.sentences import sentence_spans
+from retrieval.search.definitions import read
+from retrieval.tokenize import converter, fold, normalize
+
+CONTENTS = re.compile(r"具体(?:都)?(?:内容|有哪些|是哪些|包括|包含|是什么|是啥|有什么|有啥)|都(?:包括|包含|有)(?:哪些|啥|什么)"
+                      r"|(?:包括|包含)哪些")
+HEADED = re.compile(r"(标准|内容|条件|流程|程序|措施|目标)(?:具体)?(?:是什么|是啥|有哪些|有什么|是哪些)(?=[？?。！!\s]*$)")
+MARKS = re.compile(r"[“”\"「」『』‘’\s]")
+THING = re.compile(r"[\u4e00-\u9fff\d]+")
+LONGEST, SHORTEST = 6, 2
+KNOWN = 100          # a word jieba's general dictionary counts this often is an established word (范围, 产品)
+NAMING = re.compile(r"(?:称为|称作|叫做|名为|即)$")       # `…，称为罗素街事件`: named after it is described
+CLAUSE_END = re.compile(r"[，。；：！？,;:!?]")
+JOINED = re.compile(r"[和与及、等的]")        # `标兵单位和先进单位`: still the noun phrase, no predicate
+PREDICATE = 4        # characters after X in its clause that say something of it
+HEADING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．]|第[一二三四五六七八九十]+[，,、])")
+HEADING_MAX = 12     # a sentence this short that names X is a heading of what follows
+ELABORATES = re.compile(r"(?:一是|第一|首先|按照|即|包括|主要|具体|其中|[：:])")   # what comes after X spells it out
+
+
+def asked_thing(question: str, holds, general, terms) -> str:
+    """The X whose contents `question` asks for, or "" (see the module docstring). `holds(text)`: the corpus
+    holds it; `general(word)`: jieba's count of it; `terms()`: the glossary's formulations, folded (asked for
+    only when the question has such an X)."""
+    text = normalize(question)
+    m = CONTENTS.search(text) or HEADED.search(text)
+    if m is None:
+        return ""
+    head = m.group(1) if m.re is HEADED else ""
+    before = MARKS.sub("", text[:m.start()])
+    if head and before.endswith("的"):      # `模范机关的标准是什么`: the standard of a thing, not a thing called 标准
+        return ""
+    before = before.rstrip("的") + head
+    for n in range(LONGEST, SHORTEST - 1, -1):
+        x = before[-n:]
+        if len(x) == n and THING.fullmatch(x) and "的" not in x and "具体" not in x and holds(x):
+            if general(x) >= KNOWN or any(t in fold(x) for t in terms()):
+                return ""
+            return x
+    return ""
+
+
+def only_named(thing: str, passage: str) -> bool:
+    """`passage` holds `thing` and nowhere says what it holds (see the module docstring)."""
+    simplified = converter().convert     # as `thing` is; marks kept (`X：…` defines X)
+    sentences = [simplified(passage[s:e]) for s, e in sentence_spans(passage)]
+    holding = [i for i, s in enumerate(sentences) if thing in s]
+    return bool(holding) and all(named_in(sentences, i, thing) for i in holding)
+
+
+def named_in(sentences: list[str], i: int, thing: str) -> bool:
+    """Every occurrence of `thing` in `sentences[i]` only names it."""
+    sentence = sentences[i]
+    if read(sentences, i, thing).kind != "mentions" or HEADING.match(sentence) or len(sentence) <= HEADING_MAX:
+        return False          # a heading (`（五）实施明责履职行动，…`, `细化考核内容。`): what follows it explains it
+    after = "".join(sentences[i + 1:])
+    for m in re.finditer(re.escape(thing), sentence):
+        if NAMING.search(sentence[max(0, m.start() - 3):m.start()]):
+            return False
+        tail = sentence[m.end():]
+        cut = CLAUSE_END.search(tail)
+        clause, rest = (tail[:cut.start()], tail[cut.end():]) if cut else (tail, "")
+        if len(clause) >= PREDICATE and not JOINED.match(clause):
+            return False
+        if ELABORATES.match((rest or after).lstrip()):
+            return False
+    return True

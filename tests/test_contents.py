@@ -1,0 +1,45 @@
+"""The contents of a thing the corpus only names (retrieval/search/contents.py)."""
+from retrieval.search.contents import asked_thing, only_named
+
+CORPUS = "明确了未来五年的奋斗目标，深化践行项目工作法，实施双融双促行动计划，考察工作范围，一岗双责"
+COUNTS = {"范围": 12101, "奋斗目标": 3}
+
+
+def thing(question: str) -> str:
+    return asked_thing(question, lambda x: x in CORPUS, lambda w: COUNTS.get(w, 0), lambda: {"一岗双责"})
+
+
+def test_the_thing_whose_contents_are_asked():
+    assert thing("楼阳生报告里未来五年奋斗目标具体有哪些") == "奋斗目标"
+    assert thing("报告定下的奋斗目标都包括哪些？") == "奋斗目标"
+    assert thing("“项目工作法”具体是什么") == "项目工作法"
+    assert thing("双融双促行动计划包括哪些") == "双融双促行动计划"[-6:]    # the longest run the corpus holds, 6 at most
+    assert thing("奋斗目标是什么意思") == ""             # its meaning: the glossary's and the cosine's business
+    assert thing("考察范围包括哪些") == ""              # a word of general Chinese: its contents come in any words
+    assert thing("一岗双责包括哪些内容") == ""          # a formulation: the passage naming it answers (issue #11)
+    assert thing("模范机关的标准是什么") == ""          # the standard of a thing, not a thing called 标准
+    assert thing("年度安排包括哪些") == ""              # nothing the corpus holds
+
+
+def test_a_passage_that_only_names_the_thing():
+    assert only_named("奋斗目标", "报告明确了未来五年乃至更长一个时期我省的奋斗目标，明确了以党建引领发展的思路。")
+    assert only_named("标兵单位", "认真落实总书记的重要要求，工委评选表彰创建模范机关标兵单位和先进单位。")
+    assert not only_named("奋斗目标", "报告谈到发展。")                                    # it does not hold it
+
+
+def test_a_passage_that_says_what_the_thing_holds():
+    # the thing as the subject of its clause, a list or a definer after it, named after it is described,
+    # elaborated after its clause, or the heading of what follows
+    assert not only_named("四角", "纸币四角都有阿拉伯数字面值；下方有编号。")
+    assert not only_named("履职能力", "持续提高专兼职党务干部履职能力。一是学习能力，二是党务工作能力。")
+    assert not only_named("项目工作法", "深化践行项目工作法，按照任务项目化、项目清单化的要求推进。")
+    assert not only_named("罗素街事件", "厂内曾发生劳资纠纷，后演变为警民冲突，称为罗素街事件。到了1951年，车厂扩建。")
+    assert not only_named("考核内容", "细化考核内容。着重考核机关党委执行指示精神是否坚决。")
+    assert not only_named("明责履职行动", "（五）实施明责履职行动，着力提高机关党建制度建设质量。坚持把完善制度作为根本之计。")
+    assert not only_named("奋斗目标", "報告明確了我省的奮鬥目標：建設現代化河南。")          # traditional characters too
+
+
+def test_a_question_for_the_contents_of_a_thing_only_named_is_refused(seed_engine):
+    assert not seed_engine.ask("省党代会报告定下的奋斗目标都包括哪些")["found"]
+    for question in ("专兼职党务干部的履职能力具体包括哪些", "项目工作法具体包括哪些", "一岗双责包括哪些内容"):
+        assert seed_engine.ask(question)["found"], question
