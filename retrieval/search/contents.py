@@ -12,8 +12,8 @@ followed by `和 / 与 / 及 / 等 / 的`, and then by something else, is only n
 
 Only things general Chinese does not know as a word (jieba's dictionary counts X fewer than KNOWN times:
 `奋斗目标`, `战略发展目标`, `标兵单位`; not `范围`, `职业`, `产品`, whose contents a passage gives in any words) and
-that hold no formulation of the glossary: a question about a formulation (`一岗双责包括哪些内容`) is answered by
-the passage naming it (issue #11's phrasing set); the glossary decides what spells a formulation out.
+asked by a question that names no formulation of the glossary: a question about a formulation
+(`一岗双责包括哪些内容`, `马上就办、真抓实干包括哪些内容`) is answered by the passage naming it (issue #11's phrasing set).
 """
 from __future__ import annotations
 
@@ -26,7 +26,7 @@ from retrieval.tokenize import converter, fold, normalize
 CONTENTS = re.compile(r"具体(?:都)?(?:内容|有哪些|是哪些|包括|包含|是什么|是啥|有什么|有啥)|都(?:包括|包含|有)(?:哪些|啥|什么)"
                       r"|(?:包括|包含)哪些")
 HEADED = re.compile(r"(标准|内容|条件|流程|程序|措施|目标)(?:具体)?(?:是什么|是啥|有哪些|有什么|是哪些)(?=[？?。！!\s]*$)")
-MARKS = re.compile(r"[“”\"「」『』‘’\s]")
+MARKS = re.compile(r"[“”\"「」『』‘’、\s]")        # `两手抓、两手硬` is one thing (and then no passage spells it so)
 THING = re.compile(r"[\u4e00-\u9fff\d]+")
 LONGEST, SHORTEST = 6, 2
 KNOWN = 100          # a word jieba's general dictionary counts this often is an established word (范围, 产品)
@@ -55,7 +55,8 @@ def asked_thing(question: str, holds, general, terms) -> str:
     for n in range(LONGEST, SHORTEST - 1, -1):
         x = before[-n:]
         if len(x) == n and THING.fullmatch(x) and "的" not in x and "具体" not in x and holds(x):
-            if general(x) >= KNOWN or any(t in fold(x) for t in terms()):
+            asked = fold(text)
+            if general(x) >= KNOWN or any(t in asked for t in terms() if len(t) >= SHORTEST):
                 return ""
             return x
     return ""

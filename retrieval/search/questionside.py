@@ -86,8 +86,8 @@ class QuestionSide:
         statement = term_statement(self, analysis.term) if about_meaning(analysis) else None
         return Lookups(held, self.spelled_out(analysis.parts), statement,
                        asked_parts(self, analysis) if statement is None else [],
-                       asked_thing(analysis.question, self.holds, self.analyzer.general,
-                                   lambda: folded_terms(cached_glossary(self))))
+                       "" if analysis.term else asked_thing(analysis.question, self.holds, self.analyzer.general,
+                                                             lambda: folded_terms(cached_glossary(self))))
 
     def lexical_weight(self, words: list[str], lexical: dict[int, float]) -> float:
         """BM25's weight in the fusion for this question: how much of the question's content its best
