@@ -12,8 +12,9 @@ followed by `和 / 与 / 及 / 等 / 的`, and then by something else, is only n
 
 Only things general Chinese does not know as a word (jieba's dictionary counts X fewer than KNOWN times:
 `奋斗目标`, `战略发展目标`, `标兵单位`; not `范围`, `职业`, `产品`, whose contents a passage gives in any words) and
-asked by a question that names no formulation of the glossary: a question about a formulation
-(`一岗双责包括哪些内容`, `马上就办、真抓实干包括哪些内容`) is answered by the passage naming it (issue #11's phrasing set).
+asked by a question that names no formulation (no term of the glossary here; `QuestionSide.look_up` also
+asks that the question's analysis name none): a question about a formulation (`一岗双责包括哪些内容`,
+`书香机关包括哪些内容`) is answered by the passage naming it (issue #11's phrasing set).
 """
 from __future__ import annotations
 
