@@ -54,6 +54,10 @@ def test_enumeration_comes_first(seed_engine, glossary):
     ("要牢固树立抓机关党建是本职、不抓机关党建是失职的理念。", "机关党建", "mentions"),
     ("构建包括过程监督、日常考核、年底述职为一体的机关党建工作考核评价程序。", "机关党建", "mentions"),
     ("党建工作的重点即将调整。", "党建工作", "mentions"),
+    # a list in front without `的`: as many items as the term counts (双 = 2), else a mention
+    ("扎实开展争当高质量发展标兵、争创服务群众标兵“双争”活动。", "双争", "enumerates"),
+    ("开展争当标兵、争创先进、争做模范“双争”活动。", "双争", "mentions"),
+    ("深化政治建设、思想建设“四强”党支部创建。", "四强党支部", "mentions"),
 ])
 def test_kind_of(sentence, term, kind):
     assert kind_of(sentence, term) == kind

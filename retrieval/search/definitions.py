@@ -2,7 +2,8 @@
 
 A statement starts at a sentence holding the term and may run on, within its paragraph, into
 the sentences that explain it. Forms recognised, at each occurrence of the term:
-- a list in front of it: `政治功能强、支部班子强、党员队伍强、作用发挥强的“四强”党支部` (enumerates);
+- a list in front of it: `政治功能强、支部班子强、党员队伍强、作用发挥强的“四强”党支部` (enumerates), or, without
+  the `的`, as many items as a numbered term counts: `争当高质量发展标兵、争创服务群众标兵“双争”活动`;
 - a definer after it: `X，即…`, `X是指…`, `X就是…`, `X指的是…`, `X（主要）包括…`, `X：…` (defines,
   or enumerates when a list follows), and the weaker `X是…` / `…X，是…` (the term must head its
   clause: `抓机关党建是本职` is a mention);
@@ -23,6 +24,7 @@ QUOTES = OPEN + CLOSE
 TAIL = f"[{CLOSE}]?(?:{'|'.join(SUFFIXES)})?[{CLOSE}]?"          # `“四强”党支部` read as the term
 ITEM = r"[^、，。；：“”]{2,14}"
 LIST_BEFORE = re.compile(rf"(?:{ITEM}、)+{ITEM}的[{OPEN}]?$")
+BARE_LIST_BEFORE = re.compile(rf"(?:{ITEM}、)+{ITEM}[{OPEN}]?$")   # `争当…标兵、争创…标兵“双争”活动`: as many as it counts
 STRONG = re.compile(rf"^{TAIL}(?:，?(?:即(?![使将便可时刻])|也就是说?|就是(?!要)|是指|指的是|(?:主要|具体)?包括|主要有)|：)")
 WEAK = re.compile(rf"^{TAIL}(，?)是(?![否不])")
 LIST_AFTER = re.compile(rf"^(?:{ITEM}、)+{ITEM}")
@@ -72,14 +74,17 @@ def rank(reading: Reading) -> tuple:
 def readings(sentences: list[str], i: int, at: int, length: int, term: str) -> list[Reading]:
     sentence = sentences[i]
     before, after = sentence[:at], sentence[at + length:]
-    found = [in_sentence(before, after, i), items_after(sentences, i, after, term),
+    found = [in_sentence(before, after, i, term), items_after(sentences, i, after, term),
              explained_next(sentences, i, after, term)]
     return [r for r in found if r is not None]
 
 
-def in_sentence(before: str, after: str, i: int) -> Reading | None:
+def in_sentence(before: str, after: str, i: int, term: str = "") -> Reading | None:
     """The modifier list in front, or a definer (and perhaps a list) right after the term."""
     listed = LIST_BEFORE.search(before)
+    if listed is None and term_numeral(term) > 1:
+        bare = BARE_LIST_BEFORE.search(before)
+        listed = bare if bare and bare.group().count("、") + 1 == term_numeral(term) else None
     if listed and heads_phrase(after):
         return Reading("enumerates", i, len(listed.group()), True)
     m = STRONG.match(after)
@@ -173,7 +178,7 @@ def explained_next(sentences: list[str], i: int, after: str, term: str) -> Readi
 
 def term_numeral(term: str) -> int:
     """4 for 四个带头 / 四强, 0 when the term does not open with a numeral."""
-    return NUMBER.get(strip_quotes(term)[:1], 0)
+    return (NUMBER | {"双": 2}).get(strip_quotes(term)[:1], 0)
 
 
 def strip_quotes(term: str) -> str:
