@@ -53,6 +53,9 @@ def test_where_something_was_done_needs_a_passage_that_says_where():
     assert not place_unknown("专栏开在哪儿", "在旗帜网、旗帜微平台开设专栏。")
     assert not place_unknown("东征元帅府是1285年在哪里设置的", "1285年于辽阳设置东征元帅府。")
     assert place_unknown("培训班在哪里举办", "工委举办了专题培训班。")
+    assert place_unknown("研讨会在哪个城市召开的", "工委召开第二届全国机关党建理论研讨会。")  # 哪个城市, 哪座城市: where
+    assert not place_unknown("会议在哪座城市召开", "会议1月26日在京召开。")
+    assert not place_unknown("年会在什么地方举行", "年会于台北举行。")
     # where someone lived or something lies is said in too many ways to refuse on it (`到伦敦居住`)
     assert not place_unknown("他决裂之后在哪里居住", "他与家族决裂，到伦敦居住。")
     assert not place_unknown("资源大多集中在哪里", "这些资源十分丰富。")

@@ -131,7 +131,8 @@ PARTS_ASKED = re.compile(r"哪([两二三四五六七八九十]|\d{1,2})\s*[个�
 ITEMS = re.compile(r"[^，。；：！？,;:!?、\s]{2,12}(?:[、和及与][^，。；：！？,;:!?、\s]{1,12}){1,9}")
 
 
-WHERE = r"(?:哪里|哪儿|何处|何地|什么地方|哪个地方|哪(?![个些一位年天种家本项条次届期批样回场门部所里儿]))"   # 在哪办的
+WHERE = (r"(?:哪里|哪儿|何处|何地|(?:哪(?:一?个|座)?|什么)(?:地方|城市|省份?|国家|地区|地点|场馆|会场|礼堂)"   # 在哪个城市召开
+         r"|哪(?![个些一位年天种家本项条次届期批样回场门部所里儿座]))")   # 在哪办的
 # where something happened or was set up: `在哪里召开`, `在哪儿开的`, `在哪里设置` (the verb's first character after it),
 # or a verb of setting up or lying before it (`专栏开在哪儿`, `集中在哪里`); not where a cause lies (`原因在哪里`,
 # `问题出在哪里`)
