@@ -163,3 +163,11 @@ def test_asking_a_built_index_imports_neither_the_chunker_nor_the_other_commands
             "'retrieval.cli.eval') if m in sys.modules), file=sys.stderr)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
     assert out.stderr.strip().splitlines()[-1] == "0 []"
+
+
+def test_ask_readable_says_when_the_corpus_only_names_the_formulation(seed_index, capsys):
+    code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "一岗双责包括哪些内容")
+    assert code == 0 and "语料库只提到“一岗双责”，没有解释它的含义或列出具体内容" in out
+    assert out.index("语料库只提到") < out.index("答（原文") < out.index("出处：")
+    code, out, _ = run(capsys, "ask", "--index", str(seed_index), "--corpus", CORPUS, "什么是四强党支部")
+    assert code == 0 and "语料库只提到" not in out and "答（原文" in out

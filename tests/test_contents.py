@@ -13,6 +13,7 @@ def test_the_thing_whose_contents_are_asked():
     assert thing("楼阳生报告里未来五年奋斗目标具体有哪些") == "奋斗目标"
     assert thing("报告定下的奋斗目标都包括哪些？") == "奋斗目标"
     assert thing("“项目工作法”具体是什么") == "项目工作法"
+    assert thing("报告里的奋斗目标具体是哪几条？") == "奋斗目标"       # 具体是哪几条, 具体有哪些
     assert thing("双融双促行动计划包括哪些") == "双融双促行动计划"[-6:]    # the longest run the corpus holds, 6 at most
     assert thing("奋斗目标是什么意思") == ""             # its meaning: the glossary's and the cosine's business
     assert thing("考察范围包括哪些") == ""              # a word of general Chinese: its contents come in any words
@@ -26,6 +27,8 @@ def test_a_passage_that_only_names_the_thing():
     assert only_named("奋斗目标", "报告明确了未来五年乃至更长一个时期我省的奋斗目标，明确了以党建引领发展的思路。")
     assert only_named("标兵单位", "认真落实总书记的重要要求，工委评选表彰创建模范机关标兵单位和先进单位。")
     assert not only_named("奋斗目标", "报告谈到发展。")                                    # it does not hold it
+    # quoted, and followed by another item of the same clause: still only named
+    assert only_named("两个确立", "教育引导广大机关党员干部坚定拥护“两个确立”、坚决做到“两个维护”。做实政治素质考察。")
 
 
 def test_a_passage_that_says_what_the_thing_holds():
@@ -38,6 +41,8 @@ def test_a_passage_that_says_what_the_thing_holds():
     assert not only_named("考核内容", "细化考核内容。着重考核机关党委执行指示精神是否坚决。")
     assert not only_named("明责履职行动", "（五）实施明责履职行动，着力提高机关党建制度建设质量。坚持把完善制度作为根本之计。")
     assert not only_named("奋斗目标", "報告明確了我省的奮鬥目標：建設現代化河南。")          # traditional characters too
+    assert not only_named("牛鼻子", "必须牢牢牵住责任制这个“牛鼻子”，层层压实责任。")      # what it stands for, said before it
+    assert not only_named("两个确立", "深刻领悟“两个确立”：确立习近平同志党中央的核心、全党的核心地位。")  # quoted, then defined
 
 
 def test_a_question_for_the_contents_of_a_thing_only_named_is_refused(seed_engine):
@@ -46,3 +51,15 @@ def test_a_question_for_the_contents_of_a_thing_only_named_is_refused(seed_engin
     for question in ("专兼职党务干部的履职能力具体包括哪些", "项目工作法具体包括哪些", "一岗双责包括哪些内容",
                      "书香机关包括哪些内容", "两手抓、两手硬具体包含哪些方面？"):
         assert seed_engine.ask(question)["found"], question
+
+
+def test_a_formulation_the_corpus_only_names_is_answered_with_a_caveat(seed_engine):
+    # the passage naming it is the answer (issue #11), and the result says the corpus never explains it
+    for question in ("一岗双责包括哪些内容", "什么是一岗双责？", "“两个确立”的具体内容是什么"):
+        result = seed_engine.ask(question)
+        assert result["found"] and result["unexplained"] in question.replace("“", "").replace("”", ""), question
+        assert result["unexplained"] in result["passages"][0]["text"].replace("“", "").replace("”", "")
+    # one the corpus defines or enumerates, and a question that is not about its meaning: no caveat
+    for question in ("什么是四强党支部", "四个带头是啥？", "灯下黑是什么意思", "一岗双责由谁履行"):
+        result = seed_engine.ask(question)
+        assert result["found"] and "unexplained" not in result, question

@@ -173,3 +173,11 @@ def test_the_formulation_list_leaves_out_plain_words_and_merges_variants(ctx):
     assert "又作 两张皮问题" in terms_tab.terms_list_html(ctx)
     page, _, _ = ask.handle_ask(ctx, "党组要落实什么责任", 5, [], [])
     assert 'data-term="党组"' not in page and 'data-term="党委"' not in page
+
+
+def test_an_answer_that_only_names_the_formulation_says_so_above_it(ctx):
+    page, _, _ = ask.handle_ask(ctx, "一岗双责包括哪些内容", 5, [], [])
+    caveat = "语料库只提到“一岗双责”，没有解释它的含义或列出具体内容。下面是提到它的原文。"
+    assert caveat in page and page.index(caveat) < page.index("qa-card")
+    page, _, _ = ask.handle_ask(ctx, "什么是四强党支部", 5, [], [])
+    assert "语料库只提到" not in page and "qa-card" in page

@@ -20,6 +20,11 @@ NOT_FOUND_BARE = "语料库中没有能回答这个问题的段落。"
 EMPTY = "请输入一个问题，例如：什么是一岗双责？"
 
 
+def unexplained_notice(term: str) -> str:
+    """What the answer does not hold: the corpus only names the formulation asked about (`Engine.unexplained`)."""
+    return f"语料库只提到“{term}”，没有解释它的含义或列出具体内容。下面是提到它的原文。"
+
+
 MAX_TERMS = 8            # formulation links under one passage
 
 
@@ -81,7 +86,8 @@ def reply_html(result: dict, documents: Mapping[str, Document], terms=()) -> str
     if result.get("error"):
         return notice(f"无法检索这个问题：{zh(result['error'])}", "error")
     if result.get("found") and result.get("passages"):
-        return corrected_html(result) + found_html(result, documents, terms)
+        caveat = notice(unexplained_notice(result["unexplained"]), "empty") if result.get("unexplained") else ""
+        return corrected_html(result) + caveat + found_html(result, documents, terms)
     return corrected_html(result) + not_found_html(result, documents)
 
 

@@ -1,7 +1,7 @@
 """The contents of a thing the corpus only names: `楼阳生报告里未来五年奋斗目标具体有哪些` is not answered by a passage
 that says `明确了未来五年…的奋斗目标，` and goes on to something else.
 
-A question asks for the contents of X when it says `X具体有哪些 / 具体是什么 / 具体包括 / 都包括哪些 / 包括哪些`, or
+A question asks for the contents of X when it says `X具体有哪些 / 具体是哪几条 / 具体是什么 / 具体包括 / 都包括哪些 / 包括哪些`, or
 `X标准 / 内容 / 条件 / 措施 / 目标…是什么 / 有哪些` (X then holds the head word: `创建标准`). X is the longest run
 of the question before those words (2 to 6 characters) that the corpus holds. The top passage gives X's contents
 when a sentence of it defines or enumerates X (`retrieval.search.definitions.read`: `X包括…`, `X：…`, a list in
@@ -14,7 +14,11 @@ Only things general Chinese does not know as a word (jieba's dictionary counts X
 `奋斗目标`, `战略发展目标`, `标兵单位`; not `范围`, `职业`, `产品`, whose contents a passage gives in any words) and
 asked by a question that names no formulation (no term of the glossary here; `QuestionSide.look_up` also
 asks that the question's analysis name none): a question about a formulation (`一岗双责包括哪些内容`,
-`书香机关包括哪些内容`) is answered by the passage naming it (issue #11's phrasing set).
+`书香机关包括哪些内容`) is answered by the passage naming it (issue #11's phrasing set), and when the glossary
+neither defines nor enumerates it and the passage only names it, the answer says so (`Engine.unexplained`).
+
+X is found and read without its quote marks (`坚定拥护“两个确立”、坚决做到…`: the clause goes on to another
+item). Said of what comes just before it (`责任制这个“牛鼻子”`), X is not only named.
 """
 from __future__ import annotations
 
@@ -24,20 +28,27 @@ from retrieval.ingest.sentences import sentence_spans
 from retrieval.search.definitions import read
 from retrieval.tokenize import converter, fold, normalize
 
-CONTENTS = re.compile(r"具体(?:都)?(?:内容|有哪些|是哪些|包括|包含|是什么|是啥|有什么|有啥)|都(?:包括|包含|有)(?:哪些|啥|什么)"
+CONTENTS = re.compile(r"具体(?:都)?(?:内容|[有是]哪(?:些|几)|包括|包含|是什么|是啥|有什么|有啥)|都(?:包括|包含|有)(?:哪些|啥|什么)"
                       r"|(?:包括|包含)哪些")
 HEADED = re.compile(r"(标准|内容|条件|流程|程序|措施|目标)(?:具体)?(?:是什么|是啥|有哪些|有什么|是哪些)(?=[？?。！!\s]*$)")
 MARKS = re.compile(r"[“”\"「」『』‘’、\s]")        # `两手抓、两手硬` is one thing (and then no passage spells it so)
 THING = re.compile(r"[\u4e00-\u9fff\d]+")
 LONGEST, SHORTEST = 6, 2
 KNOWN = 100          # a word jieba's general dictionary counts this often is an established word (范围, 产品)
-NAMING = re.compile(r"(?:称为|称作|叫做|名为|即)$")       # `…，称为罗素街事件`: named after it is described
+NAMING = re.compile(r"(?:称为|称作|叫做|名为|即|这个|这一)$")   # `…，称为罗素街事件`, `责任制这个牛鼻子`: named after it is said
 CLAUSE_END = re.compile(r"[，。；：！？,;:!?]")
 JOINED = re.compile(r"[和与及、等的]")        # `标兵单位和先进单位`: still the noun phrase, no predicate
 PREDICATE = 4        # characters after X in its clause that say something of it
 HEADING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．]|第[一二三四五六七八九十]+[，,、])")
 HEADING_MAX = 12     # a sentence this short that names X is a heading of what follows
 ELABORATES = re.compile(r"(?:一是|第一|首先|按照|即|包括|主要|具体|其中|[：:])")   # what comes after X spells it out
+QUOTES = re.compile(r"[“”\"「」『』‘’]")      # `坚定拥护“两个确立”、…`: X is found, and read, without its quotes
+
+
+def asks_contents(question: str) -> bool:
+    """`question` asks for the contents of something (`具体有哪些`, `都包括啥`, `…标准是什么`)."""
+    text = normalize(question)
+    return bool(CONTENTS.search(text) or HEADED.search(text))
 
 
 def asked_thing(question: str, holds, general, terms) -> str:
@@ -65,16 +76,18 @@ def asked_thing(question: str, holds, general, terms) -> str:
 
 def only_named(thing: str, passage: str) -> bool:
     """`passage` holds `thing` and nowhere says what it holds (see the module docstring)."""
-    simplified = converter().convert     # as `thing` is; marks kept (`X：…` defines X)
-    sentences = [simplified(passage[s:e]) for s, e in sentence_spans(passage)]
+    simplified = converter().convert     # as `thing` is; marks kept for reading (`X：…` defines X)
+    marked = [simplified(passage[s:e]) for s, e in sentence_spans(passage)]
+    sentences = [QUOTES.sub("", s) for s in marked]
     holding = [i for i, s in enumerate(sentences) if thing in s]
-    return bool(holding) and all(named_in(sentences, i, thing) for i in holding)
+    return bool(holding) and all(read(marked, i, thing).kind == "mentions" and named_in(sentences, i, thing)
+                                 for i in holding)
 
 
 def named_in(sentences: list[str], i: int, thing: str) -> bool:
-    """Every occurrence of `thing` in `sentences[i]` only names it."""
+    """Every occurrence of `thing` in `sentences[i]` (quotes taken out) only names it."""
     sentence = sentences[i]
-    if read(sentences, i, thing).kind != "mentions" or HEADING.match(sentence) or len(sentence) <= HEADING_MAX:
+    if HEADING.match(sentence) or len(sentence) <= HEADING_MAX:
         return False          # a heading (`（五）实施明责履职行动，…`, `细化考核内容。`): what follows it explains it
     after = "".join(sentences[i + 1:])
     for m in re.finditer(re.escape(thing), sentence):

@@ -12,6 +12,7 @@ import numpy as np
 from retrieval.indexing import store, stores
 from retrieval.search import marks
 from retrieval.search.answer import BUDGET, Passage, merge, widen
+from retrieval.search.contents import only_named
 from retrieval.search.corpustext import CorpusText
 from retrieval.search.cosines import DenseSide
 from retrieval.search.questionside import Lookups, QuestionSide, Side, helpers
@@ -143,8 +144,16 @@ class Engine(DenseSide, QuestionSide):
             qvec = self.embedder.encode([fixed.text])[0]
         passages, evidence = self.retrieve(fixed.text, top_k, doc_ids, qvec=qvec, side=side)
         found = decide(evidence, min_cosine=self.min_cosine)
-        result = make_result(self, question, found, passages, self.highlighter(fixed.text, qvec), fixed)
+        result = make_result(self, question, found, passages, self.highlighter(fixed.text, qvec), fixed,
+                             self.unexplained(side, passages) if found else "")
         return result | {"warnings": self.warnings} if self.warnings else result
+
+    def unexplained(self, side: Side, passages: list[Passage]) -> str:
+        """The formulation whose meaning or contents the question asks for when the corpus never defines or
+        lists it and the top passage only names it (`一岗双责包括哪些内容`), else "": the answer says so."""
+        term = side.looked.unexplained
+        return term if term and passages and not passages[0].defines and \
+            only_named(term, self.passage_text(passages[0])) else ""
 
     def correct(self, text: str) -> Correction:
         """`text` folded like the index, its typos corrected against the corpus (`retrieval.search.correct`);

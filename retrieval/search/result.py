@@ -32,9 +32,11 @@ def by_part(passages: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
             [p for p in rest if p["rank"] > parts[0]["rank"]])
 
 
-def make_result(engine, question: str, found: bool, passages: list[Passage], marks, correction=None) -> dict:
+def make_result(engine, question: str, found: bool, passages: list[Passage], marks, correction=None,
+                unexplained: str = "") -> dict:
     """The result; when typos were corrected (`retrieval.search.correct`), `corrected` is the question that was
-    searched and `corrections` the [wrong, right] pairs (else null and [])."""
+    searched and `corrections` the [wrong, right] pairs (else null and []). `unexplained` (the key absent
+    otherwise): the formulation asked about, which the answer only names (`Engine.unexplained`)."""
     items = [passage_dict(engine, rank, p, marks) for rank, p in enumerate(passages, start=1)]
     answer = None
     if found and items:
@@ -43,4 +45,5 @@ def make_result(engine, question: str, found: bool, passages: list[Passage], mar
     changes = list(correction.changes) if correction is not None else []
     return {"question": encodable(question), "corrected": correction.text if changes else None,
             "corrections": [list(c) for c in changes],
-            "found": bool(found and items), "answer": answer, "passages": items}
+            "found": bool(found and items), "answer": answer, "passages": items} | \
+        ({"unexplained": unexplained} if unexplained and found and items else {})
