@@ -64,6 +64,11 @@ def evidence(engine: Engine, questions: list[str]) -> list:
     return [engine.retrieve(q, 5)[1] for q in questions]
 
 
+def saying_only_named(engine: Engine, questions: list[str]) -> list[bool]:
+    """Per question: an answer would say the corpus only names the formulation asked about (`unexplained`)."""
+    return [bool(engine.unexplained(engine.question_side(q), engine.retrieve(q, 5)[0])) for q in questions]
+
+
 def refusal(answerable: list, unanswerable: list, offtopic: list, **thresholds) -> dict:
     """Rates for one threshold setting, over evidence lists of the three kinds."""
     def share(items, value):
@@ -86,6 +91,7 @@ class Run:
     unanswerable: list[dict]
     unanswerable_evidence: list
     offtopic_evidence: list
+    unanswerable_named: list         # per unanswerable question: its answer would say the corpus only names it
 
 
 def run_gold(engine: Engine, items: list[dict], offtopic_questions: list[str]) -> Run:
@@ -97,8 +103,9 @@ def run_gold(engine: Engine, items: list[dict], offtopic_questions: list[str]) -
             for mode in MODES}
     ranks = {mode: [first_hit(engine, passages, i) for i, (passages, _) in zip(answerable, run)]
              for mode, run in runs.items()}
-    return Run(answerable, qvecs, runs, ranks, unanswerable,
-               evidence(engine, [i["question"] for i in unanswerable]), evidence(engine, offtopic_questions))
+    asked = [i["question"] for i in unanswerable]
+    return Run(answerable, qvecs, runs, ranks, unanswerable, evidence(engine, asked),
+               evidence(engine, offtopic_questions), saying_only_named(engine, asked))
 
 
 def offtopic_split(k: int) -> str:
@@ -117,6 +124,10 @@ def figures(engine: Engine, run: Run, split: str | None = None) -> dict:
           [e for i, e in zip(run.unanswerable, run.unanswerable_evidence) if keep(i)],
           [e for k, e in enumerate(run.offtopic_evidence) if split is None or offtopic_split(k) == split]]
     report["refusal"] = refusal(*ev, min_cosine=engine.min_cosine)
+    # of the unanswerable questions answered, those whose answer says the corpus only names what is asked
+    said = [decide(e, min_cosine=engine.min_cosine) and named
+            for i, e, named in zip(run.unanswerable, run.unanswerable_evidence, run.unanswerable_named) if keep(i)]
+    report["refusal"]["answered_saying_only_named"] = round(sum(said) / (len(said) or 1), 3)
     report["calibration"] = {f"coverage>={c} or cosine>={d}": refusal(*ev, min_coverage=c, min_cosine=d)
                              for c in (0.4, 0.5, 0.6, 0.7) for d in sorted({0.74, 0.76, 0.78, engine.min_cosine})}
     items, ranks = [run.answerable[k] for k in sel], [run.ranks["hybrid"][k] for k in sel]

@@ -6,7 +6,9 @@ is answered right when `found` is true and the top-1 passage, or the title in it
 traditional characters do not matter; `forms` lists accepted spellings); it is a false refusal when `found` is false and a wrong passage when the top-1
 passage lacks the term. A formulation the corpus lacks is right when `found` is false.
 Figures are reported per split of frames ("dev": tune on these; "test": held out), per frame
-(which phrasings fail) and per term.
+(which phrasings fail) and per term. `answered_saying_only_named`: the share of the answerable questions
+answered with the term whose answer also says the corpus only names it (`unexplained` in the result:
+`一岗双责包括哪些内容`).
 """
 from __future__ import annotations
 
@@ -37,10 +39,6 @@ def outcome(item: dict, result: dict) -> str:
     top = result["passages"][0]
     shown = f"{top['text']} {top.get('title', '')}"            # the passage and its citation's title
     return ANSWERED if contains_answer(shown, item.get("forms") or [item["term"]]) else WRONG_PASSAGE
-
-
-def judge(engine, items: list[dict], top_k: int = 5) -> list[str]:
-    return [outcome(item, engine.ask(item["question"], top_k)) for item in items]
 
 
 def rates(items: list[dict], outcomes: list[str]) -> dict:
@@ -83,4 +81,11 @@ def evaluate(engine, items: list[dict] | None = None, split: str | None = None) 
     """The report over `items` (default: the whole set), or over one split of them only."""
     items = load_phrasing() if items is None else items
     items = [i for i in items if split is None or i["split"] == split]
-    return summary(items, judge(engine, items))
+    results = [engine.ask(item["question"], 5) for item in items]
+    outcomes = [outcome(item, result) for item, result in zip(items, results)]
+    report = summary(items, outcomes)
+    for name, part in report.items():
+        keep = [k for k, item in enumerate(items) if item["answerable"] and name in ("all", item["split"])]
+        said = sum(outcomes[k] == ANSWERED and bool(results[k].get("unexplained")) for k in keep)
+        part["answered_saying_only_named"] = round(said / len(keep), 3) if keep else None
+    return report
