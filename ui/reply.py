@@ -26,6 +26,7 @@ def unexplained_notice(term: str) -> str:
 
 
 MAX_TERMS = 8            # formulation links under one passage
+MENTION_BADGE = "提及原文"
 
 
 def terms_in(text: str, terms) -> list[str]:
@@ -55,8 +56,8 @@ def found_html(result: dict, documents: Mapping[str, Document], terms=()) -> str
         html.append(section_title(f"原文分{len(parts)}项列出（按原文顺序）"))
         html.extend(card(p, "answer", documents, terms, f"第{p['part']}项 · 共{len(parts)}项") for p in parts)
     else:
-        best, *more = more
-        html = [card(best, "answer", documents, terms)]
+        best, *more = more     # a passage that only names what is asked is labelled as such, not 最佳答案
+        html = [card(best, "answer", documents, terms, MENTION_BADGE if result.get("unexplained") else "")]
     if more:
         html.append(section_title(f"其他相关出处（{len(more)}）"))
         html.extend(card(p, "more", documents, terms) for p in more)

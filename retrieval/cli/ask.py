@@ -132,9 +132,12 @@ def readable(result: dict) -> str:
         rest, label = after, "其他出处："
     elif result["found"]:
         top = passages[0]
-        if result.get("unexplained"):
-            lines.append(f"（语料库只提到“{result['unexplained']}”，没有解释它的含义或列出具体内容；下面是提到它的原文）")
-        lines += ["答（原文，【】为最相关的句子）：", f"  {marked(top)}", f"出处：{citation(top)}"] + \
+        if result.get("unexplained"):     # the passage only names what is asked: shown as that, not as the answer
+            lines += [f"（语料库只提到“{result['unexplained']}”，没有解释它的含义或列出具体内容）",
+                      "提到它的原文（【】为最相关的句子）："]
+        else:
+            lines.append("答（原文，【】为最相关的句子）：")
+        lines += [f"  {marked(top)}", f"出处：{citation(top)}"] + \
             ([f"  {top['credits']}"] if top.get("credits") else [])
         rest, label = passages[1:], "其他出处："
     else:
