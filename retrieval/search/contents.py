@@ -46,9 +46,9 @@ QUOTES = re.compile(r"[“”\"「」『』‘’]")      # `坚定拥护“两�
 
 
 def asks_contents(question: str) -> bool:
-    """`question` asks for the contents of something (`具体有哪些`, `都包括啥`, `…标准是什么`)."""
-    text = normalize(question)
-    return bool(CONTENTS.search(text) or HEADED.search(text))
+    """`question`, folded (`retrieval.tokenize.normalize`), asks for the contents of something (`具体有哪些`,
+    `都包括啥`, `…标准是什么`)."""
+    return bool(CONTENTS.search(question) or HEADED.search(question))
 
 
 def asked_thing(question: str, holds, general, terms) -> str:
@@ -90,10 +90,13 @@ def named_in(sentences: list[str], i: int, thing: str) -> bool:
     if HEADING.match(sentence) or len(sentence) <= HEADING_MAX:
         return False          # a heading (`（五）实施明责履职行动，…`, `细化考核内容。`): what follows it explains it
     after = "".join(sentences[i + 1:])
-    for m in re.finditer(re.escape(thing), sentence):
-        if NAMING.search(sentence[max(0, m.start() - 3):m.start()]):
+    at = sentence.find(thing)
+    while at != -1:
+        start, end = at, at + len(thing)
+        at = sentence.find(thing, end)
+        if NAMING.search(sentence[max(0, start - 3):start]):
             return False
-        tail = sentence[m.end():]
+        tail = sentence[end:]
         cut = CLAUSE_END.search(tail)
         clause, rest = (tail[:cut.start()], tail[cut.end():]) if cut else (tail, "")
         if len(clause) >= PREDICATE and not JOINED.match(clause):

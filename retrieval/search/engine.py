@@ -12,7 +12,7 @@ import numpy as np
 from retrieval.indexing import store, stores
 from retrieval.search import marks
 from retrieval.search.answer import BUDGET, Passage, merge, widen
-from retrieval.search.contents import only_named
+from retrieval.search.contents import asks_contents, only_named
 from retrieval.search.corpustext import CorpusText
 from retrieval.search.cosines import DenseSide
 from retrieval.search.questionside import Lookups, QuestionSide, Side, helpers
@@ -20,7 +20,7 @@ from retrieval.search.correct import Correction, corrector_for
 from retrieval.indexing.embed import Embedder
 from retrieval.errors import QueryError
 from retrieval.search.fusion import fuse, ranked
-from retrieval.search.glossary import cached_glossary
+from retrieval.search.glossary import cached_glossary, term_statement
 from retrieval.search.outline import outline_answer
 from retrieval.indexing.integrity import read_generation
 from retrieval.search.query import clean_question
@@ -151,9 +151,15 @@ class Engine(DenseSide, QuestionSide):
     def unexplained(self, side: Side, passages: list[Passage]) -> str:
         """The formulation whose meaning or contents the question asks for when the corpus never defines or
         lists it and the top passage only names it (`一岗双责包括哪些内容`), else "": the answer says so."""
-        term = side.looked.unexplained
-        return term if term and passages and not passages[0].defines and \
-            only_named(term, self.passage_text(passages[0])) else ""
+        analysis, looked = side.analysis, side.looked
+        if not analysis.term or not passages or passages[0].defines or looked.parts:
+            return ""
+        meaning = about_meaning(analysis)
+        if not meaning and not asks_contents(analysis.question):
+            return ""
+        if (looked.statement if meaning else term_statement(self, analysis.term)) is not None:
+            return ""           # the glossary defines or lists it (a statement not first: another passage answered)
+        return analysis.term if only_named(analysis.term, self.passage_text(passages[0])) else ""
 
     def correct(self, text: str) -> Correction:
         """`text` folded like the index, its typos corrected against the corpus (`retrieval.search.correct`);

@@ -17,7 +17,7 @@ import numpy as np
 from retrieval.search.answer import Passage
 from retrieval.search.correct import Correction
 from retrieval.search.cosines import POOL
-from retrieval.search.contents import asked_thing, asks_contents, only_named
+from retrieval.search.contents import asked_thing, only_named
 from retrieval.search.glossary import Statement, cached_glossary, folded_terms, term_statement
 from retrieval.search.outline import asked_parts, parts_answer
 from retrieval.search.question import Analysis, about_meaning
@@ -38,8 +38,6 @@ class Lookups:
     statement: Statement | None     # the glossary's statement of the formulation whose meaning is asked
     parts: list                     # the parts an outline spells out of the formulation asked about
     contents: str = ""              # a thing (not a formulation) whose contents it asks for (`奋斗目标具体有哪些`)
-    unexplained: str = ""           # the formulation whose meaning or contents it asks for, which the glossary
-                                    # neither defines nor enumerates (`一岗双责包括哪些内容`)
 
 
 @dataclass(frozen=True)
@@ -85,16 +83,11 @@ class QuestionSide:
         """`Lookups` of the question."""
         held = (not analysis.asked or self.holds(analysis.asked)) and \
             all(any(self.holds(f) for f in forms) for forms in mentions(analysis.question))
-        meaning = about_meaning(analysis)
-        statement = term_statement(self, analysis.term) if meaning else None
+        statement = term_statement(self, analysis.term) if about_meaning(analysis) else None
         parts = asked_parts(self, analysis) if statement is None else []
-        asked = meaning or asks_contents(analysis.question)
-        unexplained = analysis.term if analysis.term and asked and not parts and \
-            (statement if meaning else term_statement(self, analysis.term)) is None else ""
         return Lookups(held, self.spelled_out(analysis.parts), statement, parts,
                        "" if analysis.term else asked_thing(analysis.question, self.holds, self.analyzer.general,
-                                                             lambda: folded_terms(cached_glossary(self))),
-                       unexplained)
+                                                             lambda: folded_terms(cached_glossary(self))))
 
     def lexical_weight(self, words: list[str], lexical: dict[int, float]) -> float:
         """BM25's weight in the fusion for this question: how much of the question's content its best
