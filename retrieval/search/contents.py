@@ -74,13 +74,15 @@ def asked_thing(question: str, holds, general, terms) -> str:
     return ""
 
 
-def only_named(thing: str, passage: str) -> bool:
-    """`passage` holds `thing` and nowhere says what it holds (see the module docstring)."""
-    simplified = converter().convert     # as `thing` is; marks kept for reading (`X：…` defines X)
-    marked = [simplified(passage[s:e]) for s, e in sentence_spans(passage)]
+def only_named(thing: str, passage: str, unread: bool = False) -> bool:
+    """`passage` holds `thing` and nowhere says what it holds (see the module docstring). `unread`: the caller
+    knows no sentence of the corpus defines or enumerates `thing` (the glossary has no statement of it), so
+    the sentences are not read for one again."""
+    text = passage if thing in QUOTES.sub("", passage) else converter().convert(passage)   # simplified, as `thing` is
+    marked = [text[s:e] for s, e in sentence_spans(text)]           # marks kept for reading (`X：…` defines X)
     sentences = [QUOTES.sub("", s) for s in marked]
     holding = [i for i, s in enumerate(sentences) if thing in s]
-    return bool(holding) and all(read(marked, i, thing).kind == "mentions" and named_in(sentences, i, thing)
+    return bool(holding) and all(named_in(sentences, i, thing) and (unread or read(marked, i, thing).kind == "mentions")
                                  for i in holding)
 
 

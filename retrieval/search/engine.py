@@ -159,7 +159,7 @@ class Engine(DenseSide, QuestionSide):
             return ""
         if (looked.statement if meaning else term_statement(self, analysis.term)) is not None:
             return ""           # the glossary defines or lists it (a statement not first: another passage answered)
-        return analysis.term if only_named(analysis.term, self.passage_text(passages[0])) else ""
+        return analysis.term if only_named(analysis.term, self.passage_text(passages[0]), unread=True) else ""
 
     def correct(self, text: str) -> Correction:
         """`text` folded like the index, its typos corrected against the corpus (`retrieval.search.correct`);
