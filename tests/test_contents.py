@@ -63,3 +63,9 @@ def test_a_formulation_the_corpus_only_names_is_answered_with_a_caveat(seed_engi
     for question in ("什么是四强党支部", "四个带头是啥？", "灯下黑是什么意思", "一岗双责由谁履行"):
         result = seed_engine.ask(question)
         assert result["found"] and "unexplained" not in result, question
+
+
+def test_a_caller_that_knows_the_corpus_never_defines_the_thing_skips_reading_for_a_definition():
+    defining = "所谓书香机关，就是以读书学习为风尚的机关。机关党委要大力推进书香机关建设，今年还要扩面提质。"
+    assert not only_named("书香机关", defining)                     # the sentences are read: the first defines it
+    assert only_named("书香机关", defining, unread=True)            # not read: each names it at a clause's end
