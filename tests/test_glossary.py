@@ -58,6 +58,9 @@ def test_enumeration_comes_first(seed_engine, glossary):
     ("扎实开展争当高质量发展标兵、争创服务群众标兵“双争”活动。", "双争", "enumerates"),
     ("开展争当标兵、争创先进、争做模范“双争”活动。", "双争", "mentions"),
     ("深化政治建设、思想建设“四强”党支部创建。", "四强党支部", "mentions"),
+    ("在破解党建和业务“两张皮”问题上有所突破。", "两张皮", "enumerates"),          # two short words joined by 和
+    ("引导中央和国家机关各部门深刻领悟“两个确立”。", "两个确立", "mentions"),      # 中央和国家机关…: no pair
+    ("评定命名第三批中央和国家机关“四强”党支部。", "四强党支部", "mentions"),
 ])
 def test_kind_of(sentence, term, kind):
     assert kind_of(sentence, term) == kind

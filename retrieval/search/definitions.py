@@ -3,7 +3,8 @@
 A statement starts at a sentence holding the term and may run on, within its paragraph, into
 the sentences that explain it. Forms recognised, at each occurrence of the term:
 - a list in front of it: `政治功能强、支部班子强、党员队伍强、作用发挥强的“四强”党支部` (enumerates), or, without
-  the `的`, as many items as a numbered term counts: `争当高质量发展标兵、争创服务群众标兵“双争”活动`;
+  the `的`, as many items as a numbered term counts: `争当高质量发展标兵、争创服务群众标兵“双争”活动`, `党建和业务“两张皮”`
+  (two words of at most four characters joined by 和, 与 or 及);
 - a definer after it: `X，即…`, `X是指…`, `X就是…`, `X指的是…`, `X（主要）包括…`, `X：…` (defines,
   or enumerates when a list follows), and the weaker `X是…` / `…X，是…` (the term must head its
   clause: `抓机关党建是本职` is a mention);
@@ -25,6 +26,7 @@ TAIL = f"[{CLOSE}]?(?:{'|'.join(SUFFIXES)})?[{CLOSE}]?"          # `“四强”
 ITEM = r"[^、，。；：“”]{2,14}"
 LIST_BEFORE = re.compile(rf"(?:{ITEM}、)+{ITEM}的[{OPEN}]?$")
 BARE_LIST_BEFORE = re.compile(rf"(?:{ITEM}、)+{ITEM}[{OPEN}]?$")   # `争当…标兵、争创…标兵“双争”活动`: as many as it counts
+PAIR_BEFORE = re.compile(rf"[^、，。；：“”和与及]{{1,4}}[和与及][^、，。；：“”和与及]{{1,4}}[{OPEN}]?$")   # `党建和业务“两张皮”`
 STRONG = re.compile(rf"^{TAIL}(?:，?(?:即(?![使将便可时刻])|也就是说?|就是(?!要)|是指|指的是|(?:主要|具体)?包括|主要有)|：)")
 WEAK = re.compile(rf"^{TAIL}(，?)是(?![否不])")
 LIST_AFTER = re.compile(rf"^(?:{ITEM}、)+{ITEM}")
@@ -85,6 +87,8 @@ def in_sentence(before: str, after: str, i: int, term: str = "") -> Reading | No
     if listed is None and term_numeral(term) > 1:
         bare = BARE_LIST_BEFORE.search(before)
         listed = bare if bare and bare.group().count("、") + 1 == term_numeral(term) else None
+        if listed is None and term_numeral(term) == 2:     # two short words joined by 和 (`中央和国家机关…` is no pair)
+            listed = PAIR_BEFORE.search(before)
     if listed and heads_phrase(after):
         return Reading("enumerates", i, len(listed.group()), True)
     m = STRONG.match(after)
