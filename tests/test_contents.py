@@ -27,6 +27,7 @@ def test_a_passage_that_only_names_the_thing():
     assert only_named("奋斗目标", "报告明确了未来五年乃至更长一个时期我省的奋斗目标，明确了以党建引领发展的思路。")
     assert only_named("标兵单位", "认真落实总书记的重要要求，工委评选表彰创建模范机关标兵单位和先进单位。")
     assert not only_named("奋斗目标", "报告谈到发展。")                                    # it does not hold it
+    assert not only_named("", "报告谈到发展。") and not only_named("", "", unread=True)    # nothing asked
     # quoted, and followed by another item of the same clause: still only named
     assert only_named("两个确立", "教育引导广大机关党员干部坚定拥护“两个确立”、坚决做到“两个维护”。做实政治素质考察。")
 

@@ -78,6 +78,8 @@ def only_named(thing: str, passage: str, unread: bool = False) -> bool:
     """`passage` holds `thing` and nowhere says what it holds (see the module docstring). `unread`: the caller
     knows no sentence of the corpus defines or enumerates `thing` (the glossary has no statement of it), so
     the sentences are not read for one again."""
+    if not thing:
+        return False
     text = passage if thing in QUOTES.sub("", passage) else converter().convert(passage)   # simplified, as `thing` is
     marked = [text[s:e] for s, e in sentence_spans(text)]           # marks kept for reading (`X：…` defines X)
     sentences = [QUOTES.sub("", s) for s in marked]
