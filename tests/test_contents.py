@@ -43,6 +43,8 @@ def test_a_passage_that_says_what_the_thing_holds():
     assert not only_named("明责履职行动", "（五）实施明责履职行动，着力提高机关党建制度建设质量。坚持把完善制度作为根本之计。")
     assert not only_named("奋斗目标", "報告明確了我省的奮鬥目標：建設現代化河南。")          # traditional characters too
     assert not only_named("牛鼻子", "必须牢牢牵住责任制这个“牛鼻子”，层层压实责任。")      # what it stands for, said before it
+    assert not only_named("最初一公里", "中央和国家机关是贯彻落实党中央决策部署的“最初一公里”，担负主体责任。")  # ... or its subject
+    assert only_named("最初一公里", "要打通政策落地的最初一公里，加快推进改革任务。")         # the object of a verb: named
     assert not only_named("两个确立", "深刻领悟“两个确立”：确立习近平同志党中央的核心、全党的核心地位。")  # quoted, then defined
 
 

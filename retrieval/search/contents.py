@@ -18,7 +18,8 @@ asks that the question's analysis name none): a question about a formulation (`�
 neither defines nor enumerates it and the passage only names it, the answer says so (`Engine.unexplained`).
 
 X is found and read without its quote marks (`坚定拥护“两个确立”、坚决做到…`: the clause goes on to another
-item). Said of what comes just before it (`责任制这个“牛鼻子”`), X is not only named.
+item). Said of what comes just before it (`责任制这个“牛鼻子”`), or what the clause's subject is said to be
+(`中央和国家机关是贯彻落实党中央决策部署的“最初一公里”`), X is not only named.
 """
 from __future__ import annotations
 
@@ -38,6 +39,9 @@ KNOWN = 100          # a word jieba's general dictionary counts this often is an
 NAMING = re.compile(r"(?:称为|称作|叫做|名为|即|这个|这一)$")   # `…，称为罗素街事件`, `责任制这个牛鼻子`: named after it is said
 CLAUSE_END = re.compile(r"[，。；：！？,;:!?]")
 JOINED = re.compile(r"[和与及、等的]")        # `标兵单位和先进单位`: still the noun phrase, no predicate
+# X ending a clause whose subject is said to be it (`中央和国家机关是贯彻落实党中央决策部署的最初一公里`,
+# `市直机关作为…的第一方阵`): the sentence says what X stands for there
+PREDICATED = re.compile(r"(?:是|作为|成为|当作|视为)[^，。；：！？,;:!?]*的$")
 PREDICATE = 4        # characters after X in its clause that say something of it
 HEADING = re.compile(r"^\s*(?:[（(][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+[、.．]|\d+[、.．]|第[一二三四五六七八九十]+[，,、])")
 HEADING_MAX = 12     # a sentence this short that names X is a heading of what follows
@@ -104,6 +108,8 @@ def named_in(sentences: list[str], i: int, thing: str) -> bool:
         cut = CLAUSE_END.search(tail)
         clause, rest = (tail[:cut.start()], tail[cut.end():]) if cut else (tail, "")
         if len(clause) >= PREDICATE and not JOINED.match(clause):
+            return False
+        if not clause.strip() and PREDICATED.search(CLAUSE_END.split(sentence[:start])[-1]):
             return False
         if ELABORATES.match((rest or after).lstrip()):
             return False
