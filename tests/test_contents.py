@@ -1,5 +1,5 @@
 """The contents of a thing the corpus only names (retrieval/search/contents.py)."""
-from retrieval.search.contents import asked_thing, only_named
+from retrieval.search.contents import as_asked, asked_thing, only_named
 
 CORPUS = "明确了未来五年的奋斗目标，深化践行项目工作法，实施双融双促行动计划，考察工作范围，一岗双责"
 COUNTS = {"范围": 12101, "奋斗目标": 3}
@@ -72,3 +72,12 @@ def test_a_caller_that_knows_the_corpus_never_defines_the_thing_skips_reading_fo
     defining = "所谓书香机关，就是以读书学习为风尚的机关。机关党委要大力推进书香机关建设，今年还要扩面提质。"
     assert not only_named("书香机关", defining)                     # the sentences are read: the first defines it
     assert only_named("书香机关", defining, unread=True)            # not read: each names it at a clause's end
+
+
+def test_the_formulation_is_named_as_the_question_writes_it():
+    corpus = "大力弘扬马上就办真抓实干的作风，发挥好把方向管大局保落实的领导作用"
+    holds = lambda text: text.replace("、", "") in corpus         # noqa: E731 (marks ignored, as CorpusText.holds)
+    assert as_asked("真抓实干", "请问马上就办、真抓实干指什么", holds) == "马上就办、真抓实干"
+    assert as_asked("管大局", "“把方向、管大局、保落实”的内涵", holds) == "把方向、管大局、保落实"
+    assert as_asked("真抓实干", "真抓实干是什么意思", holds) == "真抓实干"
+    assert as_asked("真抓实干", "少说空话、真抓实干是什么意思", holds) == "真抓实干"   # not joined so in the corpus

@@ -78,6 +78,29 @@ def asked_thing(question: str, holds, general, terms) -> str:
     return ""
 
 
+def as_asked(term: str, question: str, holds) -> str:
+    """The formulation as the question writes it around `term`: `马上就办、真抓实干` for 真抓实干, `把方向、管大局、保落实`
+    for 管大局, when the question joins the term by `、` to items the corpus joins it to (`holds(text)`: some document
+    holds it, marks ignored); else `term`."""
+    start = question.find(term)
+    if start < 0:
+        return term
+    end = start + len(term)
+    while start > 1 and question[start - 1] == "、":
+        n = next((n for n in range(LONGEST + 2, SHORTEST - 1, -1) if n < start and
+                  THING.fullmatch(question[start - 1 - n:start - 1]) and holds(question[start - 1 - n:end])), 0)
+        if not n:
+            break
+        start -= n + 1
+    while end < len(question) - 1 and question[end] == "、":
+        n = next((n for n in range(LONGEST + 2, SHORTEST - 1, -1) if end + 1 + n <= len(question) and
+                  THING.fullmatch(question[end + 1:end + 1 + n]) and holds(question[start:end + 1 + n])), 0)
+        if not n:
+            break
+        end += n + 1
+    return question[start:end]
+
+
 def only_named(thing: str, passage: str, unread: bool = False) -> bool:
     """`passage` holds `thing` and nowhere says what it holds (see the module docstring). `unread`: the caller
     knows no sentence of the corpus defines or enumerates `thing` (the glossary has no statement of it), so

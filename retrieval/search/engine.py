@@ -12,7 +12,7 @@ import numpy as np
 from retrieval.indexing import store, stores
 from retrieval.search import marks
 from retrieval.search.answer import BUDGET, Passage, merge, widen
-from retrieval.search.contents import asks_contents, only_named
+from retrieval.search.contents import as_asked, asks_contents, only_named
 from retrieval.search.corpustext import CorpusText
 from retrieval.search.cosines import DenseSide
 from retrieval.search.questionside import Lookups, QuestionSide, Side, helpers
@@ -159,7 +159,9 @@ class Engine(DenseSide, QuestionSide):
             return ""
         if (looked.statement if meaning else term_statement(self, analysis.term)) is not None:
             return ""           # the glossary defines or lists it (a statement not first: another passage answered)
-        return analysis.term if only_named(analysis.term, self.passage_text(passages[0]), unread=True) else ""
+        if not only_named(analysis.term, self.passage_text(passages[0]), unread=True):
+            return ""
+        return as_asked(analysis.term, analysis.question, self.holds)     # `马上就办、真抓实干`, not 真抓实干 alone
 
     def correct(self, text: str) -> Correction:
         """`text` folded like the index, its typos corrected against the corpus (`retrieval.search.correct`);
