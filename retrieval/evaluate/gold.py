@@ -64,9 +64,12 @@ def evidence(engine: Engine, questions: list[str]) -> list:
     return [engine.retrieve(q, 5)[1] for q in questions]
 
 
-def saying_only_named(engine: Engine, questions: list[str]) -> list[bool]:
-    """Per question: an answer would say the corpus only names the formulation asked about (`unexplained`)."""
-    return [bool(engine.unexplained(engine.question_side(q), engine.retrieve(q, 5)[0])) for q in questions]
+def evidence_and_caveat(engine: Engine, questions: list[str]) -> tuple[list, list[bool]]:
+    """Per question, one retrieval: its refusal evidence, and whether an answer would say the corpus only names
+    the formulation asked about (`Engine.unexplained`)."""
+    sides = [engine.question_side(q) for q in questions]
+    runs = [engine.retrieve(q, 5, side=side) for q, side in zip(questions, sides)]
+    return [e for _, e in runs], [bool(engine.unexplained(side, p)) for side, (p, _) in zip(sides, runs)]
 
 
 def refusal(answerable: list, unanswerable: list, offtopic: list, **thresholds) -> dict:
@@ -103,9 +106,9 @@ def run_gold(engine: Engine, items: list[dict], offtopic_questions: list[str]) -
             for mode in MODES}
     ranks = {mode: [first_hit(engine, passages, i) for i, (passages, _) in zip(answerable, run)]
              for mode, run in runs.items()}
-    asked = [i["question"] for i in unanswerable]
-    return Run(answerable, qvecs, runs, ranks, unanswerable, evidence(engine, asked),
-               evidence(engine, offtopic_questions), saying_only_named(engine, asked))
+    unanswerable_evidence, named = evidence_and_caveat(engine, [i["question"] for i in unanswerable])
+    return Run(answerable, qvecs, runs, ranks, unanswerable, unanswerable_evidence,
+               evidence(engine, offtopic_questions), named)
 
 
 def offtopic_split(k: int) -> str:

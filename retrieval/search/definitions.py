@@ -37,6 +37,7 @@ NEAR_END = re.compile(rf"^{TAIL}(?:的)?(?:问题|现象|情况|倾向|顽疾)?[
 EXPLAINS_NEXT = re.compile(r"^(?:即(?![使将便可时刻])|也就是说?|这就是说?|就是说|这是指|这里的|具体(?:来说|而言)|所谓)")
 NUMERALS = "一二三四五六七八九十"
 NUMBER = {c: i + 1 for i, c in enumerate(NUMERALS)} | {"两": 2}
+COUNTS = NUMBER | {"双": 2}      # what a term opening with it counts (`双争`: 2)
 HEAD_FOLLOWERS = "的和与及等、"
 
 
@@ -83,11 +84,11 @@ def readings(sentences: list[str], i: int, at: int, length: int, term: str) -> l
 
 def in_sentence(before: str, after: str, i: int, term: str = "") -> Reading | None:
     """The modifier list in front, or a definer (and perhaps a list) right after the term."""
-    listed = LIST_BEFORE.search(before)
-    if listed is None and term_numeral(term) > 1:
+    listed, n = LIST_BEFORE.search(before), term_numeral(term)
+    if listed is None and n > 1:
         bare = BARE_LIST_BEFORE.search(before)
-        listed = bare if bare and bare.group().count("、") + 1 == term_numeral(term) else None
-        if listed is None and term_numeral(term) == 2:     # two short words joined by 和 (`中央和国家机关…` is no pair)
+        listed = bare if bare and bare.group().count("、") + 1 == n else None
+        if listed is None and n == 2:     # two short words joined by 和 (`中央和国家机关…` is no pair)
             listed = PAIR_BEFORE.search(before)
     if listed and heads_phrase(after):
         return Reading("enumerates", i, len(listed.group()), True)
@@ -182,7 +183,7 @@ def explained_next(sentences: list[str], i: int, after: str, term: str) -> Readi
 
 def term_numeral(term: str) -> int:
     """4 for 四个带头 / 四强, 0 when the term does not open with a numeral."""
-    return (NUMBER | {"双": 2}).get(strip_quotes(term)[:1], 0)
+    return COUNTS.get(strip_quotes(term)[:1], 0)
 
 
 def strip_quotes(term: str) -> str:

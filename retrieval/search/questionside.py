@@ -84,8 +84,8 @@ class QuestionSide:
         held = (not analysis.asked or self.holds(analysis.asked)) and \
             all(any(self.holds(f) for f in forms) for forms in mentions(analysis.question))
         statement = term_statement(self, analysis.term) if about_meaning(analysis) else None
-        parts = asked_parts(self, analysis) if statement is None else []
-        return Lookups(held, self.spelled_out(analysis.parts), statement, parts,
+        return Lookups(held, self.spelled_out(analysis.parts), statement,
+                       asked_parts(self, analysis) if statement is None else [],
                        "" if analysis.term else asked_thing(analysis.question, self.holds, self.analyzer.general,
                                                              lambda: folded_terms(cached_glossary(self))))
 
