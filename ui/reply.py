@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from retrieval.search.align import fold
-from retrieval.search.result import by_part
+from retrieval.search.result import by_part, unexplained_message
 from retrieval.types import Document
 from ui.document import context_html
 from ui.messages import zh
@@ -22,7 +22,7 @@ EMPTY = "请输入一个问题，例如：什么是一岗双责？"
 
 def unexplained_notice(term: str) -> str:
     """What the answer does not hold: the corpus only names the formulation asked about (`Engine.unexplained`)."""
-    return f"语料库只提到“{term}”，没有解释它的含义或列出具体内容。下面是提到它的原文。"
+    return unexplained_message(term) + "下面是提到它的原文。"
 
 
 MAX_TERMS = 8            # formulation links under one passage

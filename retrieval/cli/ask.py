@@ -9,7 +9,7 @@ from retrieval.indexing import stores
 from retrieval.search.cite import citation
 from retrieval.cli import add_store_arg, print_json
 from retrieval.search.engine import Engine
-from retrieval.search.result import by_part, error_result
+from retrieval.search.result import by_part, error_result, unexplained_message
 
 ECHO_MAX = 1000    # characters of a bad input line echoed back as its `question`
 
@@ -133,7 +133,7 @@ def readable(result: dict) -> str:
     elif result["found"]:
         top = passages[0]
         if result.get("unexplained"):     # the passage only names what is asked: shown as that, not as the answer
-            lines += [f"（语料库只提到“{result['unexplained']}”，没有解释它的含义或列出具体内容）",
+            lines += [f"（{unexplained_message(result['unexplained']).rstrip('。')}）",
                       "提到它的原文（【】为最相关的句子）："]
         else:
             lines.append("答（原文，【】为最相关的句子）：")

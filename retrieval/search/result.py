@@ -32,6 +32,11 @@ def by_part(passages: list[dict]) -> tuple[list[dict], list[dict], list[dict]]:
             [p for p in rest if p["rank"] > parts[0]["rank"]])
 
 
+def unexplained_message(term: str) -> str:
+    """What an answer that only names the formulation asked about says above it (app and `ask`)."""
+    return f"语料库只提到“{term}”，没有解释它的含义或列出具体内容。"
+
+
 def make_result(engine, question: str, found: bool, passages: list[Passage], marks, correction=None,
                 unexplained: str = "") -> dict:
     """The result; when typos were corrected (`retrieval.search.correct`), `corrected` is the question that was
