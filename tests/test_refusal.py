@@ -240,3 +240,12 @@ def test_how_often_needs_a_period_not_a_routine():
     assert not typed_answer(question, "构建起常态化考核的良好氛围。")      # 常态化: a routine, no period
     assert typed_answer(question, "定期检查成效，每年开展一次述职评议。")
     assert not typed_answer("联络员多久来检查一次", "要建立联络员制度，定期检查成效。")   # 定期: regularly, how often unsaid
+
+
+def test_who_holds_a_post_needs_a_passage_that_names_the_post():
+    assert not typed_answer("郑州市委市直机关工委书记是谁", "市委市直机关工委要强化责任担当，履行好统一领导的职责。")
+    assert typed_answer("中央和国家机关工委书记是谁", "中央和国家机关工委书记蔡奇出席会议并讲话。")
+    assert typed_answer("乐坛风云50年的主持人是谁", "节目由王贤志主持，逢星期日播出。")      # 主持 of 主持人
+    assert typed_answer("明尼亚波利斯湖人首位总教练是谁", "球队首任总教练为约翰·库达尔。")
+    assert not typed_answer("明尼亚波利斯湖人首位总教练是谁", "其前身为明尼亚波利斯湖人，获得过5个总冠军。")
+    assert typed_answer("会议由谁主持", "会议在京召开。")          # not a post: no such check

@@ -12,6 +12,7 @@ for m3e-small by `python -m retrieval eval --suite seed` on the seed gold set
 README "Refusal". Another model needs its own calibration.
 
 A third signal vetoes an answer: a question that asks for a count (`多少个`, `几名`; not `这几个字`),
+who holds a post (`工委书记是谁`: the passage must name the post),
 a date (`哪一天`, `哪一年`), a share (`占多大比重`) or an ordinal (`第几轮`: `第九轮`) is not answered by a
 passage holding no count, date, share or ordinal of its own (numbers the question itself contains do not count). Near-miss
 questions ("第三批“四强”党支部一共命名了多少个？") match a passage on every word
@@ -27,7 +28,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from retrieval.tokenize import fold, word_tags
+from retrieval.tokenize import fold, fold_once, word_tags
 
 MIN_COVERAGE = 0.6
 MIN_COSINE = 0.76      # for the chunk and for its best sentence alike
@@ -81,6 +82,10 @@ COMPARISON = (re.compile(r"(?:什么|啥|何|哪些)(?:区别|不同|差别|差�
 # that gives a reason (`因为`, `为了`, `恰逢`), not by one that reports the choice
 CHOICE = (re.compile(r"(?:为什么|为啥|为何)\S{0,8}?(?:选在|选择|选中|定在|安排在|放在|挑选)|(?:为什么|为啥|为何).{1,12}而不是"),
           re.compile(r"因为|由于|为了|之所以|原因|考虑到|鉴于|以便|旨在|目的是|所以|因此|恰逢|正值|适逢"))
+# who holds a post (`郑州市委市直机关工委书记是谁`, `节目的主持人是谁`) is answered by a passage that names the post
+# (its first two characters: `主持` of `由…主持`), not by one about the body that never says who heads it
+HOLDER = re.compile(r"(书记|主任|部长|局长|厅长|处长|主席|总统|总理|校长|院长|董事长|市长|省长|首相|国王|教练|队长|总裁|主持人"
+                    r"|负责人|领导)(?:是谁|是哪一?位|为谁|叫什么|由谁担任)")
 VAGUE = {"百年", "千年", "万年", "百个", "千个", "万个"}     # "百年华诞" names no date
 # a numbered mention of the question (`第八轮`, `18项`, `第三批`, `十九大`, `四中全会`, `70周年`): the corpus must
 # say it, in some spelling. Not 名/位/次/家: ranks and counts are said in other words
@@ -130,7 +135,8 @@ def era_years(text: str) -> list[str]:
 def typed_answer(question: str, passage: str) -> bool:
     return all(gives_kind(kind, question, passage) for kind in asked_kinds(question)
                if not copied(ASKS[kind], question, passage)) and \
-        all(given.search(passage) for asked, given in (RANK, COMPARISON, CHOICE) if asked.search(question))
+        all(given.search(passage) for asked, given in (RANK, COMPARISON, CHOICE) if asked.search(question)) and \
+        all(m.group(1)[:2] in fold_once(passage) for m in HOLDER.finditer(question))
 
 
 def copied(pattern: re.Pattern, question: str, passage: str, context: int = 2) -> bool:
