@@ -114,3 +114,16 @@ def test_a_year_asked_about_matches_the_passage_before_the_documents_date():
     assert matches_year(report, "会议1月26日在京召开，郭文奇主持会议。", ("2025",))      # no year of its own: the report's
     assert not matches_year(report, "2024年是不平凡的一年。", ("2025",))                # about another year
     assert matches_year(Document("d", "d.txt", "2025年工作要点", "…", date="2024-11"), "2024年是不平凡的一年。", ("2025",))
+
+
+def test_who_made_a_text_named_by_its_title_is_asked_of_the_document():
+    speech = Document("s", "s.txt", "在2024年机关党建高质量发展年中推进会上的讲话", "正文")
+    # the speech named by most of its title and its kind, and signed by no one: no passage says who gave it
+    assert maker_unknown(speech, "2024年机关党建年中推进会上的讲话是哪位领导讲的？")
+    assert maker_unknown(speech, "年中推进会上的讲话是谁讲的")
+    signed = Document("s", "s.txt", "在2024年机关党建高质量发展年中推进会上的讲话", "正文", author="某某")
+    assert not maker_unknown(signed, "年中推进会上的讲话是谁讲的")
+    # a work the passage is about, or another text than the document: its text may say who made it
+    novel = Document("h", "h.txt", "红楼梦", "《红楼梦》是曹雪芹所著的章回体长篇小说。")
+    assert not maker_unknown(novel, "红楼梦是谁写的")
+    assert not maker_unknown(speech, "全国机关党建理论研讨会上的报告是谁作的")

@@ -57,6 +57,10 @@ MAKER = re.compile(r"[这那该此本]篇.{0,20}?(?:(?:谁|哪一?位|何人|什
                    r"|(?:作者|撰稿人?|执笔人?|讲话人|主讲人|责任编辑|编辑|签发人?)\S{0,2}?(?:是|为)?(?:谁|哪一?位|何人))")
 
 
+# ... or by its title (`2024年机关党建年中推进会上的讲话是哪位领导讲的`: most of what comes before the kind of text
+# is in the title, and so is the kind): TITLED_SHARE of its character pairs
+TITLED_MAKER = re.compile(r"(\S{2,40}?)(讲话|文章|报告|讲稿)是?(?:由)?(?:谁|哪一?位\S{0,2}?|何人)\S{0,2}?(?:讲|写|作|撰|起草|执笔|发表)")
+TITLED_SHARE = 0.8
 # ... by name: `这篇文章的作者叫什么`, `那篇的撰稿人姓名`
 NAME_ASKED = re.compile(r"(?:作者|撰稿人?|执笔人?|讲话人|主讲人)\S{0,2}?(?:叫什么|叫啥|的?名字|的?姓名|姓什么)")
 # an author that is a unit, not a person: `省国资委`, `郑州市委市直机关工委`, `人民日报社`
@@ -67,10 +71,23 @@ def maker_unknown(doc: Document, question: str) -> bool:
     """The question asks who wrote, gave, edited or signed the document itself (`这篇讲话是哪位领导讲的`) and its
     citation names no one (no author, no editorial credits): a passage of it does not say who made it. Asked
     for the author's name (`这篇文章的作者叫什么`), a citation whose author is a unit (`省国资委`) names no one."""
-    if MAKER.search(question) is not None and not (doc.author or doc.credits):
+    if (MAKER.search(question) is not None or titled_maker(doc, question)) and not (doc.author or doc.credits):
         return True
     return THIS_DOCUMENT.search(question) is not None and NAME_ASKED.search(question) is not None and \
         not any(part and not UNIT.search(part) for part in re.split(r"[\s、，,]+", doc.author or ""))
+
+
+def titled_maker(doc: Document, question: str) -> bool:
+    """The question asks who made a text it names by the document's title (`…年中推进会上的讲话是哪位领导讲的` of
+    `在2024年机关党建高质量发展年中推进会上的讲话`): the kind (`讲话`) is in the title, and TITLED_SHARE of the
+    character pairs before it."""
+    m = TITLED_MAKER.search(question)
+    title = fold(doc.title or "")
+    if m is None or m.group(2) not in title:
+        return False
+    named = fold(m.group(1))
+    pairs = [named[k:k + 2] for k in range(len(named) - 1)]
+    return bool(pairs) and sum(p in title for p in pairs) >= TITLED_SHARE * len(pairs)
 
 
 def venue_unknown(doc: Document, question: str, text: str, named: bool) -> bool:
