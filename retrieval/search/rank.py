@@ -81,9 +81,8 @@ def titled_maker(doc: Document, question: str) -> bool:
     """The question asks who made a text it names by the document's title (`…年中推进会上的讲话是哪位领导讲的` of
     `在2024年机关党建高质量发展年中推进会上的讲话`): the kind (`讲话`) is in the title, and TITLED_SHARE of the
     character pairs before it."""
-    m = TITLED_MAKER.search(question)
-    title = fold(doc.title or "")
-    if m is None or m.group(2) not in title:
+    m = TITLED_MAKER.search(question)      # asked of every question's top passage: the title only when it matches
+    if m is None or m.group(2) not in (title := fold(doc.title or "")):
         return False
     named = fold(m.group(1))
     pairs = [named[k:k + 2] for k in range(len(named) - 1)]
