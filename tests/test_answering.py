@@ -177,6 +177,9 @@ def test_what_the_corpus_only_counts_or_never_reports_is_refused(seed_engine, qu
     ("郑州日报这篇文章的作者是谁", "郑州市委市直机关工委 赵惠玲"),
     ("以党建第一责任引领和保障发展 作者叫啥", "赵惠玲"),          # the name the page signs, `（赵惠玲）`
     ("郑州日报那篇啥时候发的", "2021-11-15"),                      # 啥时候 a frame, 啥时候发的 about the document
+    # the title that holds the longest run of the question is meant (another shares only `落实机关党建`)
+    ("落实机关党建主体责任那篇文章登在旗帜哪一期", "2024年第11期"),
+    ("责任制研究那篇文章是哪个单位写的", "省国资委"),              # five characters of one title before 那篇
 ])
 def test_a_question_about_the_document_is_answered_by_its_citation(seed_engine, question, cited):
     result = seed_engine.ask(question)

@@ -81,3 +81,20 @@ def test_a_question_about_a_document_names_it_by_a_run_of_its_title_or_its_perio
     assert text.named("第一责任引领和保障发展这篇文章的作者是谁") == {"b"}
     # six characters of a title in a row name nothing in a question about the text, not the document
     assert text.named("落实机关党建主体责任要做到什么") == set()
+
+
+def test_a_document_is_named_by_the_longest_run_of_its_title_or_a_short_one_before_napian():
+    docs = {"a": doc("a", "正文。", title="制定出台部门党组落实机关党建主体责任意见", source="《旗帜》2024年第11期"),
+            "b": doc("b", "正文。", title="牵住『牛鼻子』——推动落实机关党建工作责任制研究"),
+            "c": doc("c", "正文。", title="机关党建工作会议召开")}
+    named = CorpusText(docs).named
+    assert named("落实机关党建主体责任那篇文章登在哪一期") == {"a"}      # b's title holds only 落实机关党建
+    assert named("推动落实机关党建那篇文章是谁写的") == {"b"}
+    assert named("责任制研究那篇文章是哪个单位写的") == {"b"}            # five characters, one title
+    assert named("牵住牛鼻子这篇文章的作者是谁") == {"b"}                # quote marks folded away
+    assert named("机关党建那篇文章是谁写的") == set()                     # four characters of three titles
+    assert named("旗帜上那篇文章是哪天发的") == {"a"}                     # the periodical of its source
+    # both the title and the periodical name one: that one is meant; neither is dropped when they disagree
+    assert named("旗帜上落实机关党建工作那篇") == {"a", "b"}
+    assert named("旗帜上推动落实机关党建那篇") == {"a", "b"}
+

@@ -21,6 +21,8 @@ from retrieval.tokenize import fold, fold_once
 
 NAMED = re.compile(r"《([^》]{2,60})》")
 TITLE_RUN = 6      # characters of a title in a row that name its document in a question about a document
+SHORT_RUN = 4      # ... or that many right before `那篇`, when only one title holds them
+THAT_PIECE = re.compile(r"([\u4e00-\u9fff]{%d,})[那这该此本]篇" % SHORT_RUN)
 NAMED_MAX = 3      # a name that fits more documents than this names none in particular
 BUCKETS = 1 << 15  # buckets of character pairs (hashed): each document's bit set marks those it holds
 PHRASES = 4096     # phrases whose answer (held or not) is remembered: questions on one formulation look it up again
@@ -102,8 +104,39 @@ def pair_sets(texts: list[str]) -> np.ndarray:
 
 def titled(names: dict, folded: str) -> set[str]:
     """Documents a question about a document names plainly (`names`: doc_id -> (folded title, folded
-    periodicals of its source)): TITLE_RUN or more characters of the question in a row are in
-    its title, or the question holds a periodical of its source (`旗帜上那篇`)."""
+    periodicals of its source)): TITLE_RUN or more characters of the question in a row are in its
+    title (of several such documents, those whose title holds the longest run: `落实机关党建主体责任那篇`
+    names the article of that title, not the one whose title shares only `落实机关党建`), or the words
+    right before `那篇` are a run of SHORT_RUN or more characters of exactly one title (`责任制研究那篇`),
+    or the question holds a periodical of its source (`旗帜上那篇`). When the title and the periodical
+    both name documents, those named both ways are meant, if any are."""
     runs = {folded[i:i + TITLE_RUN] for i in range(len(folded) - TITLE_RUN + 1)}
-    return {doc_id for doc_id, (title, sources, *_) in names.items()
-            if any(r in title for r in runs) or any(len(s) >= 2 and s in folded for s in sources)}
+    by_title = {doc_id: longest_run(folded, title) for doc_id, (title, *_) in names.items()
+                if any(r in title for r in runs)}
+    longest = max(by_title.values(), default=0)
+    found = {doc_id for doc_id, n in by_title.items() if n == longest} or short_titled(names, folded)
+    by_source = {doc_id for doc_id, (_, sources, *_) in names.items() if any(len(s) >= 2 and s in folded for s in sources)}
+    return (found & by_source) or found | by_source
+
+
+def short_titled(names: dict, folded: str) -> set[str]:
+    """The one document whose title holds the longest tail (SHORT_RUN+ characters) of the words in front
+    of a `那篇` (`责任制研究那篇文章`, `牵住牛鼻子这篇`); none when that tail is in several titles."""
+    for m in THAT_PIECE.finditer(folded):
+        words = m.group(1)
+        for size in range(len(words), SHORT_RUN - 1, -1):
+            fits = {doc_id for doc_id, (title, *_) in names.items() if words[-size:] in title}
+            if fits:
+                if len(fits) == 1:
+                    return fits
+                break
+    return set()
+
+
+def longest_run(text: str, title: str) -> int:
+    """Length of the longest run of characters of `text` that `title` holds."""
+    best = 0
+    for i in range(len(text)):
+        while i + best < len(text) and text[i:i + best + 1] in title:
+            best += 1
+    return best
