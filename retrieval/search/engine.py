@@ -21,6 +21,7 @@ from retrieval.indexing.embed import Embedder
 from retrieval.errors import QueryError
 from retrieval.search.fusion import fuse, ranked
 from retrieval.search.glossary import cached_glossary, term_statement
+from retrieval.search.numerals import in_corpus_form
 from retrieval.search.outline import outline_answer
 from retrieval.indexing.integrity import read_generation
 from retrieval.search.query import clean_question
@@ -134,13 +135,13 @@ class Engine(DenseSide, QuestionSide):
         if self.embedder.onnx is not None:
             # the vector made in this thread (the GIL released) while a helper makes the question's side
             # (`questionside`); from the folded question, which is the corrected one unless a typo is found
-            made = self.embedder.prepare(normalize(text))
+            made = self.embedder.prepare(folded := normalize(text))
             pending = helpers().submit(self.question_side, text, doc_ids)
             qvec, side = made(), pending.result()
         else:       # torch runs Python between its operations: a helper would hold them up
-            side, qvec = self.question_side(text, doc_ids), None
+            side, qvec, folded = self.question_side(text, doc_ids), None, ""
         fixed = side.fixed
-        if qvec is None or fixed.changes:
+        if qvec is None or fixed.text != folded:        # a typo corrected, a number rewritten
             qvec = self.embedder.encode([fixed.text])[0]
         passages, evidence = self.retrieve(fixed.text, top_k, doc_ids, qvec=qvec, side=side)
         found = decide(evidence, min_cosine=self.min_cosine)
@@ -169,8 +170,9 @@ class Engine(DenseSide, QuestionSide):
         return self.corrected(normalize(text))
 
     def correct_now(self, folded: str) -> Correction:
-        """The correction of a text already `normalize`d, not remembered."""
-        return self.typo_corrector().correct(folded)
+        """The correction of a text already `normalize`d, not remembered; its numbers first written as the
+        corpus writes them (`七十五周年` -> `75周年`, `retrieval.search.numerals`), which is no typo to report."""
+        return self.typo_corrector().correct(in_corpus_form(folded, self.holds))
 
     def typo_corrector(self):
         """The corrector of this index, made once (by `warm_up` at load, or by the first question that comes
