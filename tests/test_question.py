@@ -204,3 +204,45 @@ def test_a_question_of_many_words_is_about_a_situation_not_a_formulation(analyze
     assert analyse(analyzer, "机关的四下基层具体都有哪些内容").asked == "四下基层"
     assert analyse(analyzer, "那年河南发大水，机关的党员都去干嘛了").asked == ""
     assert analyse(analyzer, "刚参加工作的年轻同志多学点党内事务方面的本事，有啥好处？").asked == ""
+
+
+@pytest.mark.parametrize("question", ["一岗双责咋回事", "一岗双责咋理解", "问下一岗双责是什么", "解释下一岗双责",
+                                      "一岗双责是个啥", "一岗双责都有啥"])
+def test_a_frame_as_said_is_a_frame_as_written(analyzer, question):
+    # 怎么回事 / 问一下 / 是个什么 said as 咋回事 / 问下 / 是个啥: no leftover word (回事, 问下) stays content
+    a = analyzer(question)
+    assert a.content == "一岗双责" and a.kind in ("definition", "enumeration", "how")
+
+
+def test_spoken_forms_of_the_frame_lexicon():
+    from retrieval.search.frames import spoken
+
+    assert spoken(["怎么回事", "问一下", "是什么意思"]) >= {"咋回事", "问下", "是啥意思", "怎么回事", "问一下"}
+    assert "一一下" not in spoken(["一下", "下"]) and spoken(["正确"]) == {"正确"}
+
+
+HELD = "建设书香机关。两手抓、两手硬。修好三门课。以双融双促行动计划为载体。四个自信。"
+
+
+def held_analysis(analyzer, question):
+    return analyzer(question, lambda w: {"书香": 4.3, "机关": 0.02, "载体": 3.0}.get(w, 0.0), lambda text: text in HELD)
+
+
+@pytest.mark.parametrize("question, content", [
+    ("修好三门课是个啥", ["修好", "三门课"]),     # jieba: 修好 / 三门 / 课是 / 个 / 啥
+    ("修好三门课该怎么去理解", ["修好", "三门课"]),
+])
+def test_a_character_jieba_glues_from_the_frame_is_given_back(analyzer, question, content):
+    assert held_analysis(analyzer, question).content.split() == content
+
+
+def test_a_word_of_general_chinese_keeps_its_last_character(analyzer):
+    # 四个自我 is not in the corpus and 四个自 is (四个自信): 自我 is a word, its 我 no frame
+    assert held_analysis(analyzer, "四个自我是个啥").content == "四个自我"
+
+
+def test_a_word_the_corpus_holds_only_inside_longer_ones_names_the_formulation(analyzer):
+    # 双融双促 is no index token (the corpus writes 双融双促行动计划); 讲究 and 说法 say less than it
+    for question in ("双融双促有啥讲究", "关于双融双促，有什么说法"):
+        assert held_analysis(analyzer, question).term == "双融双促"
+    assert held_analysis(analyzer, "双融双促行动计划具体有哪些内容").term == "双融双促行动计划"   # the longer span first

@@ -21,15 +21,14 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from functools import cached_property, lru_cache
-from pathlib import Path
+from functools import cached_property
 
 import jieba
 
+from retrieval.search.frames import frame_words, framed_kinds
 from retrieval.search.refusal import numeral
-from retrieval.tokenize import STOPWORDS, TERM_FREQ, dictionary_word, fold, fresh_jieba, normalize, word_tags
+from retrieval.tokenize import TERM_FREQ, dictionary_word, fold, fresh_jieba, normalize, word_tags
 
-DATA = Path(__file__).resolve().parents[1] / "data"
 KINDS = ("definition", "enumeration", "who", "when", "where", "count", "why", "how", "yesno", "other")
 YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:\s*年(?!代)|(?=\D*$)|(?=[^\d年]))")
 QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,20})[”\"」』’》]")
@@ -42,6 +41,7 @@ COUNTED_THING = re.compile(r"(?<![\d第哪几两二三四五六七八九十])(\d
 NUMBERED = re.compile(r"[一二两三四五六七八九十双\d]")
 SPECIFIC = 1000       # a word jieba's general dictionary counts fewer times is rare enough to be a formulation
 GENERIC_RATIO, GENERIC_FLOOR = 10, 20     # ... and one counted 10x (+20) as often as the formulation says less
+HELD_WORD = 3        # a word the corpus holds inside longer tokens names a formulation from this length (双融双促)
 GENERIC_MAX = 2       # ... for at most two such words: more make a question about something else
 MEANING_REST_MAX = 4  # a question of meaning or parts says at most four other content words beside its formulation
 NOUNS = {"n", "nr", "ns", "nt", "nz", "nrt", "nrfg"}    # jieba's tags of nouns (not `vn`: 比作)
@@ -65,7 +65,6 @@ KIND_PATTERNS = (
 )
 MEANING = ("definition", "enumeration")      # kinds that ask what a formulation means or holds
 ASKS_ABOUT = MEANING + ("how", "other")      # ... and those that may: `我想了解一下X`, `X要求做到什么`
-SECTION_KINDS = {"meaning": "definition", "parts": "enumeration"}   # sections of data/frames.txt
 KIND_RES = tuple((kind, re.compile(pattern)) for kind, pattern in KIND_PATTERNS)
 
 
@@ -95,29 +94,6 @@ def about_meaning(analysis: Analysis) -> bool:
         return True
     rest = [w for w in analysis.content.split() if fold(w) not in fold(analysis.term)]
     return all(w in analysis.common for w in rest)
-
-
-def read_words(name: str) -> list[str]:
-    lines = (DATA / name).read_text(encoding="utf-8").splitlines()
-    return [w for line in lines if line.strip() and not line.startswith("#") for w in line.split("\t")[0].split()]
-
-
-@lru_cache(maxsize=1)
-def framed_kinds() -> dict[str, str]:
-    """Frame word -> the kind its section of `data/frames.txt` asks (`# asking for a meaning`: definition,
-    `# asking for the parts`: enumeration)."""
-    kinds, kind = {}, ""
-    for line in (DATA / "frames.txt").read_text(encoding="utf-8").splitlines():
-        if line.startswith("#"):
-            kind = next((k for marker, k in SECTION_KINDS.items() if marker in line), "")
-        elif kind:
-            kinds.update((w, kind) for w in line.split())
-    return kinds
-
-
-@lru_cache(maxsize=1)
-def frame_words() -> frozenset[str]:
-    return frozenset(read_words("frames.txt")) | frozenset(read_words("question_words.txt")) | STOPWORDS
 
 
 def weaker(word: str, weight: float, idf) -> bool:
@@ -190,7 +166,7 @@ class Analyzer:
                 runs[-1].append(word)
                 glued = bool(NUMERAL.match(word)) and fold(word) not in self.terms
             last = word
-        runs = [r for r in runs if r]
+        runs = [given_back(r, frames, contains, self.general) for r in runs if r]
         content = [w for r in runs for w in r]
         kind = kind_of(text, frames)
         vocab = Vocabulary(self, idf, contains)
@@ -296,7 +272,8 @@ class Analyzer:
             return joined, ()
         if vocab.idf is None:
             return "", ()
-        candidates = [c for c in spans(runs) if vocab.formulation(c, quoted)]
+        candidates = [c for c in spans(runs) if vocab.formulation(c, quoted)] or \
+            [c for c in spans(runs) if vocab.formulation(c, quoted, inside=True)]
         if not candidates:
             return "", ()
         named = self.terms | quoted
@@ -321,15 +298,17 @@ class Vocabulary:
     def general(self, word: str) -> int:
         return self.analyzer.general(word)
 
-    def formulation(self, words: tuple[str, ...], quoted: set[str]) -> bool:
+    def formulation(self, words: tuple[str, ...], quoted: set[str], inside: bool = False) -> bool:
         """`words` (adjacent content words) name a formulation: a dictionary term or quoted span, several
-        words the corpus holds as one phrase, or one word rare in general Chinese that the corpus uses."""
+        words the corpus holds as one phrase, or one word rare in general Chinese that the corpus uses;
+        `inside`: or holds only inside longer words, from HELD_WORD characters (`双融双促` of `双融双促行动计划`)."""
         joined = "".join(words)
         if fold(joined) in self.analyzer.terms or fold(joined) in quoted:
             return True
         if len(words) > 1:
             return self.contains is not None and self.general(joined) < SPECIFIC and self.contains(joined)
-        return len(joined) > 1 and self.general(joined) < SPECIFIC and bool(self.idf(joined))
+        return len(joined) > 1 and self.general(joined) < SPECIFIC and (bool(self.idf(joined)) or (
+            inside and len(joined) >= HELD_WORD and self.contains is not None and self.contains(fold(joined))))
 
     def absent(self, word: str) -> bool:
         """`word` is a noun of general Chinese that the corpus never uses (`天气`, `房价`): a topic of its own,
@@ -356,6 +335,21 @@ class Vocabulary:
         if self.rarer(word, term):
             return True
         return weight >= RARE_IDF and self.general(word) >= GENERIC_RATIO * (self.general(joined) + GENERIC_FLOOR)
+
+
+def given_back(run: list[str], frames: list[str], contains, general) -> list[str]:
+    """A run of content words whose last word jieba glued to the first character of the frame after it
+    (`修好三门课是个啥`: 修好 / 三门 / 课是) gives that character back to the frame (`frames`), when the two last
+    characters are no word of general Chinese (`general`: 0; `四个自我` keeps its 我) and the corpus holds the
+    run without it and not with it."""
+    last = run[-1]
+    if contains is None or len(last) < 2 or last[-1] not in frame_words() or general(last[-2:]):
+        return run
+    joined = fold("".join(run))
+    if contains(joined) or not contains(joined[:-1]):
+        return run
+    frames.append(last[-1])
+    return run[:-1] + [last[:-1]]
 
 
 def spans(runs: list[list[str]]) -> list[tuple[str, ...]]:
