@@ -65,6 +65,22 @@ def test_frames_of_no_stated_kind_are_answered(seed_engine):
     assert len(right) >= 0.95 * len(asked), [q for q, _ in asked if q not in right]
 
 
+FRESH_C_DEV = FRESH_DEV.with_name("fresh_frames_c_dev.txt")
+
+
+def test_frames_written_blind_are_answered_and_absent_formulations_refused(seed_engine):
+    """The dev half of frames a helper wrote blind (chatter around the formulation: `X到底指啥，一直没搞懂`,
+    `支部学习要考X，它的内容是什么？`, `能不能帮我列一下X的几个组成部分？`): at least 95 % of a sample of
+    formulations answered with the formulation, and formulations no document holds refused."""
+    frames = [f for f in FRESH_C_DEV.read_text(encoding="utf-8").splitlines() if f.strip() and not f.startswith("#")]
+    terms = ["一岗双责", "双融双促", "修好三门课", "四强党支部", "牛鼻子"]
+    asked = [(f.format(t=t), t) for f in frames for t in terms]
+    right = [q for q, t in asked if (r := seed_engine.ask(q))["found"] and contains_answer(top_text(r), [t])]
+    assert len(right) >= 0.95 * len(asked), [q for q, _ in asked if q not in right]
+    absent = [f.format(t=t) for f in frames for t in ("领头雁", "四下基层")]
+    assert not [q for q in absent if seed_engine.ask(q)["found"]]
+
+
 @pytest.mark.parametrize("question", ["何谓“四下基层”？", "四下基层主要讲什么", "两个务必的核心要义",
                                       "如何理解主题党日", "党员活动日是什么意思"])
 def test_a_formulation_no_document_holds_is_refused_however_close_in_meaning(seed_engine, question):

@@ -246,3 +246,41 @@ def test_a_word_the_corpus_holds_only_inside_longer_ones_names_the_formulation(a
     for question in ("双融双促有啥讲究", "关于双融双促，有什么说法"):
         assert held_analysis(analyzer, question).term == "双融双促"
     assert held_analysis(analyzer, "双融双促行动计划具体有哪些内容").term == "双融双促行动计划"   # the longer span first
+
+
+def test_an_adverb_shaped_like_a_numbered_formulation_is_no_formulation(analyzer):
+    # 一直 opens like 一岗 or 两个 but is an adverb: not glued to 没, and it says less than the formulation
+    a = held_analysis(analyzer, "一岗双责到底指啥，一直没搞懂")
+    assert a.term == "一岗双责" and "一直没" not in a.content.split()
+
+
+@pytest.mark.parametrize("question", ["能不能帮我列一下一岗双责的几个组成部分？", "请列出一岗双责的主要内容", "列举一岗双责的几个方面"])
+def test_a_request_to_list_asks_for_the_parts_not_a_count(analyzer, question):
+    a = analyzer(question)
+    assert a.kind == "enumeration" and a.term == "一岗双责"
+
+
+def test_a_request_to_list_needs_no_count_in_the_passage():
+    from retrieval.search.refusal import asked_kinds
+
+    assert asked_kinds("列一下一岗双责的几个组成部分") == [] and asked_kinds("一岗双责有几个组成部分") == ["count"]
+
+
+REFERRING = "建设书香机关。支部要加强学习。两个维护。"
+
+
+@pytest.mark.parametrize("question, term", [
+    ("支部学习要考书香机关，它的内容是什么？", "书香机关"),     # 支部学习要考: context before the formulation
+    ("开会时领导说两个维护，这是什么意思？", "两个维护"),
+])
+def test_a_clause_of_frame_words_only_asks_about_the_words_ending_the_clause_before_it(analyzer, question, term):
+    a = analyzer(question, lambda w: {"支部": 2.1, "学习": 1.1, "书香": 4.3, "两个维护": 2.1}.get(w, 0.0),
+                 lambda text: text in REFERRING)
+    assert a.term == term
+
+
+def test_a_formulation_the_corpus_lacks_at_the_end_of_the_clause_is_what_is_asked(analyzer):
+    # not 支部, which the corpus holds: the question asks about 领头雁, which it does not
+    a = analyzer("支部学习要考领头雁，它的内容是什么？", lambda w: {"支部": 2.1, "学习": 1.1}.get(w, 0.0),
+                 lambda text: text in REFERRING)
+    assert a.term == "" and a.asked == "领头雁"

@@ -26,7 +26,7 @@ from functools import cached_property
 import jieba
 
 from retrieval.search.frames import frame_words, framed_kinds
-from retrieval.search.refusal import numeral
+from retrieval.search.refusal import FUNCTION_TAGS, numeral
 from retrieval.tokenize import TERM_FREQ, dictionary_word, fold, fresh_jieba, normalize, word_tags
 
 KINDS = ("definition", "enumeration", "who", "when", "where", "count", "why", "how", "yesno", "other")
@@ -34,6 +34,7 @@ YEAR = re.compile(r"(?<![\d.])((?:19|20)\d\d)(?:\s*年(?!代)|(?=\D*$)|(?=[^\d�
 QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,20})[”\"」』’》]")
 MARKED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,20})[”\"」』’]")     # in quote marks: a formulation, not a title (《…》)
 PUNCT = re.compile(r"^[\W_]+$")
+CLAUSE_BREAK = re.compile(r"^[，,：:；;]+$")
 PARTS = re.compile(r"哪[两二三四五六七八九十][^\s]|分别|[具都]体?是哪[些几]")     # asks for the parts one by one
 QUANTITY = re.compile(r"^(?:一[个种样]|[一二两三四五六七八九十百千万\d]+[名年次位批届条项家人天月日号岁])")  # 一个教派, 三名士兵
 PARTS_WORDS = re.compile(r"分别|是哪[些几]|有哪[些几]|包括哪|哪几|哪\s*(?:\d{1,2}|[两二三四五六七八九十]{1,2})\s*[个项条种类大方点]")
@@ -52,6 +53,7 @@ HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 NUMERAL = re.compile(r"^(?:[一二两三四五六七八九十双]|\d)[^一二两三四五六七八九十\d]?$")   # 两个 + 结合, 四下 + 基层: one formulation
 # Kinds in order of precedence: the first that matches names the question.
 KIND_PATTERNS = (
+    ("enumeration", r"列[出举]|列一?下|组成部分"),     # a request to list the parts, before a count: `列一下X的几个组成部分`
     ("when", r"哪一?年|何年|何时|什么时[候间]|哪一?[天日]|几号|几月|哪个月|啥时候?|多会儿"),
     ("who", r"谁|何人|哪一?位|什么人|哪个人|哪些人|哪个单位|哪些单位|哪家"),
     ("where", r"哪里|哪儿|何处|何地|在哪|什么地方|哪个地方|哪些地方"),
@@ -96,11 +98,17 @@ def about_meaning(analysis: Analysis) -> bool:
     return all(w in analysis.common for w in rest)
 
 
+def numbered(word: str) -> bool:
+    """`word` is a numeral and at most one character more, as formulations open (`两个`, `四下`, `双报`), not a
+    function word of that shape (`一直`, `一致`: adverbs)."""
+    return bool(NUMERAL.match(word)) and word_tags().get(word) not in FUNCTION_TAGS
+
+
 def weaker(word: str, weight: float, idf) -> bool:
     """`word` says less than a formulation of idf `weight`: the corpus uses it more often, or it is a
     short word the corpus does not use and not shaped like a formulation (`名词解释`, not `两个结合`)."""
     known = idf(word)
-    return known < weight if known else len(word) <= 4 and not NUMERAL.match(word[:2])
+    return known < weight if known else len(word) <= 4 and not numbered(word[:2])
 
 
 def kind_of(question: str, frames: tuple[str, ...] | list[str] = ()) -> str:
@@ -151,12 +159,14 @@ class Analyzer:
         text = normalize(question).strip()
         years = years_of(text)
         body = YEAR.sub(" ", text) if years else text
-        frames, runs, glued, last = [], [[]], False, ""
+        frames, runs, glued, last, breaks = [], [[]], False, "", []
         for word in self.cut(body):
             if PUNCT.match(word) or not word.strip() or word in frame_words() or \
                     (last.endswith("哪") and NUMERAL.match(word)):      # `哪五个` asks which five
                 if not (PUNCT.match(word) or not word.strip()):
                     frames.append(word)
+                elif CLAUSE_BREAK.match(word):
+                    breaks.append(len(runs))
                 runs.append([])
                 glued = False
             elif glued:              # jieba cuts a formulation it does not know after its numeral (两个 / 结合)
@@ -164,13 +174,15 @@ class Analyzer:
                 glued = False
             else:
                 runs[-1].append(word)
-                glued = bool(NUMERAL.match(word)) and fold(word) not in self.terms
+                glued = numbered(word) and fold(word) not in self.terms
             last = word
-        runs = [given_back(r, frames, contains, self.general) for r in runs if r]
+        runs = [given_back(r, frames, contains, self.general) if r else r for r in runs]
+        referent = referred(runs, breaks)
+        runs = [r for r in runs if r]
         content = [w for r in runs for w in r]
         kind = kind_of(text, frames)
         vocab = Vocabulary(self, idf, contains)
-        term, common = self.term_of(text, runs, kind, vocab)
+        term, common = self.term_of(text, runs, kind, vocab, referent)
         # a formulation that is the whole content (`扩先提中治软分别指什么`) is asked for its parts too
         parts = self.parts_asked(text, content) or ((term,) if PARTS.search(text) and term == "".join(content) else ())
         return Analysis(text, kind, " ".join(content), tuple(frames), term, years, parts, common,
@@ -255,13 +267,16 @@ class Analyzer:
         head = fold(text[:20])
         return any(head.startswith(t) for t in self.terms)
 
-    def term_of(self, text: str, runs: list[list[str]], kind: str, vocab: "Vocabulary") -> tuple[str, tuple[str, ...]]:
+    def term_of(self, text: str, runs: list[list[str]], kind: str, vocab: "Vocabulary",
+                referent: list[str] | None = None) -> tuple[str, tuple[str, ...]]:
         """The formulation asked about, for questions of meaning, parts, how, or of no stated kind
         (`我想了解一下X`, `X要求做到什么`): the whole content when it is one dictionary term or the quoted
         span of the question, else the most specific formulation of its content (a
         dictionary term, the quoted span, adjacent words the corpus holds together, a word rare in
         general Chinese that the corpus uses) when every other content word says less than it: the
         corpus uses it more often, it is common Chinese (`正确`, `说法`), or a short unknown word.
+        A last clause of frame words only (`支部学习要考X，它的内容是什么`) asks about the words that end the clause
+        before it (`referent`: the formulation is a tail of them).
         Returns the formulation and the common words it absorbed ("" and () when there is none)."""
         words = [w for r in runs for w in r]
         if kind not in ASKS_ABOUT or not words:
@@ -272,13 +287,16 @@ class Analyzer:
             return joined, ()
         if vocab.idf is None:
             return "", ()
-        candidates = [c for c in spans(runs) if vocab.formulation(c, quoted)] or \
-            [c for c in spans(runs) if vocab.formulation(c, quoted, inside=True)]
+        spanned = [tuple(referent[i:]) for i in range(len(referent))] if referent else spans(runs)
+        candidates = [c for c in spanned if vocab.formulation(c, quoted)] or \
+            [c for c in spanned if vocab.formulation(c, quoted, inside=True)]
         if not candidates:
             return "", ()
         named = self.terms | quoted
         term = min(candidates, key=lambda c: (fold("".join(c)) not in named, vocab.general("".join(c)),
                                                -vocab.weight(c), -len("".join(c))))
+        if referent and kind in MEANING:
+            return "".join(term), ()      # the words before it are context: `支部学习要考`
         rest = [w for w in words if w not in term]
         if kind not in MEANING and (len(rest) > GENERIC_MAX or any(vocab.absent(w) for w in rest)):
             return "", ()     # `X是在什么场合提出的`, `郑州天气怎么样`: asks about something else than X
@@ -335,6 +353,14 @@ class Vocabulary:
         if self.rarer(word, term):
             return True
         return weight >= RARE_IDF and self.general(word) >= GENERIC_RATIO * (self.general(joined) + GENERIC_FLOOR)
+
+
+def referred(runs: list[list[str]], breaks: list[int]) -> list[str] | None:
+    """The content words a last clause of frame words only refers back to (`支部学习要考X，它的内容是什么`: the run
+    ending the clause before it, X), or None. `breaks`: the index in `runs` of the run after each clause break."""
+    if not breaks or any(runs[breaks[-1]:]):
+        return None
+    return next((r for r in reversed(runs[:breaks[-1]]) if r), None)
 
 
 def given_back(run: list[str], frames: list[str], contains, general) -> list[str]:

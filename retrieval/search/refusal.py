@@ -49,6 +49,7 @@ NUM = r"(?:\d+(?:[.,]\d+)*|[〇零一二三四五六七八九十百千万两]+)"
 COUNTED = "个名位项次家批条篇轮种类所支场人头首对枚集处间代届岁"   # 几个, 几名, ... ask for a count
 UNIT = COUNTED + "万亿%％元米克吨件部本册章节期起倍度℃°"         # what a stated count may end with
 ORDINAL_UNITS = "轮届次批期个项条章节集回场代任季部"   # `第几轮` asks which round: `第九轮`, `首轮` answer it (not 第几名: RANK)
+LIST_REQUEST = re.compile(r"列[出举]|列一?下")
 ASKS = {"count": re.compile(rf"(?<!第)多少|(?<![第哪这那])几[{COUNTED}]"),
         "day": re.compile(r"哪一?[天日]|几号"), "month": re.compile(r"哪个月|几月"),
         "year": re.compile(r"哪一?年"), "time": re.compile(r"什么时[候间]|啥时候?|何时|多会儿"), "share": re.compile(r"比[重例].{0,3}多少|多大(?:的)?比[重例]|占比|百分之几|什么比例|多少比例|几成"),
@@ -112,9 +113,10 @@ class Evidence:
 def asked_kinds(question: str) -> list[str]:
     """What the question asks for: "count", "day", "month", "year", "time" (any date: `什么时候`), "share",
     or nothing of these. The `多少` of a share (`多少比例`) or of a length of time (`多少天`) asks for that,
-    not for a count as well (`三分之一`, `9日` answer them)."""
+    not for a count as well (`三分之一`, `9日` answer them); nor does a request to list (`列一下X的几个组成部分`)."""
     kinds = [kind for kind, pattern in ASKS.items() if pattern.search(question)]
-    return [k for k in kinds if k != "count" or not {"share", "span"} & set(kinds)]
+    listing = LIST_REQUEST.search(question) is not None     # `列一下X的几个组成部分` wants the parts listed
+    return [k for k in kinds if k != "count" or not ({"share", "span"} & set(kinds) or listing)]
 
 
 def gives_kind(kind: str, question: str, passage: str) -> bool:
