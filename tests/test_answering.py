@@ -94,6 +94,13 @@ def test_the_issue_phrasings_of_yigang_shuangze(seed_engine, question):
     assert result["found"] and "一岗双责" in top_text(result)
 
 
+@pytest.mark.parametrize("question", ["书记抓、抓书记是个啥", "书记抓、抓书记咋回事", "问下书记抓、抓书记是什么"])
+def test_a_question_of_meaning_gets_a_passage_holding_the_formulation_whole(seed_engine, question):
+    # the chunk on 党组（党委）书记亲自抓 scores as high on 书记 and 抓: the one holding 书记抓、抓书记 comes first
+    result = seed_engine.ask(question)
+    assert result["found"] and "书记抓、抓书记" in top_text(result)
+
+
 @pytest.mark.parametrize("question", ["什么是四强党支部？", "四强党支部是什么", "如何理解“四强”党支部", "四強黨支部的含義"])
 def test_a_definition_by_the_modifier_in_front(seed_engine, question):
     result = seed_engine.ask(question)

@@ -26,7 +26,7 @@ from retrieval.search.outline import outline_answer
 from retrieval.indexing.integrity import read_generation
 from retrieval.search.query import clean_question
 from retrieval.search.question import Analysis, Analyzer, about_meaning
-from retrieval.search.rank import PUBLISHED, TYPED_DEPTH, matches_year, prefer_typed
+from retrieval.search.rank import PUBLISHED, TYPED_DEPTH, TYPED_SHARE, matches_year, prefer_typed
 from retrieval.search.refusal import Evidence, decide, min_cosine_for
 from retrieval.search.result import error_result, make_result
 from retrieval.ingest.sentences import HAN
@@ -226,6 +226,7 @@ class Engine(DenseSide, QuestionSide):
             passages = prefer_typed(analysis.question, passages, self.passage_text)
             if not doc_ids:
                 passages = self.prefer_definition(analysis, passages, top_k, side.looked)
+                passages = self.prefer_term(analysis, passages)
         passages = passages[:max(top_k, sum(p.defines for p in passages))]     # every part an outline spells out
         return passages, self.evidence(side, passages, qvec)
 
@@ -270,6 +271,18 @@ class Engine(DenseSide, QuestionSide):
                        defines=True)
         rest = [p for p in passages if not p.overlaps(best)]
         return [best] + rest[:top_k - 1]
+
+    def prefer_term(self, analysis: Analysis, passages: list[Passage]) -> list[Passage]:
+        """For a question of the meaning of a formulation of the dictionary (quoted in the corpus, or curated), put
+        first the best passage holding it whole when the top one does not (and spells nothing out) and it scores
+        at least TYPED_SHARE of the top."""
+        term = fold(analysis.term) if about_meaning(analysis) else ""
+        if term not in self.analyzer.terms or not passages or passages[0].defines or term in fold(self.passage_text(passages[0])):
+            return passages
+        for i, p in enumerate(passages[1:TYPED_DEPTH], start=1):
+            if p.score >= TYPED_SHARE * passages[0].score and term in fold(self.passage_text(p)):
+                return [p] + passages[:i] + passages[i + 1:]
+        return passages
 
     def row_at(self, doc_id: str, start: int) -> int:
         return next(r for r in self.doc_rows[doc_id] if self.chunks.end[r] > start)
