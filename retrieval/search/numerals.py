@@ -14,8 +14,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-import cn2an
-
 NUMBER = re.compile(r"(?<![\d.])\d{1,4}(?![\d.])|[零〇一二两三四五六七八九十百千]+")
 UNIT = re.compile(r"[\u4e00-\u9fff]")
 ARABIC_TWO = ("二", "两")        # 2 written in Chinese: 二十大, 两个维护
@@ -39,6 +37,8 @@ def in_corpus_form(text: str, holds: Callable[[str], bool]) -> str:
 def other_forms(number: str) -> list[str]:
     """The number in the other script: `七十五` -> [`75`], `9` -> [`九`], `2` -> [`二`, `两`]; [] when `cn2an`
     cannot read it (`十四五` is a name, not a number)."""
+    import cn2an        # here, not at load: its import takes a tenth of a second, and most questions hold no number
+
     try:
         if number.isdigit():
             return list(ARABIC_TWO) if number == "2" else [cn2an.an2cn(number)]
