@@ -284,3 +284,8 @@ def test_a_formulation_the_corpus_lacks_at_the_end_of_the_clause_is_what_is_aske
     a = analyzer("支部学习要考领头雁，它的内容是什么？", lambda w: {"支部": 2.1, "学习": 1.1}.get(w, 0.0),
                  lambda text: text in REFERRING)
     assert a.term == "" and a.asked == "领头雁"
+
+
+def test_a_clause_that_is_a_question_itself_refers_to_nothing_before_it(analyzer):
+    # `X的说法是怎么来的，指什么`: the clause before 指什么 ends in frame words, so X is judged as usual
+    assert held_analysis(analyzer, "一岗双责的说法是怎么来的，指什么").term == "一岗双责"

@@ -357,10 +357,11 @@ class Vocabulary:
 
 def referred(runs: list[list[str]], breaks: list[int]) -> list[str] | None:
     """The content words a last clause of frame words only refers back to (`支部学习要考X，它的内容是什么`: the run
-    ending the clause before it, X), or None. `breaks`: the index in `runs` of the run after each clause break."""
-    if not breaks or any(runs[breaks[-1]:]):
+    ending the clause before it, X), or None; none when that clause ends in frame words itself, as a question
+    (`X的说法是怎么来的，指什么`). `breaks`: the index in `runs` of the run after each clause break."""
+    if not breaks or any(runs[breaks[-1]:]) or breaks[-1] == 0:
         return None
-    return next((r for r in reversed(runs[:breaks[-1]]) if r), None)
+    return runs[breaks[-1] - 1] or None
 
 
 def given_back(run: list[str], frames: list[str], contains, general) -> list[str]:
