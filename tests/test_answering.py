@@ -94,6 +94,15 @@ def test_the_issue_phrasings_of_yigang_shuangze(seed_engine, question):
     assert result["found"] and "一岗双责" in top_text(result)
 
 
+@pytest.mark.parametrize("question, found", [
+    ("党建中领头雁指什么", False), ("党建中第一粒扣子指什么", False),     # beside the frame: a formulation the corpus lacks
+    ("党建中一岗双责指什么", True), ("机关党建里说的书香机关是什么意思", True),
+    ("项目工作法作何理解", True), ("修好三门课作何理解", True),          # 作何理解, not 法作何 / 课作何
+])
+def test_the_formulation_beside_the_frame_of_meaning_is_what_is_asked(seed_engine, question, found):
+    assert seed_engine.ask(question)["found"] is found
+
+
 @pytest.mark.parametrize("question", ["书记抓、抓书记是个啥", "书记抓、抓书记咋回事", "问下书记抓、抓书记是什么"])
 def test_a_question_of_meaning_gets_a_passage_holding_the_formulation_whole(seed_engine, question):
     # the chunk on 党组（党委）书记亲自抓 scores as high on 书记 and 抓: the one holding 书记抓、抓书记 comes first

@@ -26,6 +26,7 @@ from functools import cached_property
 import jieba
 
 from retrieval.search.frames import frame_words, framed_kinds
+from retrieval.search.runs import beyond, given_back, referred, spans
 from retrieval.search.refusal import FUNCTION_TAGS, numeral
 from retrieval.tokenize import TERM_FREQ, dictionary_word, fold, fresh_jieba, normalize, word_tags
 
@@ -159,12 +160,14 @@ class Analyzer:
         text = normalize(question).strip()
         years = years_of(text)
         body = YEAR.sub(" ", text) if years else text
-        frames, runs, glued, last, breaks = [], [[]], False, "", []
+        frames, runs, glued, last, breaks, beside = [], [[]], False, "", [], None
         for word in self.cut(body):
             if PUNCT.match(word) or not word.strip() or word in frame_words() or \
                     (last.endswith("哪") and NUMERAL.match(word)):      # `哪五个` asks which five
                 if not (PUNCT.match(word) or not word.strip()):
                     frames.append(word)
+                    if beside is None and framed_kinds().get(word) in MEANING:     # the run before `指什么`,
+                        beside = len(runs) - 1 if runs[-1] else -1                  # or the one after `什么是`
                 elif CLAUSE_BREAK.match(word):
                     breaks.append(len(runs))
                 runs.append([])
@@ -175,14 +178,18 @@ class Analyzer:
             else:
                 runs[-1].append(word)
                 glued = numbered(word) and fold(word) not in self.terms
+                beside = len(runs) - 1 if beside == -1 else beside
             last = word
         runs = [given_back(r, frames, contains, self.general) if r else r for r in runs]
         referent = referred(runs, breaks)
+        beside = runs[beside] if beside is not None and beside >= 0 else []
         runs = [r for r in runs if r]
         content = [w for r in runs for w in r]
         kind = kind_of(text, frames)
         vocab = Vocabulary(self, idf, contains)
         term, common = self.term_of(text, runs, kind, vocab, referent)
+        if term and kind in MEANING and vocab.unheld(beyond(beside, term)):
+            term, common = "", ()     # `党建中领头雁指什么`: what stands by the frame is asked, and the corpus lacks it
         # a formulation that is the whole content (`扩先提中治软分别指什么`) is asked for its parts too
         parts = self.parts_asked(text, content) or ((term,) if PARTS.search(text) and term == "".join(content) else ())
         return Analysis(text, kind, " ".join(content), tuple(frames), term, years, parts, common,
@@ -328,6 +335,16 @@ class Vocabulary:
         return len(joined) > 1 and self.general(joined) < SPECIFIC and (bool(self.idf(joined)) or (
             inside and len(joined) >= HELD_WORD and self.contains is not None and self.contains(fold(joined))))
 
+    def unheld(self, words: list[str]) -> bool:
+        """`words` are shaped like a formulation (three or more characters, each word rare in general Chinese, not two
+        common words run together) and the corpus holds them nowhere: `领头雁`, `第一粒 / 扣子`; not `制备 / 过程`."""
+        word = "".join(words)
+        if any(min(self.general(word[:i]), self.general(word[i:])) >= SPECIFIC for i in range(2, len(word) - 1)):
+            return False          # two common words (`食用方法`, `主要职责`), however rare the compound
+        return self.idf is not None and self.contains is not None and len(fold(word)) >= 3 and \
+            all(self.general(w) < SPECIFIC for w in words + [word]) and not QUANTITY.match(word) and \
+            fold(word) not in self.analyzer.terms and not self.idf(word) and not self.contains(fold(word))
+
     def absent(self, word: str) -> bool:
         """`word` is a noun of general Chinese that the corpus never uses (`天气`, `房价`): a topic of its own,
         not a frame word jieba happened to cut (`讲讲`, `比作`) nor a rare one (a typo, a coinage)."""
@@ -353,36 +370,6 @@ class Vocabulary:
         if self.rarer(word, term):
             return True
         return weight >= RARE_IDF and self.general(word) >= GENERIC_RATIO * (self.general(joined) + GENERIC_FLOOR)
-
-
-def referred(runs: list[list[str]], breaks: list[int]) -> list[str] | None:
-    """The content words a last clause of frame words only refers back to (`支部学习要考X，它的内容是什么`: the run
-    ending the clause before it, X), or None; none when that clause ends in frame words itself, as a question
-    (`X的说法是怎么来的，指什么`). `breaks`: the index in `runs` of the run after each clause break."""
-    if not breaks or any(runs[breaks[-1]:]) or breaks[-1] == 0:
-        return None
-    return runs[breaks[-1] - 1] or None
-
-
-def given_back(run: list[str], frames: list[str], contains, general) -> list[str]:
-    """A run of content words whose last word jieba glued to the first character of the frame after it
-    (`修好三门课是个啥`: 修好 / 三门 / 课是) gives that character back to the frame (`frames`), when the two last
-    characters are no word of general Chinese (`general`: 0; `四个自我` keeps its 我) and the corpus holds the
-    run without it and not with it."""
-    last = run[-1]
-    if contains is None or len(last) < 2 or last[-1] not in frame_words() or general(last[-2:]):
-        return run
-    joined = fold("".join(run))
-    if contains(joined) or not contains(joined[:-1]):
-        return run
-    frames.append(last[-1])
-    return run[:-1] + [last[:-1]]
-
-
-def spans(runs: list[list[str]]) -> list[tuple[str, ...]]:
-    """Every run of adjacent content words, longest first: candidates for the formulation."""
-    out = [tuple(r[i:j]) for r in runs for i in range(len(r)) for j in range(i + 1, len(r) + 1)]
-    return sorted(out, key=len, reverse=True)
 
 
 def spelled_terms(terms: set[str]):

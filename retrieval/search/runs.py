@@ -1,0 +1,43 @@
+"""The runs of a question's content words (what lies between its frame words and marks) and what they say:
+which run a last clause refers back to, a character jieba glued from the frame, the words after a formulation,
+the spans that may name one. Pure functions used by `retrieval.search.question`."""
+from __future__ import annotations
+
+from retrieval.search.frames import frame_words
+from retrieval.tokenize import fold
+
+
+def beyond(run: list[str], term: str) -> list[str]:
+    """The words of `run` after the formulation `term` (all of them when it is elsewhere)."""
+    ends = [i for i in range(len(run)) if fold("".join(run[:i + 1])).endswith(fold(term))]
+    return run[ends[-1] + 1:] if ends else run
+
+
+def referred(runs: list[list[str]], breaks: list[int]) -> list[str] | None:
+    """The content words a last clause of frame words only refers back to (`支部学习要考X，它的内容是什么`: the run
+    ending the clause before it, X), or None; none when that clause ends in frame words itself, as a question
+    (`X的说法是怎么来的，指什么`). `breaks`: the index in `runs` of the run after each clause break."""
+    if not breaks or any(runs[breaks[-1]:]) or breaks[-1] == 0:
+        return None
+    return runs[breaks[-1] - 1] or None
+
+
+def given_back(run: list[str], frames: list[str], contains, general) -> list[str]:
+    """A run of content words whose last word jieba glued to the first character of the frame after it
+    (`修好三门课是个啥`: 修好 / 三门 / 课是) gives that character back to the frame (`frames`), when the two last
+    characters are no word of general Chinese (`general`: 0; `四个自我` keeps its 我) and the corpus holds the
+    run without it and not with it."""
+    last = run[-1]
+    if contains is None or len(last) < 2 or last[-1] not in frame_words() or general(last[-2:]):
+        return run
+    joined = fold("".join(run))
+    if contains(joined) or not contains(joined[:-1]):
+        return run
+    frames.append(last[-1])
+    return run[:-1] + [last[:-1]]
+
+
+def spans(runs: list[list[str]]) -> list[tuple[str, ...]]:
+    """Every run of adjacent content words, longest first: candidates for the formulation."""
+    out = [tuple(r[i:j]) for r in runs for i in range(len(r)) for j in range(i + 1, len(r) + 1)]
+    return sorted(out, key=len, reverse=True)
