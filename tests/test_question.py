@@ -59,6 +59,10 @@ def test_a_question_about_something_else_has_no_term(analyzer):
     ("党建干得好，对提拔有没有帮助？", "yesno"),
     ("何谓灯下黑", "definition"),
     ("党建引领", "other"),
+    ("两个维护讲的什么", "definition"),
+    ("两个维护这个提法出自哪里，讲的什么", "definition"),    # the meaning asked last is what an answer gives
+    ("两个维护是哪年提出的，有哪些要求", "enumeration"),
+    ("两个维护讲的什么，是哪年提出的", "when"),             # a last clause asking a fact keeps the first kind found
 ])
 def test_kind(question, kind):
     assert kind_of(normalize(question)) == kind

@@ -61,7 +61,8 @@ KIND_PATTERNS = (
     ("count", r"(?<!第)多少|(?<![第哪这那])几[个名位项次家批条篇轮种类所支场人方届年点]"),
     ("why", r"为什么|为何|为啥|何故|原因是什么"),
     ("definition", r"什么是|什么叫|何谓|何为|啥是|啥叫|所谓|意思|含义|涵义|内涵|定义|概念|释义|理解|看待|认识"
-                   r"|解释|解读|阐释|阐述|诠释|是指|指的是|指什么|指啥|是什么$|是啥$|简述|试述|介绍|谈谈|说说|讲讲"),
+                   r"|解释|解读|阐释|阐述|诠释|是指|指的是|指什么|指啥|是什么$|是啥$|简述|试述|介绍|谈谈|说说|讲讲"
+                   r"|[讲说]的是?(?:什么|啥)$"),
     ("enumeration", r"哪些|哪几|包括|包含|涵盖|哪[一二两三四五六七八九十]|分别"),
     ("how", r"怎么|怎样|如何|咋"),
     ("yesno", r"吗$|是否|是不是|有没有|能不能|能否|可不可以|可否"),
@@ -113,10 +114,14 @@ def weaker(word: str, weight: float, idf) -> bool:
 
 
 def kind_of(question: str, frames: tuple[str, ...] | list[str] = ()) -> str:
-    """The kind of a folded question (see KIND_PATTERNS); else the kind of the first of its `frames` that
-    a section of `data/frames.txt` names (`的核心要义`: definition); `other` when none fits."""
+    """The kind of a folded question (see KIND_PATTERNS), or of its last clause when that asks a meaning or the parts;
+    else the kind of the first of its `frames` that a section of `data/frames.txt` names (`的核心要义`:
+    definition); `other` when none fits."""
     text = re.sub(r"[\s？?。！!]+$", "", question)
+    last = re.split(r"[，,；;]", text)[-1]      # `X出自哪里，讲的什么`: the meaning asked last is what an answer gives
     found = next((kind for kind, pattern in KIND_RES if pattern.search(text)), None)
+    if last != text and (ends := next((kind for kind, pattern in KIND_RES if pattern.search(last)), None)) in MEANING:
+        return ends
     return found or next((framed_kinds()[w] for w in frames if w in framed_kinds()), "other")
 
 
