@@ -115,7 +115,8 @@ def titled(names: dict, folded: str) -> set[str]:
                 if any(r in title for r in runs)}
     longest = max(by_title.values(), default=0)
     found = {doc_id for doc_id, n in by_title.items() if n == longest} or short_titled(names, folded)
-    by_source = {doc_id for doc_id, (_, sources, *_) in names.items() if any(len(s) >= 2 and s in folded for s in sources)}
+    by_source = {doc_id for doc_id, (_, sources, *_) in names.items()
+                 if any(len(s) >= 2 and s in folded for s in sources)}
     return (found & by_source) or found | by_source
 
 

@@ -171,7 +171,7 @@ class Engine(DenseSide, QuestionSide):
 
     def correct_now(self, folded: str) -> Correction:
         """The correction of a text already `normalize`d, not remembered; its numbers first written as the
-        corpus writes them (`七十五周年` -> `75周年`, `retrieval.search.numerals`), which is no typo to report."""
+        corpus writes them (`七十五周年` -> `75周年`, `retrieval.search.numerals`): no typo to report."""
         return self.typo_corrector().correct(in_corpus_form(folded, self.holds))
 
     def typo_corrector(self):
@@ -273,11 +273,12 @@ class Engine(DenseSide, QuestionSide):
         return [best] + rest[:top_k - 1]
 
     def prefer_term(self, analysis: Analysis, passages: list[Passage]) -> list[Passage]:
-        """For a question of the meaning of a formulation of the dictionary (quoted in the corpus, or curated), put
-        first the best passage holding it whole when the top one does not (and spells nothing out) and it scores
-        at least TYPED_SHARE of the top."""
+        """For a question of the meaning of a formulation of the dictionary (quoted in the corpus, or curated),
+        put first the best passage holding it whole when the top one does not (and spells nothing out) and it
+        scores at least TYPED_SHARE of the top."""
         term = fold(analysis.term) if about_meaning(analysis) else ""
-        if term not in self.analyzer.terms or not passages or passages[0].defines or term in fold(self.passage_text(passages[0])):
+        if term not in self.analyzer.terms or not passages or passages[0].defines or \
+                term in fold(self.passage_text(passages[0])):
             return passages
         for i, p in enumerate(passages[1:TYPED_DEPTH], start=1):
             if p.score >= TYPED_SHARE * passages[0].score and term in fold(self.passage_text(p)):
