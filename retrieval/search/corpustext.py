@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 import threading
+from difflib import SequenceMatcher
 from functools import lru_cache
 
 import numpy as np
@@ -136,8 +137,4 @@ def short_titled(names: dict, folded: str) -> set[str]:
 
 def longest_run(text: str, title: str) -> int:
     """Length of the longest run of characters of `text` that `title` holds."""
-    best = 0
-    for i in range(len(text)):
-        while i + best < len(text) and text[i:i + best + 1] in title:
-            best += 1
-    return best
+    return SequenceMatcher(None, text, title, autojunk=False).find_longest_match(0, len(text), 0, len(title)).size
