@@ -158,13 +158,11 @@ class Analyzer:
         """How common `word` is in general Chinese: its count in jieba's dictionary (0 when absent)."""
         return self._general.get(word, self._jieba.FREQ.get(word, 0))
 
-    def __call__(self, question: str, idf=None, contains=None) -> Analysis:
-        """The analysis of `question`. `idf(word)` (0 for a word the corpus does not use) and
-        `contains(text)` (the corpus holds `text`, folded) let a question of meaning name its
-        formulation among weaker words (`机关党建里说的X是什么意思`, `怎么正确理解书香机关`)."""
-        text = normalize(question).strip()
-        years = years_of(text)
-        body = YEAR.sub(" ", text) if years else text
+    def runs_of(self, body: str) -> tuple[list[str], list[list[str]], list[int], int | None]:
+        """The question's frame words and its runs of content words between them (empty runs kept, so that
+        indexes hold), the index of the run after each clause break, and that of the run beside the first frame of
+        meaning: before it (`X指什么`), or after it (`什么是X`); None when there is no such frame, -1 when no run
+        stands beside it."""
         frames, runs, glued, last, breaks, beside = [], [[]], False, "", [], None
         for word in self.cut(body):
             if PUNCT.match(word) or not word.strip() or word in frame_words() or \
@@ -185,6 +183,16 @@ class Analyzer:
                 glued = numbered(word) and fold(word) not in self.terms
                 beside = len(runs) - 1 if beside == -1 else beside
             last = word
+        return frames, runs, breaks, beside
+
+    def __call__(self, question: str, idf=None, contains=None) -> Analysis:
+        """The analysis of `question`. `idf(word)` (0 for a word the corpus does not use) and
+        `contains(text)` (the corpus holds `text`, folded) let a question of meaning name its
+        formulation among weaker words (`机关党建里说的X是什么意思`, `怎么正确理解书香机关`)."""
+        text = normalize(question).strip()
+        years = years_of(text)
+        body = YEAR.sub(" ", text) if years else text
+        frames, runs, breaks, beside = self.runs_of(body)
         runs = [given_back(r, frames, contains, self.general) if r else r for r in runs]
         referent = referred(runs, breaks)
         beside = runs[beside] if beside is not None and beside >= 0 else []
