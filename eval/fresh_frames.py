@@ -10,6 +10,8 @@ test frames). Prints the rates and every frame, worst first.
 session and split at random before any run: develop on the first, report the second.
 `eval/fresh_frames_c_dev.txt` and `eval/fresh_frames_c_test.txt` are 30 more, written blind by a helper in the
 sixteenth session and split at random (seed 2037) before any was looked at one by one: the same use.
+`eval/fresh_frames_d_dev.txt` and `eval/fresh_frames_d_test.txt` are 40 more, written blind by a third helper later in
+that session and split at random (seed 2038) before any was read.
 """
 from __future__ import annotations
 
