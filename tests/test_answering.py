@@ -99,6 +99,8 @@ def test_the_issue_phrasings_of_yigang_shuangze(seed_engine, question):
     ("党建中一岗双责指什么", True), ("机关党建里说的书香机关是什么意思", True),
     ("项目工作法作何理解", True), ("修好三门课作何理解", True),          # 作何理解, not 法作何 / 课作何
     ("学习领头雁要把握哪些要点", False), ("学习一岗双责要把握哪些要点", True),   # 要点 asks, like 内容
+    # 这个提法 names the formulation before it: the clause before 它… ends with the formulation, not with 提法
+    ("写心得体会要用到一岗双责这个提法，它具体包括哪些内容呀", True), ("写心得体会要用到领头雁这个提法，它具体包括哪些内容呀", False),
 ])
 def test_the_formulation_beside_the_frame_of_meaning_is_what_is_asked(seed_engine, question, found):
     assert seed_engine.ask(question)["found"] is found

@@ -293,3 +293,11 @@ def test_a_formulation_the_corpus_lacks_at_the_end_of_the_clause_is_what_is_aske
 def test_a_clause_that_is_a_question_itself_refers_to_nothing_before_it(analyzer):
     # `X的说法是怎么来的，指什么`: the clause before 指什么 ends in frame words, so X is judged as usual
     assert held_analysis(analyzer, "一岗双责的说法是怎么来的，指什么").term == "一岗双责"
+
+
+def test_several_is_no_count():
+    from retrieval.search.refusal import asked_kinds
+
+    assert asked_kinds("一岗双责应该是分好几个方面的吧，都有哪些") == [] and kind_of("好几个方面都有哪些") == "enumeration"
+    assert asked_kinds("一岗双责分几个方面") == ["count"]
+
