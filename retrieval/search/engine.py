@@ -26,7 +26,7 @@ from retrieval.search.outline import outline_answer
 from retrieval.indexing.integrity import read_generation
 from retrieval.search.query import clean_question
 from retrieval.search.question import Analysis, Analyzer, about_meaning
-from retrieval.search.rank import PUBLISHED, TYPED_DEPTH, TYPED_SHARE, matches_year, prefer_typed
+from retrieval.search.rank import PUBLISHED, TYPED_DEPTH, matches_year, prefer_typed, promoted
 from retrieval.search.refusal import Evidence, decide, min_cosine_for
 from retrieval.search.result import error_result, make_result
 from retrieval.ingest.sentences import HAN
@@ -275,15 +275,11 @@ class Engine(DenseSide, QuestionSide):
     def prefer_term(self, analysis: Analysis, passages: list[Passage]) -> list[Passage]:
         """For a question of the meaning of a formulation of the dictionary (quoted in the corpus, or curated),
         put first the best passage holding it whole when the top one does not (and spells nothing out) and it
-        scores at least TYPED_SHARE of the top."""
+        scores at least TYPED_SHARE of the top (`rank.promoted`)."""
         term = fold(analysis.term) if about_meaning(analysis) else ""
-        if term not in self.analyzer.terms or not passages or passages[0].defines or \
-                term in fold(self.passage_text(passages[0])):
+        if term not in self.analyzer.terms or not passages or passages[0].defines:
             return passages
-        for i, p in enumerate(passages[1:TYPED_DEPTH], start=1):
-            if p.score >= TYPED_SHARE * passages[0].score and term in fold(self.passage_text(p)):
-                return [p] + passages[:i] + passages[i + 1:]
-        return passages
+        return promoted(passages, lambda p: term in fold(self.passage_text(p)))
 
     def row_at(self, doc_id: str, start: int) -> int:
         return next(r for r in self.doc_rows[doc_id] if self.chunks.end[r] > start)

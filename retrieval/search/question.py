@@ -27,7 +27,7 @@ import jieba
 
 from retrieval.search.frames import frame_words, framed_kinds
 from retrieval.search.runs import beyond, given_back, referred, spans
-from retrieval.search.refusal import FUNCTION_TAGS, numeral
+from retrieval.search.refusal import FUNCTION_TAGS, LIST_REQUEST, SOME, numeral
 from retrieval.tokenize import TERM_FREQ, dictionary_word, fold, fresh_jieba, normalize, word_tags
 
 KINDS = ("definition", "enumeration", "who", "when", "where", "count", "why", "how", "yesno", "other")
@@ -54,11 +54,11 @@ HAN_ONLY = re.compile(r"^[\u4e00-\u9fff]+$")
 NUMERAL = re.compile(r"^(?:[一二两三四五六七八九十双]|\d)[^一二两三四五六七八九十\d]?$")   # 两个 + 结合, 四下 + 基层: one formulation
 # Kinds in order of precedence: the first that matches names the question.
 KIND_PATTERNS = (
-    ("enumeration", r"列[出举]|列一?下|组成部分"),     # a request to list the parts, before a count: `列一下X的几个组成部分`
+    ("enumeration", rf"{LIST_REQUEST.pattern}|组成部分"),     # a request to list the parts, before a count: `列一下X的几个组成部分`
     ("when", r"哪一?年|何年|何时|什么时[候间]|哪一?[天日]|几号|几月|哪个月|啥时候?|多会儿"),
     ("who", r"谁|何人|哪一?位|什么人|哪个人|哪些人|哪个单位|哪些单位|哪家"),
     ("where", r"哪里|哪儿|何处|何地|在哪|什么地方|哪个地方|哪些地方"),
-    ("count", r"(?<!第)多少|(?<![第哪这那好])几[个名位项次家批条篇轮种类所支场人方届年点]"),
+    ("count", rf"(?<!第)多少|{SOME}[个名位项次家批条篇轮种类所支场人方届年点]"),
     ("why", r"为什么|为何|为啥|何故|原因是什么"),
     ("definition", r"什么是|什么叫|何谓|何为|啥是|啥叫|所谓|意思|含义|涵义|内涵|定义|概念|释义|理解|看待|认识"
                    r"|解释|解读|阐释|阐述|诠释|是指|指的是|指什么|指啥|是什么$|是啥$|简述|试述|介绍|谈谈|说说|讲讲"

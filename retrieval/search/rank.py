@@ -135,10 +135,16 @@ def prefer_typed(question: str, passages: list[Passage], text_of) -> list[Passag
         return typed_answer(question, text) and (parts is None or lists(text, *parts)) and \
             (place is None or place.search(normalize(text)) is not None)
 
-    if gives(passages[0]):
+    return promoted(passages, gives)
+
+
+def promoted(passages: list[Passage], wanted) -> list[Passage]:
+    """`passages` with the best of the top TYPED_DEPTH for which `wanted(passage)` holds put first, when the top
+    one is not wanted and that one scores at least TYPED_SHARE of the top."""
+    if not passages or wanted(passages[0]):
         return passages
     for i, p in enumerate(passages[1:TYPED_DEPTH], start=1):
-        if p.score >= TYPED_SHARE * passages[0].score and gives(p):
+        if p.score >= TYPED_SHARE * passages[0].score and wanted(p):
             return [p] + passages[:i] + passages[i + 1:]
     return passages
 

@@ -50,12 +50,13 @@ COUNTED = "个名位项次家批条篇轮种类所支场人头首对枚集处间
 UNIT = COUNTED + "万亿%％元米克吨件部本册章节期起倍度℃°"         # what a stated count may end with
 ORDINAL_UNITS = "轮届次批期个项条章节集回场代任季部"   # `第几轮` asks which round: `第九轮`, `首轮` answer it (not 第几名: RANK)
 LIST_REQUEST = re.compile(r"列[出举]|列一?下")
-ASKS = {"count": re.compile(rf"(?<!第)多少|(?<![第哪这那好])几[{COUNTED}]"),
+SOME = r"(?<![第哪这那好])几"    # a 几 that asks a number: not 第几 (an ordinal), 哪几 / 这几 (which, these), 好几 (several)
+ASKS = {"count": re.compile(rf"(?<!第)多少|{SOME}[{COUNTED}]"),
         "day": re.compile(r"哪一?[天日]|几号"), "month": re.compile(r"哪个月|几月"),
         "year": re.compile(r"哪一?年"), "time": re.compile(r"什么时[候间]|啥时候?|何时|多会儿"), "share": re.compile(r"比[重例].{0,3}多少|多大(?:的)?比[重例]|占比|百分之几|什么比例|多少比例|几成"),
-        "people": re.compile(r"(?:多少|(?<![第哪这那好])几)\s*(?:个人|人|名|位)(?![置子数口次])"),
+        "people": re.compile(rf"(?:多少|{SOME})\s*(?:个人|人|名|位)(?![置子数口次])"),
         # not 几年 / 多少年: `西元几年`, `公元前多少年` ask for a year; not 多久以前: a time
-        "span": re.compile(r"多长时间|多久(?!以?前)|多少(?:天|日|个月|小时|分钟)|(?<![第哪这那好])几(?:天|个月|小时|分钟)"),
+        "span": re.compile(rf"多长时间|多久(?!以?前)|多少(?:天|日|个月|小时|分钟)|{SOME}(?:天|个月|小时|分钟)"),
         "ordinal": re.compile(rf"第几\s*([{ORDINAL_UNITS}])")}
 GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
          "day": re.compile(rf"{NUM}\s*[日号]"), "month": re.compile(rf"{NUM}\s*月"),
