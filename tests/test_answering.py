@@ -158,6 +158,11 @@ def test_parts_of_a_formulation_the_corpus_only_names_are_refused(seed_engine):
     assert not seed_engine.ask("“四个意识”包括哪四个意识？")["found"]
     assert not seed_engine.ask("“修好三门课”是指哪三门课")["found"]       # named in a title, its three courses never
     assert seed_engine.ask("“四好”党员是哪四个“好”？")["found"]
+    # 分别 over the meaning and another aspect asks what it means, not its parts: answered like `X的内涵是什么`
+    for question, term in (("一岗双责的内涵和要求分别是什么？", "一岗双责"), ("“修好三门课”的含义、意义分别是什么", "修好三门课")):
+        result = seed_engine.ask(question)
+        assert result["found"] and contains_answer(top_text(result), [term]), question
+    assert not seed_engine.ask("“修好三门课”的内容和要求分别是什么")["found"]      # the contents one by one: never listed
 
 
 @pytest.mark.xfail(reason="paraphrase with words the corpus never uses (公务员, 培养): the right passage is "

@@ -201,6 +201,18 @@ def test_a_formulation_that_is_the_whole_content_is_asked_for_its_parts(analyzer
     assert analyzer("《战国无双3》是由哪两个公司合作开发的？").parts == ()       # a title names a work, not a formulation
 
 
+@pytest.mark.parametrize("question, parts", [
+    ("一岗双责的内涵和要求分别是什么？", ()),          # 分别 goes over 内涵 and 要求: the meaning is asked
+    ("“扩先提中治软”的含义、意义分别是什么", ()),
+    ("两个维护的定义与要求分别指什么", ()),
+    ("一岗双责的内容和要求分别是什么", ("一岗双责",)),   # no meaning among them: the contents, part by part
+    ("“扩先提中治软”分别指什么", ("扩先提中治软",)),
+    ("四个意识和四个自信分别是什么", ("四个意识", "四个自信")),   # 分别 over two formulations: each one's parts
+])
+def test_respectively_over_aspects_of_meaning_asks_no_parts(analyzer, question, parts):
+    assert analyzer(question).parts == parts
+
+
 def test_a_question_of_many_words_is_about_a_situation_not_a_formulation(analyzer):
     """A question of meaning or parts names an unknown formulation (`四下基层`) when it says little else; in
     a long colloquial question the one rare word is no formulation (`发大水`, `多学点`, `说来说去`)."""

@@ -7,6 +7,7 @@ tokenizer's stop words.
 """
 from __future__ import annotations
 
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from retrieval.tokenize import STOPWORDS
 
 DATA = Path(__file__).resolve().parents[1] / "data"
 SECTION_KINDS = {"meaning": "definition", "parts": "enumeration"}   # sections of data/frames.txt
+PARTS = re.compile(r"哪[两二三四五六七八九十][^\s]|分别|[具都]体?是哪[些几]")     # asks for the parts one by one
+# ... unless 分别 goes over the aspects named before it, one of them a meaning (`X的内涵和要求分别是什么`)
+ASPECTS = re.compile(r"([\u4e00-\u9fff]{2})(和|与|及|以及|、)([\u4e00-\u9fff]{2})分别")
 SPOKEN = (("怎么", "咋"), ("怎样", "咋"), ("如何", "咋"), ("什么", "啥"), ("一下", "下"))    # written, said
 
 
@@ -49,3 +53,12 @@ def spoken(frames: list[str]) -> set[str]:
     for written, said in SPOKEN:
         out |= {f.replace(written, said) for f in out if written in f}
     return out
+
+
+def asks_parts(text: str) -> bool:
+    """`text` asks for the parts one by one (`哪四个`, `分别是什么`, `具体是哪些`); not when its 分别 goes over two
+    aspects named before it, one of which is a meaning (`X的内涵和要求分别是什么`, `X的含义、意义分别指什么`):
+    that asks what X means, and what else of it, not for its parts."""
+    meaning = {w for w, kind in framed_kinds().items() if kind == "definition"}
+    text = ASPECTS.sub(lambda m: "".join(m.groups()) if meaning & {m[1], m[3]} else m[0], text)
+    return PARTS.search(text) is not None

@@ -25,7 +25,7 @@ from functools import cached_property
 
 import jieba
 
-from retrieval.search.frames import frame_words, framed_kinds
+from retrieval.search.frames import asks_parts, frame_words, framed_kinds
 from retrieval.search.runs import beyond, given_back, referred, spans
 from retrieval.search.refusal import FUNCTION_TAGS, LIST_REQUEST, SOME, numeral
 from retrieval.tokenize import TERM_FREQ, dictionary_word, fold, fresh_jieba, normalize, word_tags
@@ -36,7 +36,6 @@ QUOTED = re.compile(r"[“\"「『‘《]([^”\"」』’》]{2,20})[”\"」�
 MARKED = re.compile(r"[“\"「『‘]([^”\"」』’]{2,20})[”\"」』’]")     # in quote marks: a formulation, not a title (《…》)
 PUNCT = re.compile(r"^[\W_]+$")
 CLAUSE_BREAK = re.compile(r"^[，,：:；;]+$")
-PARTS = re.compile(r"哪[两二三四五六七八九十][^\s]|分别|[具都]体?是哪[些几]")     # asks for the parts one by one
 QUANTITY = re.compile(r"^(?:一[个种样]|[一二两三四五六七八九十百千万\d]+[名年次位批届条项家人天月日号岁])")  # 一个教派, 三名士兵
 PARTS_WORDS = re.compile(r"分别|是哪[些几]|有哪[些几]|包括哪|哪几|哪\s*(?:\d{1,2}|[两二三四五六七八九十]{1,2})\s*[个项条种类大方点]")
 COUNTED_THING = re.compile(r"(?<![\d第哪几两二三四五六七八九十])(\d{1,2}|[两二三四五六七八九十]{1,2})\s*(?:个方面|个|项|条|大|种|类|方面)")
@@ -204,7 +203,7 @@ class Analyzer:
         if term and kind in MEANING and vocab.unheld(beyond(beside, term)):
             term, common = "", ()     # `党建中领头雁指什么`: what stands by the frame is asked, and the corpus lacks it
         # a formulation that is the whole content (`扩先提中治软分别指什么`) is asked for its parts too
-        parts = self.parts_asked(text, content) or ((term,) if PARTS.search(text) and term == "".join(content) else ())
+        parts = self.parts_asked(text, content) or ((term,) if asks_parts(text) and term == "".join(content) else ())
         return Analysis(text, kind, " ".join(content), tuple(frames), term, years, parts, common,
                         term or self.named(content, kind, vocab) or self.phrase(runs, kind), self.pieces(term),
                         0 if parts else self.count_asked(text))
@@ -263,7 +262,7 @@ class Analyzer:
     def parts_asked(self, text: str, words: list[str]) -> tuple[str, ...]:
         """The numbered formulations of the question (`四个意识`, `双抓双促`, `3815`) when it asks for their
         parts one by one (`哪四个`, `分别是`): the corpus must spell them out, naming them is not enough."""
-        if not PARTS.search(text):
+        if not asks_parts(text):
             return ()
         quoted = {fold(q) for q in QUOTED.findall(text)}
         spans = MARKED.findall(text)      # a quoted formulation jieba cut in two (`“修好三门课”是指哪三门课`), not a title
