@@ -7,7 +7,7 @@ questions (the extra one of an odd count alternating between the splits) are "de
 moves a question of an earlier one: g118–g262 (batch 2) with seed 2026, g263–g362 (batch 3,
 written 2026-12-03) with seed 2027, g363–g462 (batch 4, written 2026-12-03) with seed 2028,
 g463–g562 (batch 5, written blind like batches 3 and 4) with seed 2029, g563–g662 (batch 6,
-written blind on 2026-12-04) with seed 2030, g663–g762 (batch 7, written blind on 2026-12-04) with seed 2031, g763–g862 (batch 8, written blind on 2026-12-04) with seed 2032, g863–g962 (batch 9, written blind on 2026-12-05) with seed 2033, g963–g1062 (batch 10, written blind on 2026-12-05) with seed 2034, g1063–g1162 (batch 11, written blind on 2026-12-05) with seed 2035, g1163 and above (batch 12, written blind on 2026-12-05) with seed 2036. In a later batch
+written blind on 2026-12-04) with seed 2030, g663–g762 (batch 7, written blind on 2026-12-04) with seed 2031, g763–g862 (batch 8, written blind on 2026-12-04) with seed 2032, g863–g962 (batch 9, written blind on 2026-12-05) with seed 2033, g963–g1062 (batch 10, written blind on 2026-12-05) with seed 2034, g1063–g1162 (batch 11, written blind on 2026-12-05) with seed 2035, g1163–g1262 (batch 12, written blind on 2026-12-05) with seed 2036, g1263 and above (batch 13, written blind on 2026-12-05, near duplicates of earlier questions replaced) with seed 2037. In a later batch
 the extra question of an odd count goes to the split that has fewer of that type in the earlier batches (alternating, as in
 batch 2, when they have as many), so every type stays split 50/50 over g118 onwards too. The test part is held out: tune on dev, report test. `check_gold.py` recomputes the
 assignment and fails when the file disagrees.
@@ -25,7 +25,7 @@ from pathlib import Path
 SEED = 2026
 DEVELOPED = 117          # g001..g117 were written before the split and used during development
 # (first id, seed) of each batch split on its own; a batch runs to the next one's first id.
-BATCHES = ((DEVELOPED + 1, SEED), (263, 2027), (363, 2028), (463, 2029), (563, 2030), (663, 2031), (763, 2032), (863, 2033), (963, 2034), (1063, 2035), (1163, 2036))
+BATCHES = ((DEVELOPED + 1, SEED), (263, 2027), (363, 2028), (463, 2029), (563, 2030), (663, 2031), (763, 2032), (863, 2033), (963, 2034), (1063, 2035), (1163, 2036), (1263, 2037))
 
 
 def number(item: dict) -> int:

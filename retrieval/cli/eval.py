@@ -32,7 +32,7 @@ def register(subparsers) -> None:
                         "instead of 4000)")
     p.add_argument("--batch", type=int, choices=range(1, len(gold.BATCHES) + 1), default=None,
                    help="seed suite: only the questions of this batch (3: g263-g362, 4: g363-g462, 5: g463-g562, "
-                        "6: g563-g662, 7: g663-g762, 8: g763-g862, 9: g863-g962, 10: g963-g1062, 11: g1063-g1162, 12: g1163-; the last ten written without reading "
+                        "6: g563-g662, 7: g663-g762, 8: g763-g862, 9: g863-g962, 10: g963-g1062, 11: g1063-g1162, 12: g1163-g1262, 13: g1263-; the last eleven written without reading "
                         "the engine)")
     p.add_argument("--model", default=None, help="embedding model name or path")
     p.add_argument("--json", action="store_true", help="print the report as JSON")

@@ -18,7 +18,7 @@ from retrieval.search.refusal import decide
 
 GOLD = Path(__file__).resolve().parents[2] / "eval" / "seed_gold.jsonl"
 SPLITS = ("dev", "test")
-BATCHES = (1, 118, 263, 363, 463, 563, 663, 763, 863, 963, 1063, 1163)    # first question number of each batch written (eval/README.md): 1 = g001-g117, ...
+BATCHES = (1, 118, 263, 363, 463, 563, 663, 763, 863, 963, 1063, 1163, 1263)    # first question number of each batch written (eval/README.md): 1 = g001-g117, ...
 
 
 def load_gold(path: Path = GOLD, split: str | None = None, batch: int | None = None) -> list[dict]:
