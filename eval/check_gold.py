@@ -28,7 +28,7 @@ from pathlib import Path
 import opencc
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from split_gold import assign  # noqa: E402
+from split_gold import assign, near_dev  # noqa: E402
 
 TYPES = {"definition", "fact", "paraphrase", "traditional", "enumeration", "unanswerable",
          "who", "when", "count", "typo", "keyword"}
@@ -177,8 +177,11 @@ def split_errors(items: list[dict]) -> list[str]:
         expected = assign(items)
     except (KeyError, ValueError) as exc:
         return [f"cannot compute the split: {exc}"]
+    near = near_dev(items, expected)
     return [f"{o['id']}: split {o.get('split')!r}, split_gold.py assigns {expected[o['id']]!r}"
-            for o in items if o.get("split") != expected[o["id"]]]
+            for o in items if o.get("split") != expected[o["id"]]] + \
+        [f"{o['id']}: near_dev {o.get('near_dev')!r}, split_gold.py finds {near.get(o['id'])!r}"
+         for o in items if o.get("near_dev") != near.get(o["id"])]
 
 
 if __name__ == "__main__":

@@ -140,12 +140,36 @@ def test_gold_evaluate_reports_all_dev_and_test(seed_engine):
     items = [i for i in gold.load_gold() if i["id"] in ("g001", "g096", "g118", "g119", "g230", "g231")]
     items += [i for i in gold.load_gold(split="test") if i["type"] in ("who", "unanswerable")][:3]
     report = gold.evaluate(seed_engine, ["明天北京会下雨吗？", "红烧肉怎么做？"], items)
-    assert set(report) == {"all", "dev", "test"}
-    for split in ("dev", "test"):
+    assert set(report) == {"all", "dev", "test", "novel"}
+    for split in ("dev", "test", "novel"):
         assert report[split]["questions"]["offtopic"] == 1
         assert set(report[split]) >= {"hybrid", "bm25", "dense", "refusal", "calibration", "by_type", "highlights"}
     counts = [report[s]["questions"]["answerable"] + report[s]["questions"]["unanswerable"] for s in ("dev", "test")]
     assert sum(counts) == len(items)
+    novel = [i for i in items if i["split"] == "test" and "near_dev" not in i]
+    assert report["novel"]["questions"]["answerable"] + report["novel"]["questions"]["unanswerable"] == len(novel)
+
+
+def test_novel_test_questions_are_those_no_dev_question_nearly_repeats():
+    """A test question written again in other words by a later helper (`…在哪开的` / `…在哪儿开的`) is no
+    held-out question: `near_dev` names the dev question, and the novel split leaves it out."""
+    import sys
+    sys.path.insert(0, str(EVAL))
+    from split_gold import near_dev
+
+    items = [{"id": "g1", "question": "第二届全国机关党建理论研讨会在哪开的", "split": "dev"},
+             {"id": "g2", "question": "第二届全国机关党建理论研讨会在哪儿开的？", "split": "test"},
+             {"id": "g3", "question": "三年行动计划一共明确了多少项推进措施", "split": "test"}]
+    assert near_dev(items, {i["id"]: i["split"] for i in items}) == {"g2": "g1"}
+    everything = gold.load_gold()
+    dev_ids = {i["id"] for i in everything if i["split"] == "dev"}
+    test = gold.load_gold(split="test")
+    novel = gold.load_gold(split="novel")
+    assert all(i["near_dev"] in dev_ids for i in test if "near_dev" in i)
+    recorded = {i["id"]: i["near_dev"] for i in everything if "near_dev" in i}
+    assert recorded == near_dev(everything, {i["id"]: i["split"] for i in everything})    # as split_gold.py writes it
+    assert {i["id"] for i in novel} == {i["id"] for i in test if "near_dev" not in i}
+    assert 0.5 * len(test) < len(novel) < len(test)
 
 
 def test_gold_evaluate_one_split_asks_only_it(seed_engine, monkeypatch):

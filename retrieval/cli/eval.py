@@ -1,10 +1,12 @@
 """`python -m retrieval eval [--suite seed|phrasing|cmrc2018_dev|drcd_dev|all] [--limit N] [--json]`.
 
 The seed and phrasing suites report every figure for split "dev" (tune on it) and split
-"test" (held out: report it, do not tune on it), and for the whole set ("all")."""
+"test" (held out: report it, do not tune on it), and for the whole set ("all"); the seed suite also for
+"novel", its test questions that no dev question nearly repeats (`eval/split_gold.py`)."""
 from __future__ import annotations
 
 import json
+import sys
 from pathlib import Path
 
 from retrieval.indexing import stores
@@ -27,9 +29,9 @@ def register(subparsers) -> None:
     p.add_argument("--limit", type=int, default=None, help="only the first N questions of each external set")
     p.add_argument("--hybrid-only", action="store_true",
                    help="external sets: the hybrid engine only, not BM25 and dense alone (a third of the asks)")
-    p.add_argument("--split", choices=("dev", "test"), default=None,
+    p.add_argument("--split", choices=("dev", "test", "novel"), default=None,
                    help="seed and phrasing suites: ask only this split's questions (phrasing: about 2000 asks "
-                        "instead of 4000)")
+                        "instead of 4000); novel (seed suite only): the test questions no dev question nearly repeats")
     p.add_argument("--batch", type=int, choices=range(1, len(gold.BATCHES) + 1), default=None,
                    help="seed suite: only the questions of this batch (3: g263-g362, 4: g363-g462, 5: g463-g562, "
                         "6: g563-g662, 7: g663-g762, 8: g763-g862, 9: g863-g962, 10: g963-g1062, 11: g1063-g1162, 12: g1163-g1262, 13: g1263-; the last eleven written without reading "
@@ -42,6 +44,9 @@ def register(subparsers) -> None:
 
 def run(args) -> int:
     report, where = {}, stores.location(args.index, args.store)
+    if args.split == "novel" and args.suite != "seed":
+        print("--split novel is a split of the seed suite only (--suite seed)", file=sys.stderr)
+        return 2
     if args.suite in ("seed", "phrasing", "all"):
         engine = Engine.open(where, args.corpus, model=args.model)
     if args.suite in ("seed", "all"):
@@ -69,7 +74,7 @@ def tables(report: dict) -> str:
         if suite == "phrasing":
             out += phrasing_lines(result)
             continue
-        parts = [(f"{suite} {split}", result[split]) for split in ("dev", "test", "all") if split in result]
+        parts = [(f"{suite} {split}", result[split]) for split in ("dev", "test", "novel", "all") if split in result]
         for name, part in parts or [(suite, result)]:
             out += mode_lines(name, part)
     return "\n".join(out)

@@ -4,7 +4,9 @@ Answerable questions count a hit when a passage comes from one of the expected
 documents and contains one of the expected spans (folded). Unanswerable ones are
 right when `found` is false. Off-topic questions from CMRC 2018 asked of the seed
 corpus add a larger set of questions the corpus cannot answer. Every figure is reported
-for the whole set and for each split: "dev" (tune on it) and "test" (held out, report it).
+for the whole set and for each split: "dev" (tune on it) and "test" (held out, report it), and for
+"novel": the test questions that are no near duplicate of a dev question (no `near_dev`, recorded by
+`eval/split_gold.py`), the ones nothing tuned on dev has seen in other words.
 """
 from __future__ import annotations
 
@@ -17,7 +19,7 @@ from retrieval.evaluate.metrics import contains_answer, highlighted_share, in_hi
 from retrieval.search.refusal import decide
 
 GOLD = Path(__file__).resolve().parents[2] / "eval" / "seed_gold.jsonl"
-SPLITS = ("dev", "test")
+SPLITS = ("dev", "test", "novel")     # novel: the test questions with no near duplicate among the dev ones
 BATCHES = (1, 118, 263, 363, 463, 563, 663, 763, 863, 963, 1063, 1163, 1263)    # first question number of each batch written (eval/README.md): 1 = g001-g117, ...
 
 
@@ -26,7 +28,14 @@ def load_gold(path: Path = GOLD, split: str | None = None, batch: int | None = N
     one batch (1-7: the order they were written in)."""
     with open(path, encoding="utf-8") as fh:
         items = [json.loads(line) for line in fh if line.strip()]
-    return [i for i in items if (split is None or i.get("split") == split) and (batch is None or batch_of(i) == batch)]
+    return [i for i in items if in_split(i, split) and (batch is None or batch_of(i) == batch)]
+
+
+def in_split(item: dict, split: str | None) -> bool:
+    """`item` belongs to `split` (None: every split; "novel": a test question no dev question nearly repeats)."""
+    if split == "novel":
+        return item.get("split") == "test" and not item.get("near_dev")
+    return split is None or item.get("split") == split
 
 
 def batch_of(item: dict) -> int:
@@ -113,19 +122,24 @@ def run_gold(engine: Engine, items: list[dict], offtopic_questions: list[str]) -
 
 def offtopic_split(k: int) -> str:
     """The k-th off-topic question's split: even ones dev, odd ones test."""
-    return SPLITS[k % 2]
+    return ("dev", "test")[k % 2]
+
+
+def held(split: str) -> str:
+    """The split of the off-topic questions asked with `split`: novel questions are test questions."""
+    return "test" if split == "novel" else split
 
 
 def figures(engine: Engine, run: Run, split: str | None = None) -> dict:
     """Ranking, refusal, calibration, by-type and highlight figures over one split (None: all)."""
     def keep(item):
-        return split is None or item.get("split") == split
+        return in_split(item, split)
     sel = [k for k, i in enumerate(run.answerable) if keep(i)]
     report = {mode: summary([run.ranks[mode][k] for k in sel]) for mode in MODES}
     hybrid = [run.runs["hybrid"][k] for k in sel]
     ev = [[e for _, e in hybrid],
           [e for i, e in zip(run.unanswerable, run.unanswerable_evidence) if keep(i)],
-          [e for k, e in enumerate(run.offtopic_evidence) if split is None or offtopic_split(k) == split]]
+          [e for k, e in enumerate(run.offtopic_evidence) if split is None or offtopic_split(k) == held(split)]]
     report["refusal"] = refusal(*ev, min_cosine=engine.min_cosine)
     # of the unanswerable questions answered, those whose answer says the corpus only names what is asked
     said = [decide(e, min_cosine=engine.min_cosine) and named
@@ -147,8 +161,8 @@ def evaluate(engine: Engine, offtopic_questions: list[str], items: list[dict] | 
     questions are asked and reported (the other split is not read)."""
     items = load_gold() if items is None else items
     if split is not None:
-        kept = [i for i in items if i.get("split") == split]
-        offtopic = [q for k, q in enumerate(offtopic_questions) if offtopic_split(k) == split]
+        kept = [i for i in items if in_split(i, split)]
+        offtopic = [q for k, q in enumerate(offtopic_questions) if offtopic_split(k) == held(split)]
         return {split: figures(engine, run_gold(engine, kept, offtopic))}
     run = run_gold(engine, items, offtopic_questions)
     return {"all": figures(engine, run), **{split: figures(engine, run, split) for split in SPLITS}}
