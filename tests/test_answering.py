@@ -81,6 +81,20 @@ def test_frames_written_blind_are_answered_and_absent_formulations_refused(seed_
     assert not [q for q in absent if seed_engine.ask(q)["found"]]
 
 
+FRESH_D_DEV = FRESH_DEV.with_name("fresh_frames_d_dev.txt")
+
+
+def test_frames_of_a_third_blind_writer_are_answered(seed_engine):
+    """The dev half of fresh frames d (`X的内涵和要求分别是什么`, `支部书记让我们学习X，它由哪几部分组成，每部分讲的
+    是什么？`): at least 94 % of a sample answered with the formulation. Requests for the parts one by one of a
+    formulation the corpus never lists (`“X”是指哪几个？分别是什么`) are refused, and count against it."""
+    frames = [f for f in FRESH_D_DEV.read_text(encoding="utf-8").splitlines() if f.strip() and not f.startswith("#")]
+    terms = ["一岗双责", "两个维护", "灯下黑", "四强党支部", "书香机关", "第一议题"]
+    asked = [(f.format(t=t), t) for f in frames for t in terms]
+    right = [q for q, t in asked if (r := seed_engine.ask(q))["found"] and contains_answer(top_text(r), [t])]
+    assert len(right) >= 0.94 * len(asked), [q for q, _ in asked if q not in right]
+
+
 @pytest.mark.parametrize("question", ["何谓“四下基层”？", "四下基层主要讲什么", "两个务必的核心要义",
                                       "如何理解主题党日", "党员活动日是什么意思"])
 def test_a_formulation_no_document_holds_is_refused_however_close_in_meaning(seed_engine, question):

@@ -314,8 +314,8 @@ class Analyzer:
         named = self.terms | quoted
         term = min(candidates, key=lambda c: (fold("".join(c)) not in named, vocab.general("".join(c)),
                                                -vocab.weight(c), -len("".join(c))))
-        if referent and kind in MEANING:
-            return "".join(term), ()      # the words before it are context: `支部学习要考`
+        if referent and kind in MEANING:      # the words before it are context (`支部学习要考`), not searched
+            return "".join(term), tuple(w for w in words if fold(w) not in fold("".join(term)))
         rest = [w for w in words if w not in term]
         if kind not in MEANING and (len(rest) > GENERIC_MAX or any(vocab.absent(w) for w in rest)):
             return "", ()     # `X是在什么场合提出的`, `郑州天气怎么样`: asks about something else than X

@@ -16,10 +16,15 @@ def beyond(run: list[str], term: str) -> list[str]:
 def referred(runs: list[list[str]], breaks: list[int]) -> list[str] | None:
     """The content words a last clause of frame words only refers back to (`支部学习要考X，它的内容是什么`: the run
     ending the clause before it, X), or None; none when that clause ends in frame words itself, as a question
-    (`X的说法是怎么来的，指什么`). `breaks`: the index in `runs` of the run after each clause break."""
-    if not breaks or any(runs[breaks[-1]:]) or breaks[-1] == 0:
+    (`X的说法是怎么来的，指什么`). Clauses of frame words only in between refer back with it (`学习X，它由哪几部分
+    组成，每部分讲的是什么`). `breaks`: the index in `runs` of the run after each clause break."""
+    if not breaks or any(runs[breaks[-1]:]):
         return None
-    return runs[breaks[-1] - 1] or None
+    starts = [0, *breaks]
+    for before, start in zip(reversed(starts[:-1]), reversed(starts[1:])):
+        if any(runs[before:start]):
+            return runs[start - 1] or None
+    return None
 
 
 def given_back(run: list[str], frames: list[str], contains, general) -> list[str]:
