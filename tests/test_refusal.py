@@ -140,7 +140,7 @@ def test_how_many_people_needs_a_count_of_people():
 
 
 def test_how_long_needs_a_length_of_time_or_a_period():
-    assert asked_kinds("述职评议多长时间搞一次？") == ["span"] and asked_kinds("培训要几天") == ["span"]
+    assert asked_kinds("述职评议多长时间搞一次？") == ["often"] and asked_kinds("培训要几天") == ["span"]
     assert asked_kinds("哪几年") == asked_kinds("西元几年") == asked_kinds("多久以前") == []
     assert typed_answer("多久一次", "每年开展一次") and typed_answer("用了多长时间", "用3个月时间")
     assert not typed_answer("多久一次", "2024年开展了述职评议")
@@ -240,6 +240,21 @@ def test_how_often_needs_a_period_not_a_routine():
     assert not typed_answer(question, "构建起常态化考核的良好氛围。")      # 常态化: a routine, no period
     assert typed_answer(question, "定期检查成效，每年开展一次述职评议。")
     assert not typed_answer("联络员多久来检查一次", "要建立联络员制度，定期检查成效。")   # 定期: regularly, how often unsaid
+    # a period said with 按 (`按季度通报`) answers it, and so does a length of time (`每隔两年`); a year does not
+    assert asked_kinds("典型案例多久通报一次") == asked_kinds("政治素质考察一年要搞几回") == ["often"]
+    assert typed_answer("典型案例多久通报一次", "建立党支部月报机制，按季度通报典型案例")
+    assert typed_answer("多久换届一次", "每隔两年换届") and not typed_answer("多久换届一次", "2024年完成换届")
+    assert not typed_answer("政治素质考察一年要搞几回", "做实政治素质考察，完善考察办法")   # no 几回 counted either
+    assert typed_answer("政治素质考察一年要搞几回", "政治素质考察每年两次")
+
+
+def test_a_count_is_answered_by_a_list_of_the_things_counted():
+    """`能增强党支部的几种力`: `凝聚力、向心力、战斗力` answers it without a number, since each item ends in the
+    name of what is counted (the last may run on: `学做联动的学习格局`); other lists do not."""
+    assert typed_answer("能增强党支部的几种力", "增强党支部的凝聚力、向心力、战斗力")
+    assert typed_answer("理论学习搞成了几个联动的格局", "形成上下联动、内外联动、学做联动的学习格局")
+    assert not typed_answer("能增强党支部的几种力", "增强党支部的政治功能和组织功能")
+    assert not typed_answer("第三批四强党支部命名了多少个", "评定命名第三批“四强”党支部、先锋党支部")
 
 
 def test_who_holds_a_post_needs_a_passage_that_names_the_post():

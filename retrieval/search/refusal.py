@@ -57,7 +57,10 @@ ASKS = {"count": re.compile(rf"(?<!第)多少|{SOME}[{COUNTED}]"),
         "people": re.compile(rf"(?:多少|{SOME})\s*(?:个人|人|名|位)(?![置子数口次])"),
         # not 几年 / 多少年: `西元几年`, `公元前多少年` ask for a year; not 多久以前: a time
         "span": re.compile(rf"多长时间|多久(?!以?前)|多少(?:天|日|个月|小时|分钟)|{SOME}(?:天|个月|小时|分钟)"),
-        "ordinal": re.compile(rf"第几\s*([{ORDINAL_UNITS}])")}
+        "ordinal": re.compile(rf"第几\s*([{ORDINAL_UNITS}])"),
+        # how often (`多长时间提一回`, `多久通报一次`, `一年要搞几回`): a period, not a length of time or a count
+        "often": re.compile(r"多(?:久|长时间)[^，。？！,?!]{0,10}?[一1][次回趟]|(?:几|多少)(?:年|个?月|天|周|星期)一[次回趟]"
+                            r"|(?:一年|每年|一个?月|每月|一周|每周)[^，。？！,?!]{0,6}?(?:几|多少)[次回趟]")}
 GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
          "day": re.compile(rf"{NUM}\s*[日号]"), "month": re.compile(rf"{NUM}\s*月"),
          "year": re.compile(rf"{NUM}\s*年|\d+年代"),
@@ -70,7 +73,9 @@ GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
          "people": re.compile(rf"{NUM}\s*(?:多|余|来)?\s*[万亿]?\s*(?:个人|人|名|位)|\d+(?:\.\d+)?\s*[万亿]"),   # not by `6个方面`
          "span": re.compile(r"(?<![\d年月])(?:\d{1,3}|[半一二两三四五六七八九十百]{1,3})\s*(?:多|余)?\s*"
                             r"(?:年|个月|月(?!\s*[\d一二三四五六七八九十]{1,3}\s*[日号])|周|星期|天|日|小时|分钟|秒|个?季度|赛季)"
-                            r"|每(?:年|半年|个?季度|个?月|周|星期|天|日)|[一二两三四五六七八九十]年一[次度]")}   # 多久: a length of time or a period (not 定期: regularly, how often unsaid)
+                            r"|每(?:年|半年|个?季度|个?月|周|星期|天|日)|[一二两三四五六七八九十]年一[次度]"),
+         "often": re.compile(r"[每按](?:年|半年|个?季度|个?月|周|星期|天|日)|[一二两三四五六七八九十\d]+\s*(?:年|个?月|周|天)一[次度回]"
+                             r"|[一每](?:年|个?月|周)[一二两三四五六七八九十\d]+[次回]")}    # or a length of time (span): 每隔两年   # 多久: a length of time or a period (not 定期: regularly, how often unsaid)
 # who came first or won (`哪支合唱队拿了第一名`) is answered by a passage that ranks or awards (`荣获一等奖`, `夺冠`, `第2名`),
 # and how two things differ (`有什么区别`, `哪个更严`) by one that compares them (`不同于`, `相比`, `高于`)
 RANK = (re.compile(r"第一名|冠军|头名|一等奖|金奖|夺冠|[拿得获]了?第一|第几名|名次|获奖|得奖"),
@@ -92,6 +97,7 @@ VAGUE = {"百年", "千年", "万年", "百个", "千个", "万个"}     # "百�
 # a numbered mention of the question (`第八轮`, `18项`, `第三批`, `十九大`, `四中全会`, `70周年`): the corpus must
 # say it, in some spelling. Not 名/位/次/家: ranks and counts are said in other words
 MENTION = re.compile(r"(?<![\d〇零一二两三四五六七八九十百千万])(第)?(\d{1,3}|[一二两三四五六七八九十]{1,3})\s*([轮批届期项条]|中全会|周年|大)")
+COUNTED_NAME = re.compile(rf"{SOME}[{COUNTED}]([\u4e00-\u9fff]{{1,4}})")     # `几种力`: 力, the thing counted
 LIST_RUN = re.compile(r"[^，。；：！？,;:!?、\s]{2,12}(?:[、和及与][^，。；：！？,;:!?、\s]{1,12}){1,19}")
 NUMBERED_PART = re.compile(r"(?:^|(?<=[。；，;,\s：:！？]))\s*(?:([一二三四五六七八九十]{1,2})(?:是|要|则|个方面)"
                            r"|第([一二三四五六七八九十]{1,2})[，,、]|[（(]([一二三四五六七八九十]{1,2})[)）])")
@@ -117,6 +123,8 @@ def asked_kinds(question: str) -> list[str]:
     not for a count as well (`三分之一`, `9日` answer them); nor does a request to list (`列一下X的几个组成部分`)."""
     kinds = [kind for kind, pattern in ASKS.items() if pattern.search(question)]
     listing = LIST_REQUEST.search(question) is not None     # `列一下X的几个组成部分` wants the parts listed
+    if "often" in kinds:      # `一年要搞几次`: how often, neither a count nor a length of time
+        return [k for k in kinds if k not in ("count", "span")]
     return [k for k in kinds if k != "count" or not ({"share", "span"} & set(kinds) or listing)]
 
 
@@ -127,7 +135,21 @@ def gives_kind(kind: str, question: str, passage: str) -> bool:
         return any(m.group() not in question for m in re.finditer(rf"(?:第\s*{NUM}|首)\s*[{units}]", passage))
     return any(m.group() not in question and re.sub(r"\s", "", m.group()) not in VAGUE
                for m in GIVES[kind].finditer(passage)) or \
-        (kind == "time" and any(year not in question for year in era_years(passage)))
+        (kind == "time" and any(year not in question for year in era_years(passage))) or \
+        (kind == "count" and counted_by_list(question, passage)) or (kind == "often" and gives_kind("span", question, passage))
+
+
+def counted_by_list(question: str, passage: str) -> bool:
+    """The passage lists two or more of the thing whose number is asked, each ending in its name (`增强党支部的
+    几种力`: `凝聚力、向心力、战斗力`; `几个联动`: `上下联动、内外联动、学做联动的学习格局`, the last item running on):
+    the list answers how many."""
+    for m in COUNTED_NAME.finditer(question):
+        names = [m.group(1)[:k] for k in range(len(m.group(1)), 0, -1)]
+        for run in LIST_RUN.finditer(passage):
+            items = re.split(r"[、和及与]", run.group())
+            if len(items) >= 2 and any(all(i.endswith(n) for i in items[:-1]) and n in items[-1] for n in names):
+                return True
+    return False
 
 
 def era_years(text: str) -> list[str]:
