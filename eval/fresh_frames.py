@@ -12,6 +12,8 @@ session and split at random before any run: develop on the first, report the sec
 sixteenth session and split at random (seed 2037) before any was looked at one by one: the same use.
 `eval/fresh_frames_d_dev.txt` and `eval/fresh_frames_d_test.txt` are 40 more, written blind by a third helper later in
 that session and split at random (seed 2038) before any was read.
+`eval/fresh_frames_e_dev.txt` and `eval/fresh_frames_e_test.txt` are 40 more, written blind by a fourth helper in the
+seventeenth session and split at random (seed 2039) before any was run (its reply listed them).
 """
 from __future__ import annotations
 
