@@ -291,6 +291,8 @@ REFERRING = "建设书香机关。支部要加强学习。两个维护。"
     # clauses of frame words only in between refer back with the last one (由哪几部分组成, 每部分讲的是什么: frames)
     ("支部学习要考书香机关，它由哪几部分组成，每部分讲的是什么？", "书香机关"),
     ("支部学习要考书香机关，它由什么构成？各部分说的是什么", "书香机关"),
+    # a last clause whose other words repeat the clause before (落实 … 怎么落实) refers back to it too
+    ("支部要求落实书香机关，具体该怎么落实呢？", "书香机关"),
 ])
 def test_a_clause_of_frame_words_only_asks_about_the_words_ending_the_clause_before_it(analyzer, question, term):
     a = analyzer(question, lambda w: {"支部": 2.1, "学习": 1.1, "书香": 4.3, "两个维护": 2.1}.get(w, 0.0),

@@ -182,6 +182,10 @@ class Analyzer:
                 glued = numbered(word) and fold(word) not in self.terms
                 beside = len(runs) - 1 if beside == -1 else beside
             last = word
+        tail = [w for r in runs[breaks[-1]:] for w in r] if breaks else []
+        if tail and set(tail) <= {w for r in runs[:breaks[-1]] for w in r}:   # `落实X，具体该怎么落实`: it refers back
+            frames += tail
+            runs[breaks[-1]:] = [[] for _ in runs[breaks[-1]:]]
         return frames, runs, breaks, beside
 
     def __call__(self, question: str, idf=None, contains=None) -> Analysis:
@@ -314,7 +318,7 @@ class Analyzer:
         named = self.terms | quoted
         term = min(candidates, key=lambda c: (fold("".join(c)) not in named, vocab.general("".join(c)),
                                                -vocab.weight(c), -len("".join(c))))
-        if referent and kind in MEANING:      # the words before it are context (`支部学习要考`), not searched
+        if referent and kind in (*MEANING, "how"):    # the words before it are context (`支部学习要考`), not searched
             return "".join(term), tuple(w for w in words if fold(w) not in fold("".join(term)))
         rest = [w for w in words if w not in term]
         if kind not in MEANING and (len(rest) > GENERIC_MAX or any(vocab.absent(w) for w in rest)):
