@@ -93,6 +93,9 @@ def test_frames_of_a_third_blind_writer_are_answered(seed_engine):
     asked = [(f.format(t=t), t) for f in frames for t in terms]
     right = [q for q, t in asked if (r := seed_engine.ask(q))["found"] and contains_answer(top_text(r), [t])]
     assert len(right) >= 0.94 * len(asked), [q for q, _ in asked if q not in right]
+    # a formulation of the dictionary asked about amid chatter (写讲话稿, 用到, 梳理, a request: 能不能帮我) is the term
+    result = seed_engine.ask("写讲话稿要用到“灯下黑”，它的核心要义是什么，能不能帮我梳理一下要点")
+    assert result["found"] and contains_answer(top_text(result), ["灯下黑"])
     # `落实X，具体该怎么落实`: 落实 refers back, so X is what is asked about, and it is searched alone
     result = seed_engine.ask("支部要求落实书香机关，具体该怎么落实呢？")
     assert result["found"] and contains_answer(top_text(result), ["书香机关"])

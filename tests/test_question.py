@@ -63,6 +63,10 @@ def test_a_question_about_something_else_has_no_term(analyzer):
     ("两个维护这个提法出自哪里，讲的什么", "definition"),    # the meaning asked last is what an answer gives
     ("两个维护是哪年提出的，有哪些要求", "enumeration"),
     ("两个维护讲的什么，是哪年提出的", "when"),             # a last clause asking a fact keeps the first kind found
+    ("如何向群众通俗讲解“一岗双责”？", "definition"),       # to explain it is to say what it means
+    ("灯下黑这个说法我一直没搞明白", "definition"),
+    ("有没有人能通俗地解释一下两个维护", "definition"),
+    ("一岗双责能不能不落实", "yesno"),
 ])
 def test_kind(question, kind):
     assert kind_of(normalize(question)) == kind
@@ -158,7 +162,19 @@ def test_a_phrase_of_meaning_cut_into_everyday_words_is_what_is_asked(analyzer, 
     assert a.asked == phrase
 
 
-@pytest.mark.parametrize("question", ["党员干部怎样加强作风建设", "什么是工作", "一岗双责是谁提出的"])
+def test_a_request_is_no_yes_or_no_question():
+    # 能不能帮我… asks for help: the frame of meaning (要义) names the kind, as it does with no request
+    assert kind_of(normalize("它的核心要义是什么，能不能帮我梳理一下要点"), ("要义",)) == "definition"
+    assert kind_of(normalize("它的核心要义是什么，能不能不学"), ("要义",)) == "yesno"
+
+
+def test_asides_of_adverbs_and_one_character_verbs_leave_the_phrase_asked(analyzer):
+    a = analyzer("民主生活会到底指啥，一直没搞懂", idf=lambda w: 1.0, contains=lambda t: False)
+    assert a.asked == "民主生活"      # jieba: 民主 / 生活 / 会 (a frame word), 到底 / 一直 / 没: asides
+
+
+@pytest.mark.parametrize("question", ["党员干部怎样加强作风建设", "什么是工作", "一岗双责是谁提出的",
+                                      "汉水最终注入哪一条河"])     # 河 is content, not an aside
 def test_no_phrase_outside_questions_of_meaning_or_in_longer_content(analyzer, question):
     a = analyzer(question, idf=lambda w: 1.0, contains=lambda t: False)
     assert a.asked in ("", a.term)

@@ -26,7 +26,7 @@ from functools import cached_property
 import jieba
 
 from retrieval.search.frames import asks_parts, frame_words, framed_kinds
-from retrieval.search.runs import beyond, given_back, referred, spans
+from retrieval.search.runs import beyond, given_back, referred, spans, spelled_terms
 from retrieval.search.refusal import FUNCTION_TAGS, LIST_REQUEST, SOME, numeral
 from retrieval.tokenize import TERM_FREQ, dictionary_word, fold, fresh_jieba, normalize, word_tags
 
@@ -61,10 +61,10 @@ KIND_PATTERNS = (
     ("why", r"为什么|为何|为啥|何故|原因是什么"),
     ("definition", r"什么是|什么叫|何谓|何为|啥是|啥叫|所谓|意思|含义|涵义|内涵|定义|概念|释义|理解|看待|认识"
                    r"|解释|解读|阐释|阐述|诠释|是指|指的是|指什么|指啥|是什么$|是啥$|简述|试述|介绍|谈谈|说说|讲讲"
-                   r"|[讲说]的是?(?:什么|啥)$"),
+                   r"|[讲说]的是?(?:什么|啥)$|讲解|[讲说搞弄][明清]白|[搞弄]懂|[搞弄]清楚"),   # 如何讲解X, 搞明白X
     ("enumeration", r"哪些|哪几|包括|包含|涵盖|哪[一二两三四五六七八九十]|分别"),
     ("how", r"怎么|怎样|如何|咋"),
-    ("yesno", r"吗$|是否|是不是|有没有|能不能|能否|可不可以|可否"),
+    ("yesno", r"吗$|是否|是不是|有没有(?!人)|(?:能不能|能否|可不可以|可否)(?![帮给替为跟请])"),   # not a request: 能不能帮我…
 )
 MEANING = ("definition", "enumeration")      # kinds that ask what a formulation means or holds
 ASKS_ABOUT = MEANING + ("how", "other")      # ... and those that may: `我想了解一下X`, `X要求做到什么`
@@ -243,7 +243,10 @@ class Analyzer:
     def phrase(self, runs: list[list[str]], kind: str) -> str:
         """The content of a question of meaning when it is one phrase that jieba cuts into short everyday
         words (`民主生活会`: 民主 / 生活 / 会; `主题党日`) and general Chinese does not know whole: a
-        formulation, which the corpus must hold to define it. '' for anything else."""
+        formulation, which the corpus must hold to define it. '' for anything else. Runs of function words and
+        one-character verbs are asides (`民主生活会到底指啥，一直没搞懂`), not another content word (`哪一条河`)."""
+        runs = [r for r in runs if not all(word_tags().get(w) in FUNCTION_TAGS or
+                                           (len(w) == 1 and word_tags().get(w) == "v") for w in r)]
         if kind not in MEANING or len(runs) != 1 or not 2 <= len(runs[0]) <= PHRASE_WORDS:
             return ""
         joined = "".join(runs[0])
@@ -324,7 +327,8 @@ class Analyzer:
         if kind not in MEANING and (len(rest) > GENERIC_MAX or any(vocab.absent(w) for w in rest)):
             return "", ()     # `X是在什么场合提出的`, `郑州天气怎么样`: asks about something else than X
         common = [w for w in rest if not vocab.rarer(w, term)]     # weaker only as common Chinese
-        if all(vocab.weaker(w, term) for w in rest) and len(common) <= GENERIC_MAX:
+        chatter = kind in MEANING and fold("".join(term)) in self.terms     # a dictionary formulation asked about
+        if all(vocab.weaker(w, term) for w in rest) and (chatter or len(common) <= GENERIC_MAX):
             return "".join(term), tuple(common)
         return "", ()
 
@@ -387,13 +391,6 @@ class Vocabulary:
             return True
         return weight >= RARE_IDF and self.general(word) >= GENERIC_RATIO * (self.general(joined) + GENERIC_FLOOR)
 
-
-def spelled_terms(terms: set[str]):
-    """A pattern that finds the folded dictionary terms in a normalized question as typed: inner marks
-    (`、`, `·`, spaces) may stand between their characters. Longest first."""
-    marks = r"[、·・.\s\-—]?"
-    long = sorted((t for t in terms if len(t) >= 2), key=len, reverse=True)
-    return re.compile("|".join(marks.join(map(re.escape, t)) for t in long)) if long else None
 
 
 jieba.setLogLevel(logging.WARNING)

@@ -3,6 +3,8 @@ which run a last clause refers back to, a character jieba glued from the frame, 
 the spans that may name one. Pure functions used by `retrieval.search.question`."""
 from __future__ import annotations
 
+import re
+
 from retrieval.search.frames import frame_words
 from retrieval.tokenize import fold
 
@@ -46,3 +48,11 @@ def spans(runs: list[list[str]]) -> list[tuple[str, ...]]:
     """Every run of adjacent content words, longest first: candidates for the formulation."""
     out = [tuple(r[i:j]) for r in runs for i in range(len(r)) for j in range(i + 1, len(r) + 1)]
     return sorted(out, key=len, reverse=True)
+
+
+def spelled_terms(terms: set[str]):
+    """A pattern that finds the folded dictionary terms in a normalized question as typed: inner marks
+    (`、`, `·`, spaces) may stand between their characters. Longest first."""
+    marks = r"[、·・.\s\-—]?"
+    long = sorted((t for t in terms if len(t) >= 2), key=len, reverse=True)
+    return re.compile("|".join(marks.join(map(re.escape, t)) for t in long)) if long else None
