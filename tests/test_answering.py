@@ -93,6 +93,10 @@ def test_frames_of_a_third_blind_writer_are_answered(seed_engine):
     asked = [(f.format(t=t), t) for f in frames for t in terms]
     right = [q for q, t in asked if (r := seed_engine.ask(q))["found"] and contains_answer(top_text(r), [t])]
     assert len(right) >= 0.94 * len(asked), [q for q, _ in asked if q not in right]
+    for question in ("支部书记让我们下周学习灯下黑，可我一直没搞明白它到底讲的是啥，有没有人能通俗地解释一下？",
+                     "领导开会讲到「灯下黑」，我没太听懂，到底是啥意思啊？"):
+        result = seed_engine.ask(question)
+        assert result["found"] and contains_answer(top_text(result), ["灯下黑"]), question
     # a formulation of the dictionary asked about amid chatter (写讲话稿, 用到, 梳理, a request: 能不能帮我) is the term
     result = seed_engine.ask("写讲话稿要用到“灯下黑”，它的核心要义是什么，能不能帮我梳理一下要点")
     assert result["found"] and contains_answer(top_text(result), ["灯下黑"])

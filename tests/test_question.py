@@ -309,6 +309,8 @@ REFERRING = "建设书香机关。支部要加强学习。两个维护。"
     ("支部学习要考书香机关，它由什么构成？各部分说的是什么", "书香机关"),
     # a last clause whose other words repeat the clause before (落实 … 怎么落实) refers back to it too
     ("支部要求落实书香机关，具体该怎么落实呢？", "书香机关"),
+    # ... and so do clauses of asides only, adverbs and one-character words (可我一直没…, 有没有人能…)
+    ("支部学习要考书香机关，可我一直没搞明白它到底讲的是啥，有没有人能通俗地解释一下？", "书香机关"),
 ])
 def test_a_clause_of_frame_words_only_asks_about_the_words_ending_the_clause_before_it(analyzer, question, term):
     a = analyzer(question, lambda w: {"支部": 2.1, "学习": 1.1, "书香": 4.3, "两个维护": 2.1}.get(w, 0.0),

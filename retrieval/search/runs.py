@@ -6,7 +6,8 @@ from __future__ import annotations
 import re
 
 from retrieval.search.frames import frame_words
-from retrieval.tokenize import fold
+from retrieval.search.refusal import FUNCTION_TAGS
+from retrieval.tokenize import fold, word_tags
 
 
 def beyond(run: list[str], term: str) -> list[str]:
@@ -20,13 +21,23 @@ def referred(runs: list[list[str]], breaks: list[int]) -> list[str] | None:
     ending the clause before it, X), or None; none when that clause ends in frame words itself, as a question
     (`X的说法是怎么来的，指什么`). Clauses of frame words only in between refer back with it (`学习X，它由哪几部分
     组成，每部分讲的是什么`). `breaks`: the index in `runs` of the run after each clause break."""
-    if not breaks or any(runs[breaks[-1]:]):
+    if not breaks or said(runs[breaks[-1]:]):
         return None
     starts = [0, *breaks]
     for before, start in zip(reversed(starts[:-1]), reversed(starts[1:])):
-        if any(runs[before:start]):
+        if said(runs[before:start]):
             return runs[start - 1] or None
     return None
+
+
+def said(runs: list[list[str]]) -> bool:
+    """Some run says something: a word of two or more characters that is no aside (`可我一直没…`, `有没有人能…`)."""
+    return any(len(w) > 1 and not aside(w) for r in runs for w in r)
+
+
+def aside(word: str) -> bool:
+    tag = word_tags().get(word)
+    return tag in FUNCTION_TAGS or (len(word) == 1 and tag == "v")
 
 
 def given_back(run: list[str], frames: list[str], contains, general) -> list[str]:
