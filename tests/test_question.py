@@ -336,3 +336,17 @@ def test_several_is_no_count():
     assert asked_kinds("一岗双责应该是分好几个方面的吧，都有哪些") == [] and kind_of("好几个方面都有哪些") == "enumeration"
     assert asked_kinds("一岗双责分几个方面") == ["count"]
 
+
+
+def test_only_a_question_of_meaning_refers_back_over_asides():
+    from retrieval.search.runs import referred
+
+    runs, breaks = [["西方", "列强", "觊觎"], ["尤其", "国"]], [1]      # `…觊觎，尤其是哪一国`: 国 is what is asked
+    assert referred(runs, breaks, asides=False) is None
+    assert referred(runs, breaks, asides=True) == ["西方", "列强", "觊觎"]
+
+
+def test_a_verb_of_composition_is_content_outside_a_frame(analyzer):
+    # `由哪几部分组成` is a frame; `A与什么龙组成B` asks what B is made of, and 组成 is a word to search
+    assert "组成" in analyzer("冠饰角龙类与什么龙组成新角龙类？").content.split()
+    assert "组成" not in analyzer("一岗双责由哪几部分组成").content.split()

@@ -197,11 +197,11 @@ class Analyzer:
         body = YEAR.sub(" ", text) if years else text
         frames, runs, breaks, beside = self.runs_of(body)
         runs = [given_back(r, frames, contains, self.general) if r else r for r in runs]
-        referent = referred(runs, breaks)
+        kind = kind_of(text, frames)
+        referent = referred(runs, breaks, asides=kind == "definition")     # `尤其是哪一国`: 国 is no aside
         beside = runs[beside] if beside is not None and beside >= 0 else []
         runs = [r for r in runs if r]
         content = [w for r in runs for w in r]
-        kind = kind_of(text, frames)
         vocab = Vocabulary(self, idf, contains)
         term, common = self.term_of(text, runs, kind, vocab, referent)
         if term and kind in MEANING and vocab.unheld(beyond(beside, term)):
@@ -327,7 +327,7 @@ class Analyzer:
         if kind not in MEANING and (len(rest) > GENERIC_MAX or any(vocab.absent(w) for w in rest)):
             return "", ()     # `X是在什么场合提出的`, `郑州天气怎么样`: asks about something else than X
         common = [w for w in rest if not vocab.rarer(w, term)]     # weaker only as common Chinese
-        chatter = kind in MEANING and fold("".join(term)) in self.terms     # a dictionary formulation asked about
+        chatter = kind == "definition" and fold("".join(term)) in self.terms    # a dictionary formulation's meaning
         if all(vocab.weaker(w, term) for w in rest) and (chatter or len(common) <= GENERIC_MAX):
             return "".join(term), tuple(common)
         return "", ()

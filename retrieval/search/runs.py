@@ -16,23 +16,25 @@ def beyond(run: list[str], term: str) -> list[str]:
     return run[ends[-1] + 1:] if ends else run
 
 
-def referred(runs: list[list[str]], breaks: list[int]) -> list[str] | None:
+def referred(runs: list[list[str]], breaks: list[int], asides: bool = True) -> list[str] | None:
     """The content words a last clause of frame words only refers back to (`支部学习要考X，它的内容是什么`: the run
     ending the clause before it, X), or None; none when that clause ends in frame words itself, as a question
     (`X的说法是怎么来的，指什么`). Clauses of frame words only in between refer back with it (`学习X，它由哪几部分
-    组成，每部分讲的是什么`). `breaks`: the index in `runs` of the run after each clause break."""
-    if not breaks or said(runs[breaks[-1]:]):
+    组成，每部分讲的是什么`); with `asides`, clauses of asides too (`可我一直没搞明白它到底讲的是啥`). `breaks`: the index
+    in `runs` of the run after each clause break."""
+    if not breaks or said(runs[breaks[-1]:], asides):
         return None
     starts = [0, *breaks]
     for before, start in zip(reversed(starts[:-1]), reversed(starts[1:])):
-        if said(runs[before:start]):
+        if said(runs[before:start], asides):
             return runs[start - 1] or None
     return None
 
 
-def said(runs: list[list[str]]) -> bool:
-    """Some run says something: a word of two or more characters that is no aside (`可我一直没…`, `有没有人能…`)."""
-    return any(len(w) > 1 and not aside(w) for r in runs for w in r)
+def said(runs: list[list[str]], asides: bool = True) -> bool:
+    """Some run says something: a word (with `asides`, of two or more characters that is no aside: `可我一直没…`,
+    `有没有人能…`)."""
+    return any(not asides or (len(w) > 1 and not aside(w)) for r in runs for w in r)
 
 
 def aside(word: str) -> bool:
