@@ -38,6 +38,7 @@ LONGEST, SHORTEST = 6, 2
 KNOWN = 100          # a word jieba's general dictionary counts this often is an established word (范围, 产品)
 NAMING = re.compile(r"(?:称为|称作|叫做|名为|即|这个|这一)$")   # `…，称为罗素街事件`, `责任制这个牛鼻子`: named after it is said
 CLAUSE_END = re.compile(r"[，。；：！？,;:!?]")
+LISTED_QUOTES = re.compile(r"[”」』]\s*[“「『]")      # quoted items side by side (`“灯下黑”“两张皮”`) are listed
 JOINED = re.compile(r"[和与及、等的]")        # `标兵单位和先进单位`: still the noun phrase, no predicate
 # X ending a clause whose subject is said to be it (`中央和国家机关是贯彻落实党中央决策部署的最初一公里`,
 # `市直机关作为…的第一方阵`): the sentence says what X stands for there
@@ -109,7 +110,7 @@ def only_named(thing: str, passage: str, unread: bool = False) -> bool:
         return False
     text = passage if thing in QUOTES.sub("", passage) else converter().convert(passage)   # simplified, as `thing` is
     marked = [text[s:e] for s, e in sentence_spans(text)]           # marks kept for reading (`X：…` defines X)
-    sentences = [QUOTES.sub("", s) for s in marked]
+    sentences = [QUOTES.sub("", LISTED_QUOTES.sub("、", s)) for s in marked]    # “灯下黑”“两张皮”问题: a list
     holding = [i for i, s in enumerate(sentences) if thing in s]
     return bool(holding) and all(named_in(sentences, i, thing) and (unread or read(marked, i, thing).kind == "mentions")
                                  for i in holding)
