@@ -40,6 +40,12 @@ def framed_kinds() -> dict[str, str]:
 
 
 @lru_cache(maxsize=1)
+def meaning_frames() -> frozenset[str]:
+    """The frame words that ask a meaning (`# asking for a meaning` of `data/frames.txt`, as said too)."""
+    return frozenset(w for w, kind in framed_kinds().items() if kind == "definition")
+
+
+@lru_cache(maxsize=1)
 def frame_words() -> frozenset[str]:
     """The frame lexicon: `data/frames.txt` with its colloquial variants (`spoken`), the derived question
     words and the tokenizer's stop words."""
@@ -59,6 +65,5 @@ def asks_parts(text: str) -> bool:
     """`text` asks for the parts one by one (`哪四个`, `分别是什么`, `具体是哪些`); not when its 分别 goes over two
     aspects named before it, one of which is a meaning (`X的内涵和要求分别是什么`, `X的含义、意义分别指什么`):
     that asks what X means, and what else of it, not for its parts."""
-    meaning = {w for w, kind in framed_kinds().items() if kind == "definition"}
-    text = ASPECTS.sub(lambda m: "".join(m.groups()) if meaning & {m[1], m[3]} else m[0], text)
+    text = ASPECTS.sub(lambda m: "".join(m.groups()) if meaning_frames() & {m[1], m[3]} else m[0], text)
     return PARTS.search(text) is not None

@@ -26,7 +26,7 @@ from functools import cached_property
 import jieba
 
 from retrieval.search.frames import asks_parts, frame_words, framed_kinds
-from retrieval.search.runs import beyond, given_back, referred, spans, spelled_terms
+from retrieval.search.runs import aside, beyond, given_back, referred, spans, spelled_terms
 from retrieval.search.refusal import FUNCTION_TAGS, LIST_REQUEST, SOME, numeral
 from retrieval.tokenize import TERM_FREQ, dictionary_word, fold, fresh_jieba, normalize, word_tags
 
@@ -245,8 +245,7 @@ class Analyzer:
         words (`民主生活会`: 民主 / 生活 / 会; `主题党日`) and general Chinese does not know whole: a
         formulation, which the corpus must hold to define it. '' for anything else. Runs of function words and
         one-character verbs are asides (`民主生活会到底指啥，一直没搞懂`), not another content word (`哪一条河`)."""
-        runs = [r for r in runs if not all(word_tags().get(w) in FUNCTION_TAGS or
-                                           (len(w) == 1 and word_tags().get(w) == "v") for w in r)]
+        runs = [r for r in runs if not all(map(aside, r))]
         if kind not in MEANING or len(runs) != 1 or not 2 <= len(runs[0]) <= PHRASE_WORDS:
             return ""
         joined = "".join(runs[0])

@@ -73,9 +73,9 @@ GIVES = {"count": re.compile(rf"(?<!第){NUM}\s*(?:多|余|来)?\s*[{UNIT}]"),
          "people": re.compile(rf"{NUM}\s*(?:多|余|来)?\s*[万亿]?\s*(?:个人|人|名|位)|\d+(?:\.\d+)?\s*[万亿]"),   # not by `6个方面`
          "span": re.compile(r"(?<![\d年月])(?:\d{1,3}|[半一二两三四五六七八九十百]{1,3})\s*(?:多|余)?\s*"
                             r"(?:年|个月|月(?!\s*[\d一二三四五六七八九十]{1,3}\s*[日号])|周|星期|天|日|小时|分钟|秒|个?季度|赛季)"
-                            r"|每(?:年|半年|个?季度|个?月|周|星期|天|日)|[一二两三四五六七八九十]年一[次度]"),
+                            r"|每(?:年|半年|个?季度|个?月|周|星期|天|日)|[一二两三四五六七八九十]年一[次度]"),   # 多久: a length of time or a period (not 定期: regularly, how often unsaid)
          "often": re.compile(r"[每按](?:年|半年|个?季度|个?月|周|星期|天|日)|[一二两三四五六七八九十\d]+\s*(?:年|个?月|周|天)一[次度回]"
-                             r"|[一每](?:年|个?月|周)[一二两三四五六七八九十\d]+[次回]")}    # or a length of time (span): 每隔两年   # 多久: a length of time or a period (not 定期: regularly, how often unsaid)
+                             r"|[一每](?:年|个?月|周)[一二两三四五六七八九十\d]+[次回]")}    # or a length of time (span): 每隔两年
 # who came first or won (`哪支合唱队拿了第一名`) is answered by a passage that ranks or awards (`荣获一等奖`, `夺冠`, `第2名`),
 # and how two things differ (`有什么区别`, `哪个更严`) by one that compares them (`不同于`, `相比`, `高于`)
 RANK = (re.compile(r"第一名|冠军|头名|一等奖|金奖|夺冠|[拿得获]了?第一|第几名|名次|获奖|得奖"),

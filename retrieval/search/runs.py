@@ -38,6 +38,7 @@ def said(runs: list[list[str]], asides: bool = True) -> bool:
 
 
 def aside(word: str) -> bool:
+    """A function word of general Chinese (`到底`, `一直`) or a one-character verb (`没`, `搞`): no topic."""
     tag = word_tags().get(word)
     return tag in FUNCTION_TAGS or (len(word) == 1 and tag == "v")
 
