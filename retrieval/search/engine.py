@@ -25,7 +25,7 @@ from retrieval.search.numerals import in_corpus_form
 from retrieval.search.outline import outline_answer
 from retrieval.indexing.integrity import read_generation
 from retrieval.search.query import clean_question
-from retrieval.search.question import QUOTED, Analysis, Analyzer, about_meaning
+from retrieval.search.question import Analysis, Analyzer, about_meaning, quoted_in
 from retrieval.search.rank import PUBLISHED, TYPED_DEPTH, matches_year, prefer_typed, promoted
 from retrieval.search.refusal import Evidence, decide, min_cosine_for
 from retrieval.search.result import error_result, make_result
@@ -158,9 +158,9 @@ class Engine(DenseSide, QuestionSide):
         meaning = about_meaning(analysis)
         if not meaning and not asks_contents(analysis.question):
             return ""
-        named = fold(analysis.term) in self.analyzer.terms or \
-            fold(analysis.term) in {fold(q) for q in QUOTED.findall(analysis.question)}
-        if not named and any(w not in analysis.common and fold(w) not in fold(analysis.term)
+        term = fold(analysis.term)
+        named = term in self.analyzer.terms or term in quoted_in(analysis.question)
+        if not named and any(w not in analysis.common and fold(w) not in term
                              for w in analysis.content.split()):
             return ""           # a word it found rare, among others (`2025年是什么规划的收官之年`): not what is asked
         if (looked.statement if meaning else term_statement(self, analysis.term)) is not None:

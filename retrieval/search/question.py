@@ -99,6 +99,11 @@ def about_meaning(analysis: Analysis) -> bool:
     return all(w in analysis.common for w in rest)
 
 
+def quoted_in(text: str) -> set[str]:
+    """The spans `text` quotes (`“X”`, `《X》`), folded."""
+    return {fold(q) for q in QUOTED.findall(text)} - {""}
+
+
 def numbered(word: str) -> bool:
     """`word` is a numeral and at most one character more, as formulations open (`两个`, `四下`, `双报`), not a
     function word of that shape (`一直`, `一致`: adverbs)."""
@@ -270,7 +275,7 @@ class Analyzer:
         parts one by one (`哪四个`, `分别是`): the corpus must spell them out, naming them is not enough."""
         if not asks_parts(text):
             return ()
-        quoted = {fold(q) for q in QUOTED.findall(text)}
+        quoted = quoted_in(text)
         spans = MARKED.findall(text)      # a quoted formulation jieba cut in two (`“修好三门课”是指哪三门课`), not a title
         return tuple(dict.fromkeys(w for w in [*words, *spans]
                                    if NUMBERED.search(w) and (fold(w) in self.terms or fold(w) in quoted)))
@@ -306,7 +311,7 @@ class Analyzer:
         words = [w for r in runs for w in r]
         if kind not in ASKS_ABOUT or not words:
             return "", ()
-        quoted = {fold(q) for q in QUOTED.findall(text)} - {""}
+        quoted = quoted_in(text)
         joined = "".join(words)
         if fold(joined) in self.terms or fold(joined) in quoted:
             return joined, ()
